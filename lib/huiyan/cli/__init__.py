@@ -1,0 +1,112 @@
+"""The ``huiyan`` command: a thin layer that parses arguments, calls the library and prints.
+
+Each command group lives in its own module here (``data``, ``quality``,
+``judgments``, ``models``, ...) with a ``register(subparsers)`` function. Errors
+raised on purpose (:class:`huiyan.errors.HuiyanError`) are printed as their
+bilingual message with the error's exit code; anything unexpected is printed as
+a short bilingual notice, with the traceback kept in a log file, never on screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from huiyan.errors import HuiyanError
+
+GROUPS = ("data", "quality", "judgments", "models", "sharing", "ledger", "lab")
+"""Command-group modules, in the order their commands appear in ``huiyan --help``."""
+
+EPILOG = """\
+示例 Example:
+  huiyan synth --scale tiny && huiyan run insurance_fraud
+"""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+def example(text: str) -> str:
+    """A help epilog that ends with a runnable example, as every command's help must."""
+    return f"示例 Example:\n  {text}\n"
+
+
+def add_command(
+    sub: argparse._SubParsersAction, name: str, *, help: str, example_text: str
+) -> argparse.ArgumentParser:
+    """Add one sub-command with its bilingual help and a runnable example."""
+    parser = sub.add_parser(
+        name, help=help, description=help, epilog=example(example_text), formatter_class=_Formatter
+    )
+    parser.add_argument(
+        "--home", type=Path, default=argparse.SUPPRESS,
+        help="工作区目录 workspace folder (default: $HUIYAN_HOME or the repository root)",
+    )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="huiyan",
+        description="慧眼 huiyan: 大数据法律监督模型工作台 a workbench for legal supervision models.",
+        epilog=EPILOG,
+        formatter_class=_Formatter,
+    )
+    parser.add_argument("--home", type=Path, default=None, help="工作区目录 workspace folder")
+    parser.add_argument("-q", "--quiet", action="store_true", help="不显示进度 no progress bars")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for group in GROUPS:
+        module = importlib.import_module(f"huiyan.cli.{group}")
+        module.register(sub)
+    return parser
+
+
+def _crash_log(err: BaseException) -> Path:
+    fd, name = tempfile.mkstemp(prefix="huiyan-error-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("".join(traceback.format_exception(err)))
+    return Path(name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``huiyan`` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if args.home is not None:
+        os.environ["HUIYAN_HOME"] = str(args.home.expanduser().resolve())
+    if args.quiet:
+        os.environ["HUIYAN_QUIET"] = "1"
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        return int(args.handler(args) or 0)
+    except HuiyanError as err:
+        print(f"错误 Error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("已中断 Interrupted.", file=sys.stderr)
+        return 130
+    except Exception as err:  # the last line of defence: no user ever sees a traceback
+        log_path = _crash_log(err)
+        print(
+            f"内部错误：{type(err).__name__}: {err}\n"
+            f"Internal error: {type(err).__name__}: {err}\n"
+            f"详细信息已写入 Details were written to {log_path}; 请将该文件发给维护人员 "
+            "please send it to the maintainers.",
+            file=sys.stderr,
+        )
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
