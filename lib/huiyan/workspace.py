@@ -133,8 +133,13 @@ class Workspace:
     def has_table(self, name: str) -> bool:
         return name in self.con.list_tables()
 
-    def table(self, name: str) -> ir.Table:
-        """The ingested dataset ``name`` as an ibis table; a clear error when it is missing."""
+    def table(self, name: str, *, region: str | None = None) -> ir.Table:
+        """The ingested dataset ``name`` as an ibis table; a clear error when it is missing.
+
+        Args:
+            name: the dataset (or derived table) name.
+            region: a 6-digit county code to keep only that county's rows ("" or None: all).
+        """
         tables = self.con.list_tables()
         if name not in tables:
             raise WorkspaceError(
@@ -143,7 +148,15 @@ class Workspace:
                 "可先导入 Load it with: huiyan ingest "
                 f"{name} FILE  或生成合成数据 or synthesise: huiyan synth --scale tiny",
             )
-        return self.con.table(name)
+        table = self.con.table(name)
+        if region:
+            if "region" not in table.columns:
+                raise WorkspaceError(
+                    f'数据集 "{name}" 没有区划代码列，不能按县区筛选。',
+                    f'Dataset "{name}" has no region column to filter by county.',
+                )
+            table = table.filter(table.region == region)
+        return table
 
     def regions(self) -> list[str]:
         """The county codes present in the workspace's data (from judgments and the other datasets)."""

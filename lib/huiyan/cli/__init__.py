@@ -21,7 +21,7 @@ from pathlib import Path
 
 from huiyan.errors import HuiyanError
 
-GROUPS = ("data", "quality", "judgments", "models", "sharing", "ledger", "lab")
+GROUPS = ("synth", "data", "quality", "judgments", "models", "sharing", "ledger", "lab")
 """Command-group modules, in the order their commands appear in ``huiyan --help``."""
 
 EPILOG = """\

@@ -1,0 +1,231 @@
+"""The clue table: turning rule hits into clues with stable ids, record references and summaries.
+
+A clue is a lead for a prosecutor to verify by hand, never a decision. Its
+schema is fixed by the contract (``clues.parquet``); :data:`SCHEMA` is that
+schema and :data:`HEADERS_ZH` the Chinese column headers reviewers see.
+
+Example (in a notebook)::
+
+    found = hy.clues.collect(assigned, frequent, ring)
+    found.preview()
+    hy.runs.save(found)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from huiyan.errors import ModelError
+from huiyan.rules import Hits, Rule, ref
+
+__all__ = ["HEADERS_ZH", "SCHEMA", "Clues", "clue_id", "collect", "ref"]
+
+SCHEMA = pa.schema(
+    [
+        ("clue_id", pa.string()),
+        ("model", pa.string()),
+        ("model_version", pa.string()),
+        ("rule", pa.string()),
+        ("region", pa.string()),
+        ("subject_type", pa.string()),
+        ("subject_id", pa.string()),
+        ("subject_name", pa.string()),
+        ("score", pa.float64()),
+        ("amount", pa.float64()),
+        ("summary", pa.string()),
+        ("evidence", pa.list_(pa.string())),
+        ("context", pa.list_(pa.string())),
+        ("created_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+HEADERS_ZH: dict[str, str] = {
+    "clue_id": "线索编号",
+    "model": "模型",
+    "model_version": "模型版本",
+    "rule": "规则编号",
+    "region": "区划代码",
+    "subject_type": "对象类型",
+    "subject_id": "对象编号",
+    "subject_name": "对象名称",
+    "score": "可疑程度",
+    "amount": "涉及金额（元）",
+    "summary": "线索摘要",
+    "evidence": "可疑记录",
+    "context": "佐证记录",
+    "created_at": "生成时间",
+}
+
+REQUIRED_HIT_COLUMNS = ("subject_id", "region", "evidence")
+
+
+def clue_id(model: str, rule_code: str, subject_id: str) -> str:
+    """A stable clue id: the same model, rule and subject give the same id in every run.
+
+    >>> clue_id("judicial_auction", "AUC-START-LOW", "A123")
+    'AUC-START-LOW-81a3c0c5b0e7'
+    """
+    digest = hashlib.sha256(f"{model}|{rule_code}|{subject_id}".encode()).hexdigest()
+    return f"{rule_code}-{digest[:12]}"
+
+
+@dataclass(frozen=True)
+class Clues:
+    """The clues of one run, in the contract's schema (``frame``), small enough for pandas."""
+
+    frame: pd.DataFrame
+    rules: tuple[Rule, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def to_arrow(self) -> pa.Table:
+        """The clues as an Arrow table with exactly the contract's schema."""
+        return pa.Table.from_pandas(self.frame, schema=SCHEMA, preserve_index=False)
+
+    def by_rule(self) -> pd.DataFrame:
+        """Clue counts per rule (every rule collected appears, with 0 when it found nothing)."""
+        counts = self.frame.groupby("rule").size()
+        codes = [r.code for r in self.rules] or sorted(counts.index)
+        out = pd.DataFrame(
+            {
+                "规则编号 rule": codes,
+                "监督点 supervision point": [_rule_zh(self.rules, c) for c in codes],
+                "线索数 clues": [int(counts.get(c, 0)) for c in codes],
+            }
+        )
+        return out
+
+    def by_region(self) -> pd.DataFrame:
+        """Clue counts per county and rule."""
+        if self.frame.empty:
+            return pd.DataFrame(columns=["region", "rule", "clues"])
+        return self.frame.groupby(["region", "rule"]).size().rename("clues").reset_index()
+
+    def preview(self, n: int = 10) -> pd.DataFrame:
+        """The ``n`` strongest clues with Chinese headers, for display in a notebook."""
+        cols = ["rule", "region", "subject_name", "subject_id", "score", "amount", "summary"]
+        top = self.frame.sort_values(["score", "amount"], ascending=False).head(n)[cols]
+        return top.rename(columns=HEADERS_ZH).reset_index(drop=True)
+
+    def _repr_html_(self) -> str:
+        return f"<p>{len(self)} 条线索 clues</p>" + self.by_rule().to_html(index=False)
+
+
+def _rule_zh(rules: tuple[Rule, ...], code: str) -> str:
+    return next((r.zh for r in rules if r.code == code), "")
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, float) and math.isnan(value):
+        return []
+    return sorted({str(v) for v in value if v is not None})
+
+
+def _clean(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def _summarise(rule: Rule, row: dict[str, Any]) -> str:
+    try:
+        return rule.summary.format(**{k: ("—" if v is None else v) for k, v in row.items()})
+    except (KeyError, ValueError, TypeError) as err:
+        raise ModelError(
+            f"规则 {rule.code} 的摘要模板无法填写：{err}（模板：{rule.summary}）。",
+            f"The summary template of rule {rule.code} cannot be filled: {err!r}.",
+            "请确认规则结果包含模板中用到的每一列 Make the rule return every column its summary uses.",
+        ) from err
+
+
+def _hit_rows(hits: Hits) -> pd.DataFrame:
+    frame = hits.table.execute()
+    missing = [c for c in REQUIRED_HIT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ModelError(
+            f"规则 {hits.rule.code} 的结果缺少列：{', '.join(missing)}。",
+            f"The hits of rule {hits.rule.code} lack columns: {', '.join(missing)}.",
+        )
+    return frame
+
+
+def collect(
+    *hits: Hits,
+    model: str | None = None,
+    version: str | None = None,
+    created_at: datetime | None = None,
+) -> Clues:
+    """Turn rule hits into clues: ids, summaries, record references, scores.
+
+    Args:
+        hits: the results of calling rule functions.
+        model: the model name; default: the rules' own model.
+        version: the model version; default ``$HUIYAN_MODEL_VERSION`` (set by the runner) or "dev".
+        created_at: when the run made them; default ``$HUIYAN_RUN_STARTED`` or now.
+
+    Returns:
+        Clues with one row per (rule, subject); hits of the same subject are merged.
+    """
+    version = version or os.environ.get("HUIYAN_MODEL_VERSION", "dev")
+    if created_at is None:
+        started = os.environ.get("HUIYAN_RUN_STARTED")
+        created_at = datetime.fromisoformat(started) if started else datetime.now(UTC)
+    records: list[dict[str, Any]] = []
+    for h in hits:
+        name = model or h.rule.model
+        for row in _hit_rows(h).to_dict("records"):
+            row = {k: _clean(v) if not isinstance(v, list | tuple) else v for k, v in row.items()}
+            subject_id = str(row["subject_id"])
+            score = row.get("score")
+            amount = row.get("amount")
+            records.append(
+                {
+                    "clue_id": clue_id(name, h.rule.code, subject_id),
+                    "model": name,
+                    "model_version": version,
+                    "rule": h.rule.code,
+                    "region": row.get("region"),
+                    "subject_type": h.rule.subject_type,
+                    "subject_id": subject_id,
+                    "subject_name": row.get("subject_name"),
+                    "score": float(min(1.0, max(0.0, h.rule.score if score is None else score))),
+                    "amount": None if amount is None else round(float(amount), 2),
+                    "summary": _summarise(h.rule, row),
+                    "evidence": _as_list(row.get("evidence")),
+                    "context": _as_list(row.get("context")),
+                    "created_at": created_at,
+                }
+            )
+    frame = pd.DataFrame.from_records(records, columns=SCHEMA.names)
+    if not frame.empty:
+        frame = _merge_duplicates(frame)
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    rules = tuple(dict.fromkeys(h.rule for h in hits))
+    return Clues(frame.reset_index(drop=True), rules)
+
+
+def _merge_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
+    """One clue per id: evidence and context are united, the highest score kept."""
+    if not frame.clue_id.duplicated().any():
+        return frame.sort_values(["rule", "clue_id"], kind="stable")
+
+    def union(values: pd.Series) -> list[str]:
+        return sorted({v for lst in values for v in lst})
+
+    agg = {c: "first" for c in frame.columns if c != "clue_id"}
+    agg.update(score="max", evidence=union, context=union)
+    merged = frame.groupby("clue_id", sort=False, as_index=False).agg(agg)
+    return merged[list(SCHEMA.names)].sort_values(["rule", "clue_id"], kind="stable")

@@ -1,0 +1,165 @@
+"""Rules: a supervision point as data (code, Chinese wording, legal basis) plus a small ibis function.
+
+A rule function takes ibis tables and keyword-only thresholds and returns an
+ibis table of *hits*, one row per flagged subject, with these columns:
+
+    subject_id    string            id of the flagged subject (doc_id, claim_id, person id, ...)
+    region        string            6-digit county code the clue belongs to
+    evidence      array<string>     suspect records, ``dataset:key`` (see :func:`huiyan.clues.ref`)
+    subject_name  string, optional  the person's or company's name
+    context       array<string>, optional  supporting records that are not themselves suspect
+    score         float64, optional 0-1, higher is stronger (default: the rule's ``score``)
+    amount        float64, optional yuan involved
+    ... any further columns named in the rule's ``summary`` template.
+
+Decorating it with :func:`rule` registers the rule and makes each call return
+:class:`Hits` (the rule plus the lazy table), which :func:`huiyan.clues.collect`
+turns into clues.
+
+Example:
+    >>> import ibis
+    >>> @rule("DEMO-BIG", model="demo", zh="金额超过阈值", basis="示例", subject_type="claim",
+    ...       summary="赔案{subject_id}金额{amount:,.2f}元，超过{limit:,.0f}元。", replace=True)
+    ... def big_claims(claims, *, limit: float = 100.0):
+    ...     hit = claims.filter(claims.amount > limit)
+    ...     return hit.select(subject_id=hit.claim_id, region=hit.region, amount=hit.amount,
+    ...                       limit=ibis.literal(limit),
+    ...                       evidence=ibis.array([ref("insurance_claims", hit.claim_id)]))
+    >>> t = ibis.memtable({"claim_id": ["c1", "c2"], "region": ["330602"] * 2, "amount": [50.0, 500.0]})
+    >>> hits = big_claims(t, limit=100.0)
+    >>> hits.rule.code, hits.table.count().execute()
+    ('DEMO-BIG', 1)
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import ibis
+import ibis.expr.types as ir
+
+from huiyan.errors import ModelError, did_you_mean
+
+SubjectType = Literal["person", "org", "judgment", "claim", "penalty", "auction", "payment", "ring"]
+SUBJECT_TYPES: tuple[str, ...] = (
+    "person", "org", "judgment", "claim", "penalty", "auction", "payment", "ring",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A supervision point: what it flags, why, and how a clue about it reads.
+
+    Attributes:
+        code: the contract's rule code, e.g. ``AUC-START-LOW``.
+        model: the model that reports it.
+        zh: a sentence a prosecutor could read aloud.
+        basis: the legal basis, e.g. ``法释〔2016〕18号 第十条``.
+        subject_type: what a clue is about (see the clue schema).
+        summary: a ``str.format`` template over a hit's columns: the clue's Chinese sentence.
+        needs: ``dataset.column`` names the rule reads, checked before anything runs.
+        score: the default score of a hit that carries none.
+    """
+
+    code: str
+    model: str
+    zh: str
+    basis: str
+    subject_type: SubjectType
+    summary: str
+    needs: tuple[str, ...] = ()
+    score: float = 0.8
+
+
+@dataclass(frozen=True)
+class Hits:
+    """The hits of one rule: the rule and a lazy ibis table in the hit schema."""
+
+    rule: Rule
+    table: ir.Table
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    code: str,
+    *,
+    model: str,
+    zh: str,
+    basis: str,
+    subject_type: SubjectType,
+    summary: str,
+    needs: tuple[str, ...] = (),
+    score: float = 0.8,
+    replace: bool = False,
+) -> Callable[[Callable[..., ir.Table]], Callable[..., Hits]]:
+    """Register a rule and wrap its function so that calling it returns :class:`Hits`."""
+    if subject_type not in SUBJECT_TYPES:
+        raise ValueError(f"subject_type must be one of {SUBJECT_TYPES}, not {subject_type!r}")
+    meta = Rule(code, model, zh, basis, subject_type, summary, tuple(needs), score)
+    if code in REGISTRY and REGISTRY[code] != meta and not replace:
+        raise ValueError(f"rule {code} is registered twice with different definitions")
+    REGISTRY[code] = meta
+
+    def wrap(fn: Callable[..., ir.Table]) -> Callable[..., Hits]:
+        @functools.wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> Hits:
+            return Hits(meta, fn(*args, **kwargs))
+
+        call.rule = meta  # type: ignore[attr-defined]
+        return call
+
+    return wrap
+
+
+def get(code: str) -> Rule:
+    """The registered rule ``code``; a ModelError suggests the nearest code."""
+    _load_models()
+    found = REGISTRY.get(code)
+    if found is None:
+        raise ModelError(
+            f'未知的规则编号 "{code}"。{did_you_mean(code, REGISTRY)}',
+            f'Unknown rule code "{code}".',
+        )
+    return found
+
+
+def for_model(model: str) -> list[Rule]:
+    """Every registered rule of ``model``, in registration order."""
+    _load_models()
+    return [r for r in REGISTRY.values() if r.model == model]
+
+
+def _load_models() -> None:
+    """Import the shipped model modules so their rules are registered."""
+    import importlib
+    import pkgutil
+
+    import huiyan.models as models
+
+    for info in pkgutil.iter_modules(models.__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"huiyan.models.{info.name}")
+
+
+def ref(dataset: str, *keys: ir.Value) -> ir.StringValue:
+    """A record reference ``dataset:key1|key2`` as an ibis string expression.
+
+    >>> import ibis
+    >>> t = ibis.memtable({"a": ["x"], "b": ["y"]})
+    >>> ibis.duckdb.connect().execute(t.select(r=ref("social_security", t.a, t.b))).r[0]
+    'social_security:x|y'
+    """
+    parts: list[ir.Value] = [ibis.literal(f"{dataset}:")]
+    for i, key in enumerate(keys):
+        if i:
+            parts.append(ibis.literal("|"))
+        parts.append(key.cast("string"))
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.concat(part)  # type: ignore[attr-defined]
+    return out  # type: ignore[return-value]
