@@ -166,8 +166,8 @@ class Workspace:
         tables = set(self.con.list_tables())
         for ds in contracts.datasets().values():
             if ds.name in tables and "region" in ds.column_names:
-                col = self.con.table(ds.name).region
-                found.update(x for x in col.distinct().to_pyarrow().to_pylist() if x)
+                codes = self.con.table(ds.name).select("region").distinct().to_pyarrow()
+                found.update(x for x in codes.column("region").to_pylist() if x)
         return sorted(found)
 
 

@@ -1,0 +1,102 @@
+"""Running the same notebooks on Spark: a PySpark session and the workspace's tables as Parquet.
+
+A province data centre keeps its data on a cluster; a county laptop runs DuckDB.
+The model logic is ibis, so only the connection differs. Settings in
+``<workspace>/huiyan.toml``::
+
+    [engine]
+    name = "spark"            # or pass --engine spark to huiyan run
+
+    [spark]
+    master = "local[2]"       # or spark://host:7077, yarn, ...
+    data = "/path/to/parquet" # where the cluster keeps the datasets (default: exported here)
+
+By default the workspace's DuckDB tables are exported to
+``<home>/datasets/parquet/<table>.parquet`` (again only when a table changed) and
+read by Spark from there.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from huiyan.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+_SESSION: Any = None
+
+
+def parquet_dir(ws: Workspace) -> Path:
+    """Where Spark reads the workspace's tables from."""
+    configured = ws.settings.get("spark", {}).get("data")
+    return Path(configured).expanduser() if configured else ws.home / "datasets" / "parquet"
+
+
+def export_parquet(ws: Workspace, *, tables: list[str] | None = None) -> list[Path]:
+    """Write the workspace's DuckDB tables as Parquet for Spark, skipping unchanged ones.
+
+    Runs against DuckDB (the workspace's own database), so call it before the Spark run.
+    """
+    import duckdb
+
+    out_dir = parquet_dir(ws)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    state_path = out_dir / "_exported.json"
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    written: list[Path] = []
+    con = duckdb.connect(str(ws.db_path), read_only=True)
+    try:
+        names = tables or [r[0] for r in con.execute("SHOW TABLES").fetchall()]
+        for name in names:
+            stamp = str(
+                con.execute(f'SELECT count(*), sum(hash(t.*)) FROM "{name}" AS t').fetchone()
+            )
+            target = out_dir / f"{name}.parquet"
+            if state.get(name) == stamp and target.exists():
+                continue
+            con.execute(f"COPY \"{name}\" TO '{target}' (FORMAT parquet)")
+            state[name] = stamp
+            written.append(target)
+    finally:
+        con.close()
+    state_path.write_text(json.dumps(state, indent=1))
+    return written
+
+
+def session(ws: Workspace) -> Any:
+    """The Spark session: local mode on this machine unless huiyan.toml names a master."""
+    global _SESSION
+    if _SESSION is not None:
+        return _SESSION
+    from pyspark.sql import SparkSession
+
+    master = ws.settings.get("spark", {}).get("master", "local[2]")
+    os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)  # type: ignore[attr-defined]
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("huiyan")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.driver.memory", ws.settings.get("spark", {}).get("driver_memory", "4g"))
+    )
+    _SESSION = builder.getOrCreate()
+    _SESSION.sparkContext.setLogLevel("ERROR")
+    return _SESSION
+
+
+def connect(ws: Workspace) -> Any:
+    """An ibis PySpark backend with every exported table of the workspace registered."""
+    import ibis
+
+    con = ibis.pyspark.connect(session(ws))
+    folder = parquet_dir(ws)
+    for path in sorted(folder.glob("*.parquet")):
+        con.read_parquet(str(path), table_name=path.stem)
+    log.info("Spark: %d tables from %s", len(list(folder.glob("*.parquet"))), folder)
+    return con
