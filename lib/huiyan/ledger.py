@@ -73,7 +73,13 @@ CREATE TABLE IF NOT EXISTS ledger_history (
 def _raw(ws: Workspace) -> Any:
     """The workspace's DuckDB connection (the ledger is written with plain SQL in transactions)."""
     con = ws.con.con
-    con.execute(_SCHEMA)
+    if not ws.read_only:
+        con.execute(_SCHEMA)
+    elif not {"ledger_clues", "ledger_history"} <= set(ws.con.list_tables()):
+        raise LedgerError(
+            "线索台账还是空的：请先运行模型（huiyan run MODEL）。",
+            "The clue ledger is empty: run a model first (huiyan run MODEL).",
+        )
     return con
 
 
