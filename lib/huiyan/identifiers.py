@@ -146,3 +146,87 @@ def normalise_case_no(value: str) -> str:
 def is_case_no(value: str) -> bool:
     """True for a normalised case number, current (（2021）浙0602民初1234号) or old (…字第19号)."""
     return bool(CASE_NO_RE.match(value))
+
+
+# -- DuckDB SQL versions, for checks over a whole staging table during ingest --------------------
+#
+# Each takes a SQL expression (usually a quoted column name) and returns a SQL expression, so
+# ingest can normalise and check a million rows inside DuckDB instead of looping in Python.
+
+_FULLWIDTH = "".join(chr(0xFF01 + i) for i in range(94)) + "\u3000"
+_HALFWIDTH = "".join(chr(0x21 + i) for i in range(94)) + " "
+
+
+def sql_literal(text: str) -> str:
+    """A SQL string literal for ``text`` (single quotes doubled)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_halfwidth(expr: str) -> str:
+    """SQL: full-width ASCII letters, digits, punctuation and spaces to half-width."""
+    # translate() with 95 pairs is slow (~10 s per million values); most values have
+    # no full-width character at all, so test for one first.
+    return (
+        f"(CASE WHEN regexp_matches({expr}, '[\\x{{FF01}}-\\x{{FF5E}}\\x{{3000}}]') "
+        f"THEN translate({expr}, {sql_literal(_FULLWIDTH)}, {sql_literal(_HALFWIDTH)}) "
+        f"ELSE {expr} END)"
+    )
+
+
+def sql_normalise_plate(expr: str) -> str:
+    """SQL version of :func:`normalise_plate`."""
+    return f"upper(regexp_replace({sql_halfwidth(expr)}, '[\\s·•．.\\-]', '', 'g'))"
+
+
+def sql_normalise_case_no(expr: str) -> str:
+    """SQL version of :func:`normalise_case_no`: full-width brackets, half-width digits."""
+    digits = "".join(chr(0xFF10 + i) for i in range(10))
+    return (
+        f"translate(regexp_replace({expr}, '\\s+', '', 'g'), "
+        f"{sql_literal('()〔〕[]' + digits)}, {sql_literal('（）（）（）0123456789')})"
+    )
+
+
+def sql_is_resident_id(expr: str) -> str:
+    """SQL: ``expr`` (already upper-case) is a resident ID with a valid check digit."""
+    terms = " + ".join(
+        f"TRY_CAST(substr({expr}, {i + 1}, 1) AS INTEGER) * {w}"
+        for i, w in enumerate(RESIDENT_ID_WEIGHTS)
+    )
+    return (
+        f"(CASE WHEN regexp_full_match({expr}, '[0-9]{{17}}[0-9X]') "
+        f"THEN substr('{RESIDENT_ID_CHECK}', (({terms}) % 11) + 1, 1) = substr({expr}, 18, 1) "
+        "ELSE false END)"
+    )
+
+
+def sql_is_credit_code(expr: str) -> str:
+    """SQL: ``expr`` (already upper-case) is a credit code with a valid check character."""
+    terms = " + ".join(
+        f"(strpos('{CREDIT_CODE_CHARS}', substr({expr}, {i + 1}, 1)) - 1) * {w}"
+        for i, w in enumerate(CREDIT_CODE_WEIGHTS)
+    )
+    return (
+        f"(CASE WHEN regexp_full_match({expr}, '{CREDIT_CODE_RE.pattern[1:-1]}') "
+        f"THEN substr('{CREDIT_CODE_CHARS}', ((31 - ({terms}) % 31) % 31) + 1, 1) "
+        f"= substr({expr}, 18, 1) ELSE false END)"
+    )
+
+
+def sql_is_region(expr: str) -> str:
+    """SQL: ``expr`` is a 6-digit division code with a real province prefix."""
+    provinces = ", ".join(f"'{p}'" for p in sorted(PROVINCE_CODES))
+    return (
+        # list_contains, not IN: DuckDB plans a long IN list as a join over every column.
+        f"(regexp_full_match({expr}, '[0-9]{{6}}') AND list_contains([{provinces}], substr({expr}, 1, 2)))"
+    )
+
+
+def sql_is_plate(expr: str) -> str:
+    """SQL: ``expr`` (normalised) is a plate number."""
+    return f"regexp_full_match({expr}, '{PLATE_RE.pattern[1:-1]}')"
+
+
+def sql_is_case_no(expr: str) -> str:
+    """SQL: ``expr`` (normalised) is a case number."""
+    return f"regexp_full_match({expr}, '{CASE_NO_RE.pattern[1:-1]}')"
