@@ -1,0 +1,548 @@
+"""公益林补偿资金发放监督 forest_subsidy: the payout roll checked against registries.
+
+Each rule compares the payout roll (``forest_subsidies``) with the forest-right
+register (``forest_rights``), deaths, households and the village-official
+roster. Definitions:
+
+- a recipient is *deceased* for a payment when ``death_date < 1 January`` of the
+  payment's ``year`` (death year < year); dying during the subsidy year is no clue;
+- area and amounts are compared after rounding (area to 0.0001 mu, money to the
+  cent), so exactly 1% more area, or an amount exactly 1 yuan off, is no clue;
+- AREA-EXCESS and DUPLICATE concern one certificate in one year: their evidence
+  is every payment of that certificate-year, and the clue's subject is the
+  smallest payment id among them;
+- an heir in the deceased holder's household may lawfully receive the
+  holder's compensation (HOLDER-MISMATCH compares households, not life);
+- OFFICIAL-LINK: a payment flagged by another FOR- rule whose recipient is a
+  village official of the payment's village (term covering the paid date) or in
+  that official's household, or whose account is an account that official has
+  received a payment on.
+
+Example (in a notebook)::
+
+    from huiyan.models import forest_subsidy as m
+    found = hy.clues.collect(*m.run_rules(ws, region="331124"))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from huiyan.rules import Hits, ref, rule
+from huiyan.workspace import Workspace
+
+MODEL = "forest_subsidy"
+DATASETS = ("forest_subsidies", "forest_rights", "deaths", "households", "village_officials")
+WELFARE = "公益林"
+
+PARAMETERS: dict[str, tuple[Any, str, str]] = {
+    "area_tolerance": (0.01, "float", "补偿面积超过登记面积的比例上限（0.01 即 1%）"),
+    "amount_tolerance": (1.0, "float", "发放金额与面积×标准之差允许的元数"),
+}
+
+_FRAUD = "《刑法》第二百六十六条（诈骗）、第三百八十二条（贪污）"
+_BASIS = "《森林法》第七条、第二十九条；《浙江省公益林和森林公园条例》第十六条至第十八条"
+
+
+def _person(col: ir.StringValue) -> ir.StringValue:
+    return col.strip().upper().nullif("")
+
+
+def _text(col: ir.StringValue) -> ir.StringValue:
+    return col.strip().nullif("")
+
+
+def _pay_ref(t: ir.Table) -> ir.StringValue:
+    return ref("forest_subsidies", t.payment_id)
+
+
+def _payments(subsidies: ir.Table) -> ir.Table:
+    s = subsidies
+    return s.mutate(r_pid=_person(s.recipient_id), cert=_text(s.cert_no), acct=_text(s.account_no))
+
+
+def _rights(rights: ir.Table) -> ir.Table:
+    r = rights
+    return r.select(
+        f_cert=_text(r.cert_no),
+        holder_id=_person(r.holder_id),
+        holder_name=r.holder_name,
+        reg_area=r.area_mu,
+        forest_type=r.forest_type.strip(),
+        right_ref=ref("forest_rights", r.cert_no),
+    )
+
+
+# -- the flagged payments of each rule (shared with OFFICIAL-LINK) -----------------------------
+
+
+def _deceased(subsidies: ir.Table, deaths: ir.Table) -> ir.Table:
+    pay = _payments(subsidies)
+    d = deaths.select(
+        d_pid=_person(deaths.person_id),
+        death_date=deaths.death_date,
+        death_ref=ref("deaths", deaths.person_id),
+    )
+    j = pay.join(d, pay.r_pid == d.d_pid)
+    return j.filter(j.death_date.year() < j.year)
+
+
+def _no_right(subsidies: ir.Table, rights: ir.Table) -> ir.Table:
+    pay = _payments(subsidies)
+    r = _rights(rights)
+    j = pay.left_join(r, pay.cert == r.f_cert)
+    return j.filter(j.f_cert.isnull() | (j.forest_type != WELFARE))
+
+
+def _cert_years(subsidies: ir.Table) -> ir.Table:
+    pay = _payments(subsidies).filter(lambda t: t.cert.notnull())
+    return pay.group_by(g_cert=pay.cert, g_year=pay.year).aggregate(
+        payments=pay.payment_id.count(),
+        paid_area=pay.area_mu.sum(),
+        total=pay.amount.sum(),
+        first_id=pay.payment_id.min(),
+        evidence=ref("forest_subsidies", pay.payment_id).collect(distinct=True),
+        recipients=pay.recipient_name.collect(distinct=True).sort().join("、"),
+        region=pay.region.min(),
+        village=pay.village.min(),
+    )
+
+
+def _area_excess(subsidies: ir.Table, rights: ir.Table, *, area_tolerance: float) -> ir.Table:
+    cy = _cert_years(subsidies)
+    r = _rights(rights)
+    j = cy.join(r, cy.g_cert == r.f_cert)
+    return j.filter(
+        (j.reg_area > 0)
+        & (j.paid_area.round(4) > (j.reg_area * (1.0 + float(area_tolerance))).round(4))
+    )
+
+
+def _duplicate(subsidies: ir.Table) -> ir.Table:
+    cy = _cert_years(subsidies)
+    return cy.filter(cy.payments > 1)
+
+
+def _holder_mismatch(subsidies: ir.Table, rights: ir.Table, households: ir.Table) -> ir.Table:
+    pay = _payments(subsidies)
+    r = _rights(rights)
+    hh = households.select(h_pid=_person(households.person_id), h_id=_text(households.household_id))
+    hh = hh.filter(hh.h_id.notnull())
+    mine = hh.view().rename(m_pid="h_pid", m_id="h_id")
+    theirs = hh.view().rename(t_pid="h_pid", t_id="h_id")
+    j = (
+        pay.join(r, pay.cert == r.f_cert)
+        .left_join(mine, pay.r_pid == mine.m_pid)
+        .left_join(theirs, r.holder_id == theirs.t_pid)
+    )
+    same_household = j.m_id.notnull() & (j.m_id == j.t_id)
+    return j.filter(
+        (j.r_pid.isnull() | (j.r_pid != j.holder_id)) & ~same_household.fill_null(False)
+    )
+
+
+def _amount_mismatch(subsidies: ir.Table, *, amount_tolerance: float) -> ir.Table:
+    pay = _payments(subsidies)
+    expected = (pay.area_mu * pay.rate).round(2)
+    diff = (pay.amount - expected).round(2)
+    pay = pay.mutate(expected=expected, diff=diff)
+    return pay.filter(pay.diff.abs() > float(amount_tolerance))
+
+
+# -- rules -------------------------------------------------------------------------------------
+
+
+@rule(
+    "FOR-DECEASED",
+    model=MODEL,
+    zh="领取人在补偿年度开始前已死亡",
+    basis=f"{_BASIS}；{_FRAUD}",
+    subject_type="payment",
+    summary=(
+        "{village}{year}年度公益林补偿{amount:,.2f}元（流水号{subject_id}）发放给{subject_name}，"
+        "但其已于{death_date}死亡，早于该补偿年度开始，可能被冒领"
+        "（森林法第二十九条；浙江省公益林和森林公园条例第十六条、第十七条；刑法第二百六十六条、第三百八十二条）。"
+    ),
+    needs=("forest_subsidies.recipient_id", "deaths.death_date"),
+    score=0.9,
+)
+def deceased(subsidies: ir.Table, deaths: ir.Table) -> ir.Table:
+    """Payments whose recipient died before 1 January of the subsidy year."""
+    hit = _deceased(subsidies, deaths)
+    return hit.select(
+        subject_id=hit.payment_id,
+        region=hit.region,
+        subject_name=hit.recipient_name,
+        evidence=ibis.array([_pay_ref(hit)]),
+        context=ibis.array([hit.death_ref]),
+        amount=hit.amount,
+        village=hit.village,
+        year=hit.year,
+        death_date=hit.death_date.cast("string"),
+    )
+
+
+@rule(
+    "FOR-NO-RIGHT",
+    model=MODEL,
+    zh="林权证未登记或登记林种不是公益林",
+    basis=_BASIS,
+    subject_type="payment",
+    summary=(
+        "{village}{subject_name}以林权证{cert_no}领取{year}年度公益林补偿{amount:,.2f}元，但{reason}，"
+        "不属于应予补偿的公益林（森林法第七条、第二十九条；浙江省公益林和森林公园条例第十六条）。"
+    ),
+    needs=("forest_subsidies.cert_no", "forest_rights.forest_type"),
+    score=0.8,
+)
+def no_right(subsidies: ir.Table, rights: ir.Table) -> ir.Table:
+    """Payments for a certificate that is not registered, or not registered as 公益林."""
+    hit = _no_right(subsidies, rights)
+    missing = hit.f_cert.isnull()
+    return hit.select(
+        subject_id=hit.payment_id,
+        region=hit.region,
+        subject_name=hit.recipient_name,
+        evidence=ibis.array([_pay_ref(hit)]),
+        context=ibis.cases(
+            (missing, ibis.literal([], type="array<string>")), else_=ibis.array([hit.right_ref])
+        ),
+        score=ibis.cases((missing, 0.85), else_=0.75),
+        amount=hit.amount,
+        village=hit.village,
+        year=hit.year,
+        cert_no=hit.cert_no,
+        reason=ibis.cases(
+            (missing, ibis.literal("该林权证号在林权登记中不存在")),
+            else_=ibis.literal("该林权证登记林种为").concat(hit.forest_type),
+        ),
+    )
+
+
+@rule(
+    "FOR-AREA-EXCESS",
+    model=MODEL,
+    zh="同一林权证一年内补偿面积超过登记面积百分之一以上",
+    basis=f"{_BASIS}；{_FRAUD}",
+    subject_type="payment",
+    summary=(
+        "林权证{cert_no}（{village}）{year}年度按{paid_area:,.2f}亩发放补偿{payments}笔共{amount:,.2f}元，"
+        "超出登记面积{reg_area:,.2f}亩的{excess_pct:.1f}%（允许{tolerance_pct:g}%），面积可能虚报"
+        "（浙江省公益林和森林公园条例第九条、第十六条；刑法第二百六十六条、第三百八十二条）。"
+    ),
+    needs=("forest_subsidies.area_mu", "forest_rights.area_mu"),
+    score=0.75,
+)
+def area_excess(subsidies: ir.Table, rights: ir.Table, *, area_tolerance: float = 0.01) -> ir.Table:
+    """Certificate-years paid for more than the registered area plus ``area_tolerance``."""
+    hit = _area_excess(subsidies, rights, area_tolerance=area_tolerance)
+    excess = (hit.paid_area / hit.reg_area - 1.0) * 100
+    return hit.select(
+        subject_id=hit.first_id,
+        region=hit.region,
+        evidence=hit.evidence,
+        context=ibis.array([hit.right_ref]),
+        score=ibis.least(0.95, 0.6 + excess / 100),
+        amount=hit.total,
+        cert_no=hit.g_cert,
+        village=hit.village,
+        year=hit.g_year,
+        payments=hit.payments,
+        paid_area=hit.paid_area,
+        reg_area=hit.reg_area,
+        excess_pct=excess,
+        tolerance_pct=ibis.literal(float(area_tolerance) * 100),
+    )
+
+
+@rule(
+    "FOR-DUPLICATE",
+    model=MODEL,
+    zh="同一林权证同一年度重复发放补偿",
+    basis=f"{_BASIS}；{_FRAUD}",
+    subject_type="payment",
+    summary=(
+        "林权证{cert_no}（{village}）{year}年度被发放补偿{payments}笔（领取人：{recipients}），"
+        "合计{amount:,.2f}元，一证一年多次发放（浙江省公益林和森林公园条例第十六条、第十七条；"
+        "刑法第二百六十六条、第三百八十二条）。"
+    ),
+    needs=("forest_subsidies.cert_no", "forest_subsidies.year"),
+    score=0.85,
+)
+def duplicate(subsidies: ir.Table) -> ir.Table:
+    """Certificates paid more than once in one year; evidence: every payment of that year."""
+    hit = _duplicate(subsidies)
+    return hit.select(
+        subject_id=hit.first_id,
+        region=hit.region,
+        evidence=hit.evidence,
+        amount=hit.total,
+        cert_no=hit.g_cert,
+        village=hit.village,
+        year=hit.g_year,
+        payments=hit.payments,
+        recipients=hit.recipients,
+    )
+
+
+@rule(
+    "FOR-HOLDER-MISMATCH",
+    model=MODEL,
+    zh="领取人既不是林权权利人，也不是权利人同户家庭成员",
+    basis=_BASIS,
+    subject_type="payment",
+    summary=(
+        "{year}年度林权证{cert_no}（{village}）的补偿{amount:,.2f}元发放给{subject_name}，但登记权利人为"
+        "{holder_name}，领取人既非权利人也非其同户家庭成员，且无补偿收益权转让依据"
+        "（浙江省公益林和森林公园条例第十六条、第十八条；森林法第二十九条）。"
+    ),
+    needs=("forest_subsidies.recipient_id", "forest_rights.holder_id", "households.household_id"),
+    score=0.7,
+)
+def holder_mismatch(subsidies: ir.Table, rights: ir.Table, households: ir.Table) -> ir.Table:
+    """Payments to someone who is neither the right holder nor in the holder's household."""
+    hit = _holder_mismatch(subsidies, rights, households)
+    return hit.select(
+        subject_id=hit.payment_id,
+        region=hit.region,
+        subject_name=hit.recipient_name,
+        evidence=ibis.array([_pay_ref(hit)]),
+        context=ibis.array([hit.right_ref]),
+        amount=hit.amount,
+        village=hit.village,
+        year=hit.year,
+        cert_no=hit.cert_no,
+        holder_name=hit.holder_name,
+    )
+
+
+@rule(
+    "FOR-AMOUNT-MISMATCH",
+    model=MODEL,
+    zh="发放金额与补偿面积乘以补偿标准相差超过一元",
+    basis=f"{_BASIS}；{_FRAUD}",
+    subject_type="payment",
+    summary=(
+        "流水号{subject_id}（{village}，{year}年度）发放{amount:,.2f}元，与补偿面积{area_mu:,.2f}亩×"
+        "标准{rate:,.2f}元/亩={expected:,.2f}元相差{diff:,.2f}元（允许{amount_tolerance:g}元），"
+        "补偿资金专款专用，多发少发均需核实（森林法第二十九条；浙江省公益林和森林公园条例第十七条）。"
+    ),
+    needs=("forest_subsidies.amount", "forest_subsidies.rate"),
+    score=0.65,
+)
+def amount_mismatch(subsidies: ir.Table, *, amount_tolerance: float = 1.0) -> ir.Table:
+    """Payments whose amount differs from area x rate by more than ``amount_tolerance`` yuan."""
+    hit = _amount_mismatch(subsidies, amount_tolerance=amount_tolerance)
+    return hit.select(
+        subject_id=hit.payment_id,
+        region=hit.region,
+        subject_name=hit.recipient_name,
+        evidence=ibis.array([_pay_ref(hit)]),
+        score=ibis.cases((hit.diff > 0, 0.75), else_=0.55),
+        amount=hit.amount,
+        village=hit.village,
+        year=hit.year,
+        area_mu=hit.area_mu,
+        rate=hit.rate,
+        expected=hit.expected,
+        diff=hit.diff,
+        amount_tolerance=ibis.literal(float(amount_tolerance)),
+    )
+
+
+def _flagged(
+    subsidies: ir.Table,
+    rights: ir.Table,
+    deaths: ir.Table,
+    households: ir.Table,
+    *,
+    area_tolerance: float,
+    amount_tolerance: float,
+) -> ir.Table:
+    """payment_id and rule code of every payment in the evidence of another FOR- rule."""
+
+    def ids(t: ir.Table, code: str) -> ir.Table:
+        return t.select(f_id=t.payment_id, f_rule=ibis.literal(code))
+
+    pay = _payments(subsidies)
+
+    def group_ids(t: ir.Table, code: str) -> ir.Table:
+        keys = t.select(k_cert=t.g_cert, k_year=t.g_year)
+        j = pay.join(keys, (pay.cert == keys.k_cert) & (pay.year == keys.k_year))
+        return j.select(f_id=j.payment_id, f_rule=ibis.literal(code))
+
+    return ibis.union(
+        ids(_deceased(subsidies, deaths), "FOR-DECEASED"),
+        ids(_no_right(subsidies, rights), "FOR-NO-RIGHT"),
+        group_ids(
+            _area_excess(subsidies, rights, area_tolerance=area_tolerance), "FOR-AREA-EXCESS"
+        ),
+        group_ids(_duplicate(subsidies), "FOR-DUPLICATE"),
+        ids(_holder_mismatch(subsidies, rights, households), "FOR-HOLDER-MISMATCH"),
+        ids(_amount_mismatch(subsidies, amount_tolerance=amount_tolerance), "FOR-AMOUNT-MISMATCH"),
+        distinct=True,
+    )
+
+
+@rule(
+    "FOR-OFFICIAL-LINK",
+    model=MODEL,
+    zh="问题补偿款的领取人或收款账户属于本村村干部或其同户家庭成员",
+    basis=f"{_FRAUD}；《浙江省公益林和森林公园条例》第十七条；全国人大常委会关于《刑法》第九十三条第二款的解释",
+    subject_type="payment",
+    summary=(
+        "{village}{year}年度补偿{amount:,.2f}元（流水号{subject_id}，领取人{subject_name}）已触发{rules}，"
+        "且{link}，可能存在村干部利用职务便利侵吞、截留补偿资金（刑法第三百八十二条、第二百六十六条；"
+        "浙江省公益林和森林公园条例第十七条）。"
+    ),
+    needs=("village_officials.person_id", "forest_subsidies.account_no"),
+    score=0.9,
+)
+def official_link(
+    subsidies: ir.Table,
+    rights: ir.Table,
+    deaths: ir.Table,
+    households: ir.Table,
+    officials: ir.Table,
+    *,
+    area_tolerance: float = 0.01,
+    amount_tolerance: float = 1.0,
+) -> ir.Table:
+    """Flagged payments whose recipient or account belongs to a village official or their household."""
+    flags = _flagged(
+        subsidies,
+        rights,
+        deaths,
+        households,
+        area_tolerance=area_tolerance,
+        amount_tolerance=amount_tolerance,
+    )
+    rules_per = flags.group_by("f_id").aggregate(
+        rules=flags.f_rule.collect(distinct=True).sort().join("、")
+    )
+    pay = _payments(subsidies)
+    flagged = pay.join(rules_per, pay.payment_id == rules_per.f_id)
+    o = officials.select(
+        o_pid=_person(officials.person_id),
+        o_name=officials.name,
+        o_region=officials.region,
+        o_village=officials.village.strip(),
+        o_pos=officials.position,
+        o_start=officials.term_start,
+        o_end=officials.term_end,
+        o_ref=ref(
+            "village_officials", officials.person_id, officials.village, officials.term_start
+        ),
+    )
+    hh = households.select(
+        h_pid=_person(households.person_id),
+        h_id=_text(households.household_id),
+        h_ref=ref("households", households.person_id),
+    )
+    hh = hh.filter(hh.h_id.notnull())
+
+    def in_office(t: ir.Table) -> ir.BooleanValue:
+        return (
+            (t.o_region == t.region)
+            & (t.o_village == t.village.strip())
+            & (t.o_start <= t.paid_date)
+            & (t.o_end.isnull() | (t.o_end >= t.paid_date))
+        )
+
+    own = flagged.join(o, flagged.r_pid == o.o_pid)
+    own = own.filter(in_office(own)).select(
+        l_id=own.payment_id,
+        ctx=own.o_ref,
+        link=ibis.literal("领取人本人是本村").concat(own.o_pos),
+    )
+    mine = hh.view().rename(m_pid="h_pid", m_id="h_id", m_ref="h_ref")
+    oh = hh.view().rename(x_pid="h_pid", x_id="h_id", x_ref="h_ref")
+    fam = (
+        flagged.join(mine, flagged.r_pid == mine.m_pid)
+        .join(oh, (mine.m_id == oh.x_id) & (oh.x_pid != mine.m_pid))
+        .join(o, o.o_pid == oh.x_pid)
+    )
+    fam = fam.filter(in_office(fam))
+    family = fam.select(
+        l_id=fam.payment_id,
+        ctx=fam.o_ref,
+        link=ibis.literal("领取人与本村").concat(fam.o_pos, fam.o_name, "同户"),
+    ).union(
+        fam.select(
+            l_id=fam.payment_id,
+            ctx=fam.m_ref,
+            link=ibis.literal("领取人与本村").concat(fam.o_pos, fam.o_name, "同户"),
+        )
+    )
+    every = pay.view()
+    known = (
+        every.filter(every.acct.notnull()).select(a_pid=every.r_pid, a_acct=every.acct).distinct()
+    )
+    accts = known.join(o, known.a_pid == o.o_pid)
+    with_acct = flagged.filter(flagged.acct.notnull())
+    acc = with_acct.join(accts, with_acct.acct == accts.a_acct)
+    acc = acc.filter(in_office(acc))
+    account = acc.select(
+        l_id=acc.payment_id,
+        ctx=acc.o_ref,
+        link=ibis.literal("收款账号").concat(
+            acc.acct, "是本村", acc.o_pos, acc.o_name, "领取补偿使用的账号"
+        ),
+    )
+    links = ibis.union(own, family, account)
+    per = links.group_by("l_id").aggregate(
+        link=links.link.collect(distinct=True).sort().join("；"),
+        context=links.ctx.collect(distinct=True),
+    )
+    hit = flagged.join(per, flagged.payment_id == per.l_id)
+    return hit.select(
+        subject_id=hit.payment_id,
+        region=hit.region,
+        subject_name=hit.recipient_name,
+        evidence=ibis.array([_pay_ref(hit)]),
+        context=hit.context,
+        amount=hit.amount,
+        village=hit.village,
+        year=hit.year,
+        rules=hit.rules,
+        link=hit.link,
+    )
+
+
+# -- the whole model ---------------------------------------------------------------------------
+
+
+def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
+    """Evaluate every rule of the model on the workspace (one county, or all when region is "")."""
+    p = {name: spec[0] for name, spec in PARAMETERS.items()}
+    unknown = set(params) - set(p)
+    if unknown:
+        from huiyan.errors import ParameterError, did_you_mean
+
+        name = sorted(unknown)[0]
+        raise ParameterError(
+            f'模型 {MODEL} 没有参数 "{name}"。{did_you_mean(name, p)}',
+            f'Model {MODEL} has no parameter "{name}".',
+            "可用参数 Parameters: " + ", ".join(p),
+        )
+    p.update(params)
+    area_tol, amount_tol = float(p["area_tolerance"]), float(p["amount_tolerance"])
+    pay = ws.table("forest_subsidies", region=region)
+    rights = ws.table("forest_rights")
+    deaths = ws.table("deaths")
+    hh = ws.table("households")
+    officials = ws.table("village_officials")
+    return [
+        deceased(pay, deaths),
+        no_right(pay, rights),
+        area_excess(pay, rights, area_tolerance=area_tol),
+        duplicate(pay),
+        holder_mismatch(pay, rights, hh),
+        amount_mismatch(pay, amount_tolerance=amount_tol),
+        official_link(
+            pay, rights, deaths, hh, officials, area_tolerance=area_tol, amount_tolerance=amount_tol
+        ),
+    ]
