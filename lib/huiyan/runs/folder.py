@@ -1,0 +1,140 @@
+"""Run folders and their manifests: ``<home>/runs/<model>/<run_id>/manifest.json``.
+
+A run id sorts by time: ``20261129-143005-330602-a3f1`` (date, time, the county
+or ``all``, four random hex digits so parallel runs never collide).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from huiyan.errors import WorkspaceError
+
+MANIFEST = "manifest.json"
+CLUE_FILES = ("clues.parquet", "clues.xlsx")
+PACKAGES = {
+    "huiyan": "huiyan",
+    "ibis": "ibis-framework",
+    "duckdb": "duckdb",
+    "pandas": "pandas",
+    "great_expectations": "great-expectations",
+    "papermill": "papermill",
+    "pyarrow": "pyarrow",
+}
+
+
+def new_run_id(region: str = "", *, now: datetime | None = None) -> str:
+    """A sortable, unique run id: ``YYYYMMDD-HHMMSS-<region or all>-<4 hex>``.
+
+    >>> new_run_id("330602", now=datetime(2026, 11, 29, 14, 30, 5))[:23]
+    '20261129-143005-330602-'
+    """
+    now = now or datetime.now()
+    return f"{now:%Y%m%d-%H%M%S}-{region or 'all'}-{secrets.token_hex(2)}"
+
+
+def make_run_dir(runs_dir: Path, model: str, run_id: str) -> Path:
+    """Create the folder of a new run (never reusing one)."""
+    path = runs_dir / model / run_id
+    path.mkdir(parents=True, exist_ok=False)
+    return path
+
+
+def package_versions() -> dict[str, str | None]:
+    """Versions of the packages a run's result depends on (read without importing them)."""
+    out: dict[str, str | None] = {}
+    for label, dist in PACKAGES.items():
+        try:
+            out[label] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[label] = None
+    return out
+
+
+def sha256(path: Path) -> str:
+    """The hex SHA-256 of a file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def write_manifest(run_dir: Path, manifest: dict[str, Any]) -> Path:
+    """Write ``manifest.json`` atomically (a reader never sees half a manifest)."""
+    path = run_dir / MANIFEST
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+    os.replace(tmp, path)
+    return path
+
+
+def read_manifest(run_dir: Path) -> dict[str, Any]:
+    """The manifest of one run folder; a WorkspaceError when there is none."""
+    path = Path(run_dir) / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise WorkspaceError(
+            f"运行目录 {run_dir} 中没有 {MANIFEST}。",
+            f"The run folder {run_dir} has no {MANIFEST}.",
+        ) from err
+
+
+def remove_clue_files(run_dir: Path) -> list[str]:
+    """Delete every clue file (also half-written ones) so a failed run leaves no result."""
+    removed = []
+    for path in run_dir.glob("clues.*"):
+        path.unlink(missing_ok=True)
+        removed.append(path.name)
+    return removed
+
+
+@dataclass(frozen=True)
+class PastRun:
+    """One line of ``huiyan runs``."""
+
+    run_id: str
+    model: str
+    region: str
+    parameters: dict[str, Any]
+    status: str
+    clue_count: int | None
+    duration_s: float | None
+    started_at: str
+    run_dir: Path
+
+
+def past_runs(runs_dir: Path, model: str | None = None) -> list[PastRun]:
+    """Every run with a manifest under ``runs_dir`` (optionally of one model), oldest first."""
+    pattern = f"{model}/*/{MANIFEST}" if model else f"*/*/{MANIFEST}"
+    out = []
+    for path in runs_dir.glob(pattern):
+        try:
+            m = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        out.append(
+            PastRun(
+                run_id=str(m.get("run_id", path.parent.name)),
+                model=str(m.get("model", path.parent.parent.name)),
+                region=str(m.get("region") or ""),
+                parameters=dict(m.get("parameters") or {}),
+                status=str(m.get("status", "?")),
+                clue_count=m.get("clue_count"),
+                duration_s=m.get("duration_s"),
+                started_at=str(m.get("started_at", "")),
+                run_dir=path.parent,
+            )
+        )
+    return sorted(out, key=lambda r: (r.started_at, r.run_id))

@@ -1,0 +1,177 @@
+"""Many runs at once: a model once per county (``--each-county``), or every model (``--all``).
+
+Parameters and the input datasets are checked once, before the fan-out; each
+county then runs in its own process (papermill changes the working directory
+and environment, so it is not run in threads) with its own run folder. The
+province summary (clues per county and rule) goes to
+``runs/<model>/province-<timestamp>/summary.csv`` and ``summary.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import time
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from huiyan.errors import HuiyanError, WorkspaceError
+from huiyan.runs.folder import now_utc
+from huiyan.runs.runner import Prepared, RunResult, execute, prepare, run
+from huiyan.workspace import Engine, Workspace
+
+
+@dataclass(frozen=True)
+class ProvinceRun:
+    """The runs of one model over every county, and where their summary is."""
+
+    model: str
+    summary_dir: Path
+    results: tuple[RunResult, ...]
+    table: pd.DataFrame = field(hash=False, repr=False)
+
+    @property
+    def failed(self) -> list[RunResult]:
+        return [r for r in self.results if r.status != "succeeded"]
+
+
+def run_each_county(
+    model: str,
+    *,
+    ws: Workspace | None = None,
+    engine: Engine | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    jobs: int = 1,
+    regions: list[str] | None = None,
+    progress: bool = False,
+) -> ProvinceRun:
+    """Run ``model`` once per county in the workspace, ``jobs`` at a time, then summarise.
+
+    Raises:
+        ParameterError, ValidationFailed, ModelError: found before any county runs.
+    """
+    from tqdm.auto import tqdm
+
+    from huiyan import catalog
+    from huiyan.workspace import workspace
+
+    ws = ws or workspace(read_only=True)
+    card = catalog.get(model, ws)
+    prepared = prepare(card, ws, parameters=parameters, engine=engine)
+    regions = regions or ws.regions()
+    if not regions:
+        raise WorkspaceError(
+            f"工作区 {ws.home} 的数据中没有区划代码，无法逐县运行。",
+            f"The data in workspace {ws.home} holds no county codes to run each county.",
+        )
+    ws.close()
+    started, wall = time.monotonic(), now_utc()
+    results: list[RunResult] = []
+    bar = tqdm(total=len(regions), desc=card.name, unit="county", disable=not progress)
+    if jobs <= 1:
+        for region in regions:
+            results.append(execute(prepared, region=region))
+            bar.update()
+    else:
+        spawn = multiprocessing.get_context("spawn")  # fork would copy DuckDB's threads and locks
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
+            futures = [pool.submit(execute, prepared, region=region) for region in regions]
+            for future in as_completed(futures):
+                results.append(future.result())
+                bar.update()
+    bar.close()
+    results.sort(key=lambda r: str(r.manifest.get("region")))
+    return _summarise(prepared, results, started, wall, jobs)
+
+
+def _summarise(
+    prepared: Prepared, results: list[RunResult], started: float, wall: datetime, jobs: int
+) -> ProvinceRun:
+    card = prepared.card
+    rows = []
+    for r in results:
+        region = str(r.manifest.get("region"))
+        if r.status != "succeeded":
+            rows.append(
+                {"region": region, "run_id": r.run_id, "status": r.status, "rule": "", "clues": 0}
+            )
+            continue
+        by_rule = r.manifest.get("clues_by_rule") or {}
+        for code in card.rules:
+            rows.append(
+                {
+                    "region": region,
+                    "run_id": r.run_id,
+                    "status": r.status,
+                    "rule": code,
+                    "clues": int(by_rule.get(code, 0)),
+                }
+            )
+    long = pd.DataFrame(rows, columns=["region", "run_id", "status", "rule", "clues"])
+    ok = long[long.status == "succeeded"]
+    table = ok.pivot_table(
+        index="region", columns="rule", values="clues", aggfunc="sum", fill_value=0
+    )
+    table = table.reindex(columns=list(card.rules), fill_value=0)
+    if len(table):
+        table["合计 total"] = table.sum(axis=1)
+        table.loc["合计 total"] = table.sum(axis=0)
+
+    out = prepared.home / "runs" / card.name / f"province-{datetime.now():%Y%m%d-%H%M%S-%f}"
+    out.mkdir(parents=True)
+    long.to_csv(out / "summary.csv", index=False, encoding="utf-8-sig")
+    summary = {
+        "model": card.name,
+        "model_version": card.version,
+        "parameters": prepared.parameters,
+        "engine": prepared.engine,
+        "jobs": jobs,
+        "started_at": wall.isoformat(),
+        "ended_at": now_utc().isoformat(),
+        "duration_s": round(time.monotonic() - started, 3),
+        "datasets": prepared.datasets,
+        "validation": prepared.validation,
+        "clue_count": int(ok.clues.sum()),
+        "clues_by_rule": {c: int(ok.clues[ok.rule == c].sum()) for c in card.rules},
+        "counties": [
+            {
+                "region": r.manifest.get("region"),
+                "run_id": r.run_id,
+                "run_dir": str(r.run_dir),
+                "status": r.status,
+                "clue_count": r.manifest.get("clue_count"),
+                "clues_by_rule": r.manifest.get("clues_by_rule"),
+                "error": r.manifest.get("error"),
+            }
+            for r in results
+        ],
+    }
+    (out / "summary.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+    return ProvinceRun(card.name, out, tuple(results), table)
+
+
+def run_all(
+    *, ws: Workspace | None = None, engine: Engine | None = None, progress: bool = False
+) -> list[tuple[str, RunResult | HuiyanError]]:
+    """Run every model in the catalog on the whole workspace; a failure does not stop the rest."""
+    from huiyan import catalog
+    from huiyan.workspace import workspace
+
+    ws = ws or workspace(read_only=True)
+    out: list[tuple[str, RunResult | HuiyanError]] = []
+    for card in catalog.catalog(ws).cards:
+        try:
+            out.append(
+                (card.ref, run(card.ref, ws=ws, engine=engine, progress=progress, check=False))
+            )
+        except HuiyanError as err:
+            out.append((card.ref, err))
+    return out

@@ -1,0 +1,115 @@
+"""Shared fixtures: small workspaces built inline, and the sample model the run tests use.
+
+- ``tiny_workspace``: the synthetic tiny province (two counties), built once per session
+  with :func:`huiyan.synth.generate`; skipped while the generator is not installed.
+- ``auction_db``: a hand-made ``judicial_auctions`` table over two counties (session-wide),
+  and ``auction_home``: a fresh workspace folder holding a copy of it (one per test).
+- ``sample_model``: points the catalog at tests/data/, where ``sample_auction`` lives.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import huiyan
+import pytest
+from huiyan.workspace import Workspace
+
+DATA = Path(__file__).parent / "data"
+COUNTIES = ("330602", "331124")
+
+
+@pytest.fixture(scope="session")
+def tiny_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """A workspace holding the synthetic tiny province (seed 7)."""
+    synth = pytest.importorskip("huiyan.synth")
+    if not hasattr(synth, "generate"):
+        pytest.skip("the synthetic province is not built yet")
+
+    home = tmp_path_factory.mktemp("tiny")
+    ws = huiyan.workspace(home)
+    synth.generate(ws, scale="tiny", seed=7)
+    ws.close()
+    return huiyan.workspace(home)
+
+
+def auction_rows() -> list[dict]:
+    """Twenty auctions per county: every fourth starts too low, every fifth asks too much deposit."""
+    rows = []
+    start = date(2021, 3, 1)
+    for county in COUNTIES:
+        for i in range(20):
+            appraisal = 100_000.0 + 1_000 * i
+            start_price = appraisal * (0.6 if i % 4 == 0 else 0.7)  # exactly 70% is lawful
+            deposit = start_price * (0.25 if i % 5 == 0 else 0.1)
+            day = start + timedelta(days=7 * i)
+            rows.append(
+                {
+                    "auction_id": f"A{county}{i:04d}",
+                    "court": f"{county}法院",
+                    "region": county,
+                    "case_no": f"（2021）浙{county[2:4]}执{i + 1}号",
+                    "item_type": "不动产",
+                    "item_desc": f"住宅{i}",
+                    "round": "一拍",
+                    "previous_auction_id": None,
+                    "appraisal_value": appraisal,
+                    "reserve_basis": "评估",
+                    "start_price": start_price,
+                    "deposit": deposit,
+                    "announce_date": day - timedelta(days=31),
+                    "start_date": day,
+                    "end_date": day + timedelta(days=1),
+                    "status": "成交",
+                    "bidders": 2,
+                    "deal_price": start_price * 1.1,
+                    "buyer_name": "买受人",
+                    "buyer_id": None,
+                    "executed_party_name": "被执行人",
+                    "executed_party_id": None,
+                    "payment_date": day + timedelta(days=10),
+                }
+            )
+    return rows
+
+
+EXPECTED = {
+    "SMP-START-LOW": sum(1 for i in range(20) if i % 4 == 0) * len(COUNTIES),
+    "SMP-DEPOSIT-HIGH": sum(1 for i in range(20) if i % 5 == 0) * len(COUNTIES),
+}
+"""How many clues the sample model finds in ``auction_db`` with default parameters."""
+
+
+@pytest.fixture(scope="session")
+def auction_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DuckDB file with a hand-made ``judicial_auctions`` table."""
+    import pandas as pd
+
+    home = tmp_path_factory.mktemp("auctions")
+    ws = huiyan.workspace(home)
+    frame = pd.DataFrame(auction_rows())
+    for col in ("announce_date", "start_date", "end_date", "payment_date"):
+        frame[col] = pd.to_datetime(frame[col]).dt.date
+    for col in ("previous_auction_id", "buyer_id", "executed_party_id"):
+        frame[col] = frame[col].astype("string")
+    ws.con.create_table("judicial_auctions", frame, overwrite=True)
+    ws.close()
+    return ws.db_path
+
+
+@pytest.fixture
+def auction_home(tmp_path: Path, auction_db: Path) -> Path:
+    """A fresh workspace folder holding a copy of ``auction_db`` (its own runs/)."""
+    home = tmp_path / "home"
+    (home / "datasets").mkdir(parents=True)
+    shutil.copy(auction_db, home / "datasets" / "huiyan.duckdb")
+    return home
+
+
+@pytest.fixture
+def sample_model(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the catalog at tests/data/ (the sample_auction model); returns its notebook."""
+    monkeypatch.setenv("HUIYAN_MODEL_PATH", str(DATA))
+    return DATA / "sample_auction.ipynb"
