@@ -5,23 +5,33 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import huiyan as hy
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
-
-import huiyan as hy
 from huiyan import ledger
 from huiyan.clues import SCHEMA
 from huiyan.errors import LedgerError
+from openpyxl import load_workbook
 
 
-def clue_frame(ids: list[str], *, model: str = "judicial_auction", region: str = "330602") -> pd.DataFrame:
+def clue_frame(
+    ids: list[str], *, model: str = "judicial_auction", region: str = "330602"
+) -> pd.DataFrame:
     rows = [
         {
-            "clue_id": cid, "model": model, "model_version": "1.0.0", "rule": cid.rsplit("-", 1)[0],
-            "region": region, "subject_type": "auction", "subject_id": cid[-4:],
-            "subject_name": None, "score": 0.8, "amount": 1000.0, "summary": f"线索 {cid}",
-            "evidence": [f"judicial_auctions:{cid[-4:]}"], "context": [],
+            "clue_id": cid,
+            "model": model,
+            "model_version": "1.0.0",
+            "rule": cid.rsplit("-", 1)[0],
+            "region": region,
+            "subject_type": "auction",
+            "subject_id": cid[-4:],
+            "subject_name": None,
+            "score": 0.8,
+            "amount": 1000.0,
+            "summary": f"线索 {cid}",
+            "evidence": [f"judicial_auctions:{cid[-4:]}"],
+            "context": [],
             "created_at": datetime(2026, 11, 1, tzinfo=UTC),
         }
         for cid in ids
@@ -32,32 +42,53 @@ def clue_frame(ids: list[str], *, model: str = "judicial_auction", region: str =
 @pytest.fixture
 def ws(tmp_path: Path) -> hy.Workspace:
     w = hy.workspace(tmp_path)
-    ledger.record_run(w, clue_frame(["AUC-START-LOW-0001", "AUC-START-LOW-0002"]), run_id="r1",
-                      model="judicial_auction", region="330602")
+    ledger.record_run(
+        w,
+        clue_frame(["AUC-START-LOW-0001", "AUC-START-LOW-0002"]),
+        run_id="r1",
+        model="judicial_auction",
+        region="330602",
+    )
     yield w
     w.close()
 
 
 def test_rerun_keeps_one_row_per_clue_and_updates_last_seen(ws: hy.Workspace) -> None:
     first = ledger.clues(ws).set_index("clue_id")
-    intake = ledger.record_run(ws, clue_frame(["AUC-START-LOW-0001"]), run_id="r2",
-                               model="judicial_auction", region="330602")
+    intake = ledger.record_run(
+        ws,
+        clue_frame(["AUC-START-LOW-0001"]),
+        run_id="r2",
+        model="judicial_auction",
+        region="330602",
+    )
     after = ledger.clues(ws).set_index("clue_id")
     assert len(after) == 2
     assert (intake.new, intake.seen_again, intake.disappeared) == (0, 1, 1)
     assert after.loc["AUC-START-LOW-0001", "runs"] == 2
     assert after.loc["AUC-START-LOW-0001", "last_run"] == "r2"
-    assert after.loc["AUC-START-LOW-0001", "last_seen"] > first.loc["AUC-START-LOW-0001", "last_seen"]
+    assert (
+        after.loc["AUC-START-LOW-0001", "last_seen"] > first.loc["AUC-START-LOW-0001", "last_seen"]
+    )
     assert not after.loc["AUC-START-LOW-0002", "present"]  # disappeared, still visible
     # the same run taken in twice changes nothing
-    assert ledger.record_run(ws, clue_frame(["AUC-START-LOW-0001"]), run_id="r2",
-                             model="judicial_auction").new == 0
+    assert (
+        ledger.record_run(
+            ws, clue_frame(["AUC-START-LOW-0001"]), run_id="r2", model="judicial_auction"
+        ).new
+        == 0
+    )
     assert ledger.clues(ws).set_index("clue_id").loc["AUC-START-LOW-0001", "runs"] == 2
 
 
 def test_another_county_does_not_hide_this_countys_clues(ws: hy.Workspace) -> None:
-    ledger.record_run(ws, clue_frame(["AUC-START-LOW-0009"], region="331124"), run_id="r3",
-                      model="judicial_auction", region="331124")
+    ledger.record_run(
+        ws,
+        clue_frame(["AUC-START-LOW-0009"], region="331124"),
+        run_id="r3",
+        model="judicial_auction",
+        region="331124",
+    )
     assert ledger.clues(ws).present.all()
 
 
@@ -147,8 +178,13 @@ def test_effectiveness_matches_a_hand_count(tmp_path: Path) -> None:
     ws = hy.workspace(tmp_path)
     ids = [f"AUC-START-LOW-{i:04d}" for i in range(6)]
     ledger.record_run(ws, clue_frame(ids), run_id="r1", model="judicial_auction", region="330602")
-    ledger.record_run(ws, clue_frame(["AUC-CUT-DEEP-0100"], region="331124"), run_id="r2",
-                      model="judicial_auction", region="331124")
+    ledger.record_run(
+        ws,
+        clue_frame(["AUC-CUT-DEEP-0100"], region="331124"),
+        run_id="r2",
+        model="judicial_auction",
+        region="331124",
+    )
     # 6 clues in 330602: 2 transferred (1 of them filed), 1 rejected, 1 reviewing, 2 new
     ledger.set_status(ws, ids[0], "已移送")
     ledger.set_status(ws, ids[0], "已立案")

@@ -40,7 +40,10 @@ def test_committed_notebook_has_no_outputs_or_personal_data(notebook: Path) -> N
         ("x = '11010519491231002x'", "resident_id"),
         ("电话：13905751234", "phone"),
         ("收款账号" + _luhn_complete("622202020011223344"), "bank_card"),
-        ("信用代码 91330602MA2B3C4D5" + credit_code_check_digit("91330602MA2B3C4D5"), "credit_code"),
+        (
+            "信用代码 91330602MA2B3C4D5" + credit_code_check_digit("91330602MA2B3C4D5"),
+            "credit_code",
+        ),
     ],
     ids=["resident-id", "lower-x", "phone", "bank-card", "credit-code"],
 )

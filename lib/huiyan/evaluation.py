@@ -80,9 +80,10 @@ def score(clues: Clues, ws: Workspace, *, model: str | None = None) -> Evaluatio
 def compare(clue_frame: pd.DataFrame, truth: pd.DataFrame, *, model: str) -> Evaluation:
     """Compare clue evidence with truth rows (columns ``rule, record``), rule by rule."""
     flagged = (
-        clue_frame[["rule", "evidence"]].explode("evidence").dropna().rename(
-            columns={"evidence": "record"}
-        )
+        clue_frame[["rule", "evidence"]]
+        .explode("evidence")
+        .dropna()
+        .rename(columns={"evidence": "record"})
         if len(clue_frame)
         else pd.DataFrame(columns=["rule", "record"])
     )

@@ -34,12 +34,21 @@ from huiyan.errors import LedgerError, did_you_mean
 from huiyan.workspace import Workspace
 
 NEW, REVIEWING, TRANSFERRED, FILED, RECOMMENDED, REJECTED = (
-    "待核查", "核查中", "已移送", "已立案", "已发检察建议", "不成立",
+    "待核查",
+    "核查中",
+    "已移送",
+    "已立案",
+    "已发检察建议",
+    "不成立",
 )
 STATUSES: tuple[str, ...] = (NEW, REVIEWING, TRANSFERRED, FILED, RECOMMENDED, REJECTED)
 STATUS_EN = {
-    NEW: "new", REVIEWING: "reviewing", TRANSFERRED: "transferred", FILED: "filed",
-    RECOMMENDED: "recommendation issued", REJECTED: "rejected",
+    NEW: "new",
+    REVIEWING: "reviewing",
+    TRANSFERRED: "transferred",
+    FILED: "filed",
+    RECOMMENDED: "recommendation issued",
+    REJECTED: "rejected",
 }
 NEXT: dict[str, frozenset[str]] = {
     NEW: frozenset({REVIEWING, TRANSFERRED, RECOMMENDED, REJECTED}),
@@ -161,7 +170,8 @@ def record_run(
             [now, now, NEW, now],
         )
         con.execute(
-            "INSERT INTO ledger_runs VALUES (?, ?, ?, ?, ?)", [run_id, model, region, now, len(frame)]
+            "INSERT INTO ledger_runs VALUES (?, ?, ?, ?, ?)",
+            [run_id, model, region, now, len(frame)],
         )
         con.execute("COMMIT")
     except Exception:
@@ -288,7 +298,8 @@ def clues(
             where.append(f"{column} = ?")
             params.append(value)
     sql = (
-        "SELECT * FROM ledger_clues WHERE " + " AND ".join(where)
+        "SELECT * FROM ledger_clues WHERE "
+        + " AND ".join(where)
         + " ORDER BY model, rule, score DESC, clue_id"
     )
     return con.execute(sql, params).df()
@@ -315,7 +326,8 @@ def effectiveness(
     unknown = [b for b in by if b not in allowed]
     if unknown:
         raise LedgerError(
-            f"不能按 {', '.join(unknown)} 分组。", f"Cannot group by {', '.join(unknown)}.",
+            f"不能按 {', '.join(unknown)} 分组。",
+            f"Cannot group by {', '.join(unknown)}.",
             "可用 Use: model, rule, region, month",
         )
     con = _raw(ws)
@@ -426,8 +438,12 @@ def import_excel(ws: Workspace, path: Path, *, reviewer: str | None = None) -> I
             seen.add(key)
             try:
                 change = set_status(
-                    ws, clue, status, note=None if note is None else str(note),
-                    reviewer=str(who) if who else reviewer, source=f"excel:{Path(path).name}",
+                    ws,
+                    clue,
+                    status,
+                    note=None if note is None else str(note),
+                    reviewer=str(who) if who else reviewer,
+                    source=f"excel:{Path(path).name}",
                 )
             except LedgerError as err:
                 problems.append(Problem(sheet.title, number, clue, f"{err.zh} {err.en}"))
@@ -443,8 +459,21 @@ def export_excel(ws: Workspace, out: Path, **filters: str | None) -> Path:
     from huiyan.clues import HEADERS_ZH
 
     frame = clues(ws, **filters)
-    columns = ["clue_id", "model", "rule", "region", "subject_name", "subject_id", "score",
-               "amount", "summary", "evidence", "first_seen", "last_seen", "present"]
+    columns = [
+        "clue_id",
+        "model",
+        "rule",
+        "region",
+        "subject_name",
+        "subject_id",
+        "score",
+        "amount",
+        "summary",
+        "evidence",
+        "first_seen",
+        "last_seen",
+        "present",
+    ]
     table = frame[columns].copy() if len(frame) else pd.DataFrame(columns=columns)
     table["evidence"] = table["evidence"].map(lambda v: "\n".join(v) if v is not None else "")
     for c in ("first_seen", "last_seen"):
@@ -472,8 +501,11 @@ def write_review_workbook(out: Path, sheets: dict[str, pd.DataFrame]) -> None:
             if STATUS_HEADER in headers:
                 letter = get_column_letter(headers.index(STATUS_HEADER) + 1)
                 dv = DataValidation(
-                    type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
-                    showErrorMessage=True, errorTitle="核查状态",
+                    type="list",
+                    formula1='"' + ",".join(STATUSES) + '"',
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorTitle="核查状态",
                     error="请从下拉列表中选择 Choose a status from the list",
                 )
                 sheet.add_data_validation(dv)
@@ -481,3 +513,55 @@ def write_review_workbook(out: Path, sheets: dict[str, pd.DataFrame]) -> None:
             for i, header in enumerate(headers, start=1):
                 width = 60 if header in ("线索摘要", "可疑记录") else max(10, len(str(header)) * 2)
                 sheet.column_dimensions[get_column_letter(i)].width = width
+
+
+# -- synthetic outcomes ----------------------------------------------------------------------
+
+
+def exists(ws: Workspace) -> bool:
+    """True when the workspace's ledger has taken in at least one run."""
+    return "ledger_clues" in ws.con.list_tables()
+
+
+def simulate_outcomes(ws: Workspace, *, seed: int = 7, months: int = 12) -> int:
+    """Give a synthetic workspace's clues believable review outcomes, spread over ``months``.
+
+    For demonstrations and tests of the dashboard only: refused unless the workspace was made
+    by ``huiyan synth`` (it has a ``synth_info`` table). Returns how many clues were changed.
+    """
+    import numpy as np
+
+    from huiyan.errors import WorkspaceError
+
+    if "synth_info" not in ws.con.list_tables():
+        raise WorkspaceError(
+            "只能在合成数据工作区中模拟核查结果。",
+            "Review outcomes can only be simulated in a synthetic workspace (huiyan synth).",
+        )
+    frame = clues(ws, status=NEW)
+    if frame.empty:
+        return 0
+    rng = np.random.default_rng(seed)
+    now = _now()
+    changed = 0
+    paths = [
+        ([REVIEWING], 0.20),
+        ([TRANSFERRED], 0.10),
+        ([TRANSFERRED, FILED], 0.15),
+        ([RECOMMENDED], 0.12),
+        ([REVIEWING, REJECTED], 0.13),
+    ]
+    weights = np.array([w for _, w in paths] + [1 - sum(w for _, w in paths)])
+    choice = rng.choice(len(weights), size=len(frame), p=weights)
+    ages = rng.integers(0, months * 30, size=len(frame))
+    con = _raw(ws)
+    for clue_id, pick, age in zip(frame.clue_id, choice, ages, strict=True):
+        seen = now - pd.Timedelta(days=int(age))
+        con.execute("UPDATE ledger_clues SET first_seen = ? WHERE clue_id = ?", [seen, clue_id])
+        if pick == len(paths):
+            continue
+        for step in paths[pick][0]:
+            note = "模拟：经核查线索不成立" if step == REJECTED else "模拟核查结果 simulated"
+            set_status(ws, clue_id, step, note=note, reviewer="模拟 simulation", source="simulated")
+        changed += 1
+    return changed

@@ -21,7 +21,9 @@ from pathlib import Path
 from huiyan.identifiers import is_credit_code, is_resident_id
 
 _RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_CREDIT_CODE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
+_CREDIT_CODE = re.compile(
+    r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])"
+)
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _BANK_CARD = re.compile(r"(?<!\d)(?:62|4\d|5[1-5])\d{14,17}(?!\d)")
 
@@ -37,8 +39,10 @@ class Finding:
     @property
     def zh(self) -> str:
         return {
-            "resident_id": "身份证号码", "credit_code": "统一社会信用代码",
-            "phone": "手机号码", "bank_card": "银行卡号",
+            "resident_id": "身份证号码",
+            "credit_code": "统一社会信用代码",
+            "phone": "手机号码",
+            "bank_card": "银行卡号",
         }[self.kind]
 
 

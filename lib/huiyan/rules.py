@@ -45,7 +45,14 @@ from huiyan.errors import ModelError, did_you_mean
 
 SubjectType = Literal["person", "org", "judgment", "claim", "penalty", "auction", "payment", "ring"]
 SUBJECT_TYPES: tuple[str, ...] = (
-    "person", "org", "judgment", "claim", "penalty", "auction", "payment", "ring",
+    "person",
+    "org",
+    "judgment",
+    "claim",
+    "penalty",
+    "auction",
+    "payment",
+    "ring",
 )
 
 

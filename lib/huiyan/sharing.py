@@ -141,7 +141,9 @@ def private_key(ws: Workspace) -> Ed25519PrivateKey:
         )
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
-        raise WorkspaceError(f"{path} 不是 Ed25519 私钥。", f"{path} is not an Ed25519 private key.")
+        raise WorkspaceError(
+            f"{path} 不是 Ed25519 私钥。", f"{path} is not an Ed25519 private key."
+        )
     return key
 
 

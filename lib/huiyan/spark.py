@@ -12,8 +12,8 @@ The model logic is ibis, so only the connection differs. Settings in
     data = "/path/to/parquet" # where the cluster keeps the datasets (default: exported here)
 
 By default the workspace's DuckDB tables are exported to
-``<home>/datasets/parquet/<table>.parquet`` (again only when a table changed) and
-read by Spark from there.
+``<home>/datasets/parquet/<table>.parquet`` when Spark connects (again only when
+a table changed) and read by Spark from there.
 """
 
 from __future__ import annotations
@@ -53,18 +53,21 @@ def export_parquet(ws: Workspace, *, tables: list[str] | None = None) -> list[Pa
     try:
         names = tables or [r[0] for r in con.execute("SHOW TABLES").fetchall()]
         for name in names:
-            stamp = str(
-                con.execute(f'SELECT count(*), sum(hash(t.*)) FROM "{name}" AS t').fetchone()
-            )
+            stamp = str(con.execute(f'SELECT count(*), sum(hash(t)) FROM "{name}" AS t').fetchone())
             target = out_dir / f"{name}.parquet"
             if state.get(name) == stamp and target.exists():
                 continue
-            con.execute(f"COPY \"{name}\" TO '{target}' (FORMAT parquet)")
+            # write aside, then rename: a Spark run reading the folder never sees half a file
+            partial = target.with_name(f"{name}.parquet.{os.getpid()}.tmp")
+            con.execute(f"COPY \"{name}\" TO '{partial}' (FORMAT parquet)")
+            os.replace(partial, target)
             state[name] = stamp
             written.append(target)
     finally:
         con.close()
-    state_path.write_text(json.dumps(state, indent=1))
+    partial_state = state_path.with_name(f".{state_path.name}.{os.getpid()}")
+    partial_state.write_text(json.dumps(state, indent=1))
+    os.replace(partial_state, state_path)
     return written
 
 
@@ -91,9 +94,15 @@ def session(ws: Workspace) -> Any:
 
 
 def connect(ws: Workspace) -> Any:
-    """An ibis PySpark backend with every exported table of the workspace registered."""
+    """An ibis PySpark backend with every exported table of the workspace registered.
+
+    Without a ``[spark] data`` folder in huiyan.toml the workspace's DuckDB tables are
+    exported first (only those that changed), so a run never reads stale Parquet.
+    """
     import ibis
 
+    if not ws.settings.get("spark", {}).get("data") and ws.db_path.exists():
+        export_parquet(ws)
     con = ibis.pyspark.connect(session(ws))
     folder = parquet_dir(ws)
     for path in sorted(folder.glob("*.parquet")):

@@ -16,10 +16,14 @@ class JudgmentFileError(HuiyanError):
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this group's commands to the huiyan parser."""
-    from huiyan.cli import add_command
+    from huiyan.cli import add_command, example
 
     group = sub.add_parser(
-        "judgments", help="裁判文书 judgment texts", description="裁判文书 judgment texts"
+        "judgments",
+        help="裁判文书 judgment texts",
+        description="裁判文书 judgment texts",
+        epilog=example("huiyan judgments parse judgment.txt"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     group_sub = group.add_subparsers(dest="judgments_command", metavar="COMMAND")
     group.set_defaults(handler=lambda args: (group.print_help(), 0)[1])

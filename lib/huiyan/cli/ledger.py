@@ -14,18 +14,24 @@ USAGE = """\
   huiyan clues set CLUE_ID STATUS [--note TEXT]       记录核查结果 record an outcome
   huiyan clues import FILE.xlsx                       导入核查表 apply a filled workbook
   huiyan clues export [-o FILE.xlsx]                  导出台账 write the ledger to Excel
-  huiyan clues stats [--by model,rule,region,month]   成效统计 effectiveness"""
+  huiyan clues stats [--by model,rule,region,month]   成效统计 effectiveness
+  huiyan clues simulate                               合成数据模拟核查结果 synthetic outcomes"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``huiyan clues``."""
     p = add_command(
-        sub, "clues",
+        sub,
+        "clues",
         help="线索台账：列出线索、记录核查结果、Excel 往返 the clue ledger and review outcomes",
         example_text="huiyan clues judicial_auction --status 待核查",
     )
     p.usage = "\n" + USAGE
-    p.add_argument("words", nargs="*", help="MODEL | set CLUE_ID STATUS | import FILE | export | stats")
+    p.add_argument(
+        "words",
+        nargs="*",
+        help="MODEL | set CLUE_ID STATUS | import FILE | export | stats | simulate",
+    )
     p.add_argument("--status", help="按核查状态筛选 filter by status (待核查, 核查中, ...)")
     p.add_argument("--region", help="按县区代码筛选 filter by county code")
     p.add_argument("--note", help="核查意见 note (required for 不成立)")
@@ -37,9 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _need(words: list[str], n: int, form: str) -> list[str]:
     if len(words) != n:
-        raise LedgerError(
-            f"用法错误，应为：huiyan clues {form}", f"Usage: huiyan clues {form}"
-        )
+        raise LedgerError(f"用法错误，应为：huiyan clues {form}", f"Usage: huiyan clues {form}")
     return words
 
 
@@ -54,10 +58,14 @@ def _cmd_clues(args: argparse.Namespace) -> int:
         change = ledger.set_status(ws, clue_id, status, note=args.note, reviewer=args.reviewer)
         if change.applied:
             print(f"线索 {clue_id}：{change.previous} → {change.status}")
-            print(f"Clue {clue_id}: {ledger.STATUS_EN[change.previous]} -> "
-                  f"{ledger.STATUS_EN[change.status]}")
+            print(
+                f"Clue {clue_id}: {ledger.STATUS_EN[change.previous]} -> "
+                f"{ledger.STATUS_EN[change.status]}"
+            )
         else:
-            print(f"线索 {clue_id} 已是「{change.status}」，未改动。 Already {change.status}; unchanged.")
+            print(
+                f"线索 {clue_id} 已是「{change.status}」，未改动。 Already {change.status}; unchanged."
+            )
         return 0
     if action == "import":
         _, file = _need(words, 2, "import FILE.xlsx")
@@ -70,6 +78,10 @@ def _cmd_clues(args: argparse.Namespace) -> int:
         ledger.export_excel(ws, out, status=args.status, region=args.region)
         print(f"已导出 Written: {out}")
         return 0
+    if action == "simulate":
+        n = ledger.simulate_outcomes(ws)
+        print(f"已为 {n} 条合成线索模拟核查结果。 Simulated review outcomes for {n} clues.")
+        return 0
     if action == "stats":
         by = tuple(b.strip() for b in args.by.split(",") if b.strip())
         print(ledger.effectiveness(ws, by=by).to_string(index=False))
@@ -80,10 +92,17 @@ def _cmd_clues(args: argparse.Namespace) -> int:
         print("台账中没有符合条件的线索。 No clues in the ledger match.")
         return 0
     cols = ["clue_id", "model", "rule", "region", "status", "present", "summary"]
-    shown = frame[cols].rename(columns={
-        "clue_id": "线索编号", "model": "模型", "rule": "规则", "region": "区划",
-        "status": "核查状态", "present": "仍存在", "summary": "摘要",
-    })
+    shown = frame[cols].rename(
+        columns={
+            "clue_id": "线索编号",
+            "model": "模型",
+            "rule": "规则",
+            "region": "区划",
+            "status": "核查状态",
+            "present": "仍存在",
+            "summary": "摘要",
+        }
+    )
     print(shown.to_string(index=False, max_colwidth=60))
     print(f"共 {len(frame)} 条 {len(frame)} clues")
     return 0

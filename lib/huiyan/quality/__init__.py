@@ -83,6 +83,12 @@ def validate(
         ContractError: a name is not a dataset of the contract.
         WorkspaceError: a named dataset is not in the workspace.
     """
+    if ws.engine_name == "spark":
+        # Spark reads the Parquet exported from the workspace's DuckDB tables: validating those
+        # tables validates what Spark sees (and the runner has usually cached the result).
+        from huiyan.workspace import workspace
+
+        ws = workspace(ws.home, read_only=True, engine="duckdb")
     con = _database.raw(ws)
     tables = set(ws.con.list_tables())
     if datasets is None:

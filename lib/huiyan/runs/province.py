@@ -23,7 +23,16 @@ import pandas as pd
 
 from huiyan.errors import HuiyanError, WorkspaceError
 from huiyan.runs.folder import now_utc
-from huiyan.runs.runner import Prepared, RunResult, execute, prepare, run
+from huiyan.runs.runner import (
+    Prepared,
+    RunResult,
+    checking_workspace,
+    execute,
+    prepare,
+    prepare_inputs,
+    record_in_ledger,
+    run,
+)
 from huiyan.workspace import Engine, Workspace
 
 
@@ -59,10 +68,10 @@ def run_each_county(
     from tqdm.auto import tqdm
 
     from huiyan import catalog
-    from huiyan.workspace import workspace
 
-    ws = ws or workspace(read_only=True)
+    ws, engine = checking_workspace(ws, engine)
     card = catalog.get(model, ws)
+    prepare_inputs(card, ws, engine=engine or ws.engine_name)
     prepared = prepare(card, ws, parameters=parameters, engine=engine)
     regions = regions or ws.regions()
     if not regions:
@@ -87,6 +96,7 @@ def run_each_county(
                 bar.update()
     bar.close()
     results.sort(key=lambda r: str(r.manifest.get("region")))
+    record_in_ledger(prepared.home, results)
     return _summarise(prepared, results, started, wall, jobs)
 
 

@@ -185,6 +185,71 @@ def prepare(
     return Prepared(card, values, engine or ws.engine_name, datasets, validation, ws.home)
 
 
+def checking_workspace(ws: Workspace | None, engine: Engine | None) -> tuple[Workspace, Engine]:
+    """The workspace the runner checks and validates in (always DuckDB), and the run's engine.
+
+    A Spark run still checks parameters, fingerprints and quality against the workspace's
+    DuckDB database, whose tables are what Spark reads (exported as Parquet).
+    """
+    from huiyan.workspace import workspace
+
+    ws = ws or workspace(read_only=True)
+    engine = engine or ws.engine_name
+    if ws.engine_name != "duckdb":
+        ws = workspace(ws.home, read_only=True, engine="duckdb")
+    return ws, engine
+
+
+def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
+    """Work that needs a writable database, done once before any notebook opens it read-only.
+
+    A model module may define ``prepare(ws)`` (insurance_fraud parses new judgments into the
+    derived tables); a Spark run needs the workspace's tables exported as Parquet.
+    """
+    from huiyan.workspace import workspace
+
+    try:
+        module = importlib.import_module(f"huiyan.models.{card.name}")
+    except ModuleNotFoundError:
+        module = None
+    hook = getattr(module, "prepare", None)
+    if hook is None and engine != "spark":
+        return
+    ws.close()  # DuckDB refuses a second connection with another mode in the same process
+    with workspace(ws.home, read_only=False, engine="duckdb") as writable:
+        if hook is not None:
+            hook(writable)
+    if engine == "spark":
+        from huiyan import spark
+
+        spark.export_parquet(ws)
+
+
+def record_in_ledger(home: Path, results: list[RunResult]) -> None:
+    """Take the clues of every succeeded run into the workspace's clue ledger."""
+    import pyarrow.parquet as pq
+
+    from huiyan import ledger
+    from huiyan.workspace import workspace
+
+    done = [
+        r for r in results if r.status == "succeeded" and (r.run_dir / "clues.parquet").exists()
+    ]
+    if not done:
+        return
+    with workspace(home, read_only=False, engine="duckdb") as ws:
+        for r in done:
+            frame = pq.read_table(r.run_dir / "clues.parquet").to_pandas()
+            intake = ledger.record_run(
+                ws,
+                frame,
+                run_id=str(r.manifest.get("run_id", r.run_dir.name)),
+                model=str(r.manifest["model"]),
+                region=str(r.manifest.get("region") or ""),
+            )
+            log.info("ledger: %s new, %s seen again", intake.new, intake.seen_again)
+
+
 # ----------------------------------------------------------------------------- execution
 
 
@@ -494,18 +559,19 @@ def run(
         RunFailed: the run failed; its folder holds the manifest with the error.
     """
     from huiyan import catalog
-    from huiyan.workspace import workspace
 
-    ws = ws or workspace(read_only=True)
+    ws, engine = checking_workspace(ws, engine)
     card = catalog.get(model, ws)
     try:
         check_region(ws, region)
+        prepare_inputs(card, ws, engine=engine or ws.engine_name)
         prepared = prepare(card, ws, parameters=parameters, engine=engine)
     except HuiyanError as err:
         result = fail_early(card, ws.home, region, parameters or {}, err)
     else:
         ws.close()  # the kernel opens the database itself; DuckDB allows one writer process
         result = execute(prepared, region=region, progress=progress)
+        record_in_ledger(ws.home, [result])
     if check and result.status != "succeeded":
         raise failure(result)
     return result
