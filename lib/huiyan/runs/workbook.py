@@ -17,6 +17,12 @@ import pandas as pd
 from huiyan.clues import HEADERS_ZH, SCHEMA
 
 SUMMARY_SHEET = "汇总 Summary"
+REVIEW_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("review_status", "核查状态"),
+    ("review_note", "核查意见"),
+    ("reviewer", "核查人"),
+)
+"""Blank columns reviewers fill in; ``huiyan clues import`` reads them back into the ledger."""
 _WIDTHS = {"summary": 60, "evidence": 48, "context": 48, "subject_id": 24, "clue_id": 24}
 
 
@@ -43,7 +49,7 @@ def write_workbook(
     *,
     rules: Mapping[str, str] | None = None,
     facts: Sequence[tuple[str, Any]] = (),
-    extra_columns: Sequence[tuple[str, str]] = (),
+    extra_columns: Sequence[tuple[str, str]] = REVIEW_COLUMNS,
 ) -> Path:
     """Write ``clues`` (the contract schema) as a reviewers' workbook at ``path``.
 
@@ -54,7 +60,8 @@ def write_workbook(
             clues are listed with 0.
         facts: (label, value) lines at the top of the summary sheet (model, run, region, ...).
         extra_columns: (column, Chinese header) pairs appended to each rule sheet, blank, for
-            reviewers to fill in (the clue ledger's status and note).
+            reviewers to fill in (the clue ledger's status and note); the status column offers
+            the review statuses as a drop-down list.
 
     Returns:
         ``path``.
@@ -62,6 +69,9 @@ def write_workbook(
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from huiyan.ledger import STATUS_HEADER, STATUSES
 
     rules = dict(rules or {})
     counts = clues.groupby("rule").size() if len(clues) else pd.Series(dtype=int)
@@ -105,6 +115,18 @@ def write_workbook(
                 for cell in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
                     cell[0].alignment = wrap
         sheet.freeze_panes = "B2"
+        if STATUS_HEADER in headers:
+            letter = get_column_letter(headers.index(STATUS_HEADER) + 1)
+            choices = DataValidation(
+                type="list",
+                formula1='"' + ",".join(STATUSES) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=STATUS_HEADER,
+                error="请从下拉列表中选择 Choose a status from the list",
+            )
+            sheet.add_data_validation(choices)
+            choices.add(f"{letter}2:{letter}{len(subset) + 501}")
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     wb.save(tmp)
