@@ -14,9 +14,7 @@ have no CJK font:
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import logging
 import re
 from collections.abc import Mapping
@@ -37,7 +35,8 @@ _CSS = """
 .hy-header table{border-collapse:collapse;margin:8px 0}.hy-header td,.hy-header th{border:1px solid #ccc;
  padding:4px 8px;text-align:left;vertical-align:top}.hy-header th{background:#f4f4f4}
 .hy-ok{color:#1a7f37;font-weight:bold}.hy-fail{color:#b00020;font-weight:bold}
-.hy-note{color:#555;font-size:.9em}.hy-error{background:#fff0f0;border:1px solid #b00020;padding:8px}
+.hy-note{color:#555;font-size:.9em}
+.hy-bars td{border:none;padding:2px 6px}.hy-bar{background:#8b0000;height:14px;min-width:1px}.hy-error{background:#fff0f0;border:1px solid #b00020;padding:8px}
 </style>
 """
 
@@ -86,16 +85,21 @@ def _new_axes() -> Any:
     return ax
 
 
-def _png(draw: Any, frame: pd.DataFrame) -> str:
-    """A chart rendered off-screen (no pyplot, no display) as an <img> tag."""
-    from matplotlib.figure import Figure
+def _bars(title: str, counts: Mapping[str, int], labels: Mapping[str, str] | None = None) -> str:
+    """A horizontal bar chart in plain HTML and CSS: Chinese labels, no plotting library.
 
-    fig = Figure(figsize=(7, 3.5), layout="tight")
-    draw(frame, ax=fig.add_subplot())
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90)
-    data = base64.b64encode(buf.getvalue()).decode()
-    return f'<img alt="chart" src="data:image/png;base64,{data}">'
+    The browser draws the text, so no CJK font is needed on the machine that runs the model,
+    and the report needs no matplotlib start-up in the runner.
+    """
+    labels = dict(labels or {})
+    top = max(counts.values(), default=0) or 1
+    rows = "".join(
+        f"<tr><td>{html.escape(str(k))}</td><td class='hy-note'>{html.escape(labels.get(k, ''))}</td>"
+        f"<td style='width:50%'><div class='hy-bar' style='width:{100 * v / top:.1f}%'></div></td>"
+        f"<td>{v:,}</td></tr>"
+        for k, v in counts.items()
+    )
+    return f"<h4>{html.escape(title)}</h4><table class='hy-bars'>{rows}</table>"
 
 
 def _table(rows: list[tuple[str, Any]]) -> str:
@@ -206,8 +210,11 @@ def _clue_sections(
     out += [
         "<h3>按县区 By county</h3>",
         by_region.to_html(border=0),
-        _png(bar_by_rule, clues),
-        _png(bar_by_region, clues),
+        _bars("各规则线索数 Clues by rule", {c: int(counts.get(c, 0)) for c in codes}, rules_zh),
+        _bars(
+            "各县区线索数 Clues by county",
+            {str(k): int(v) for k, v in clues.groupby("region").size().items()},
+        ),
         f"<h3>可疑程度最高的 {TOP_N} 条 Top {TOP_N} clues</h3>",
     ]
     cols = ["rule", "region", "subject_name", "subject_id", "score", "amount", "summary"]

@@ -1,0 +1,380 @@
+"""INS-RING: connected groups of plaintiffs, reporters, agents, repair shops and assessors.
+
+The graph (small: only suspect records and their actors):
+
+* record nodes: every judgment or claim that is evidence of at least one of the
+  six record rules (INS-ASSIGNED … INS-FREQUENT-REPORTER);
+* actor nodes: the record's plaintiffs (linked id, else county + name; masked
+  unlinked names are left out), the plaintiffs' agents (law firm + name), the
+  repair shops and assessors (org_id, else core name), and a claim's reporter.
+  A person or company with an id is one node whatever its role, so a reporter
+  who also sues, or a shop that sues as assignee, ties its records together;
+* edges: record — actor.
+
+A *ring* is a connected component whose records carry at least
+``min_ring_rules`` (2) distinct rule codes and whose people (plaintiffs and
+reporters) number at least ``min_ring_people`` (2): one person's own cases are
+the other rules' business, not a ring. The ring's evidence is its records plus
+every claim a ring person reported at a ring shop, and every judgment of a ring
+plaintiff naming a ring shop, even where no rule flagged them alone (a ring
+member's claim at the ring's shop is part of the ring's business). The edge
+list is built with ibis; the components are found with networkx in Python
+(the graph is small).
+
+The clue: subject ``ring``, subject_id ``ring:<key>`` (the org_id or core name
+of the ring's busiest repair shop, else a hash of its sorted actor ids, so the
+same ring keeps its id between runs), evidence every record of the component,
+amount the sum of the claimed amounts, score growing with the number of
+rules, records and people.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+
+from huiyan.models.insurance_fraud.base import MODEL, Facts
+from huiyan.models.insurance_fraud.rules import claim_ref, judgment_ref
+from huiyan.rules import Hits, rule
+
+KIND_PREFIX = {"plaintiff": "P", "reporter": "P", "shop": "S", "assessor": "A", "agent": "L"}
+KIND_ZH = {
+    "P": "原告/报案人",
+    "S": "修理厂",
+    "A": "评估机构",
+    "L": "代理人",
+    "J": "判决",
+    "C": "赔案",
+}
+_KIND_ORDER = {"S": 0, "A": 1, "P": 2, "L": 3}
+
+
+@dataclass(frozen=True)
+class RingGraph:
+    """Suspect records, their actors and the rings found among them (pandas, small)."""
+
+    edges: pd.DataFrame
+    """record, node, kind (P/S/A/L), name."""
+    records: pd.DataFrame
+    """record, kind (J/C), name (case number or claim id), region, amount, rules (sorted tuple)."""
+    rings: pd.DataFrame
+    """One row per ring: subject_id, records, actors, rules, and the clue columns."""
+
+    def members(self, subject_id: str) -> pd.DataFrame:
+        """The ring's nodes with ASCII labels (P1, S1, A1, L1, J1, C1) and Chinese names."""
+        ring = self.rings.set_index("subject_id").loc[subject_id]
+        nodes = list(ring["actors"]) + list(ring["records"])
+        names = dict(zip(self.edges.node, self.edges.name, strict=False))
+        kinds = dict(zip(self.edges.node, self.edges.kind, strict=False))
+        rec = self.records.set_index("record")
+        rows: list[dict[str, object]] = []
+        seen: dict[str, int] = {}
+        for node in nodes:
+            if node in rec.index:
+                kind, name = rec.at[node, "kind"], rec.at[node, "name"]
+            else:
+                kind, name = kinds[node], names.get(node)
+            seen[kind] = seen.get(kind, 0) + 1
+            rows.append({"标签 label": f"{kind}{seen[kind]}", "类型 kind": KIND_ZH[kind],
+                         "名称 name": name, "编号 id": node})  # fmt: skip
+        return pd.DataFrame(rows)
+
+
+def _flagged(hits: Sequence[Hits]) -> ir.Table:
+    parts = []
+    for h in hits:
+        if h.rule.code == "INS-RING":
+            continue
+        t = h.table.select(evidence=h.table.evidence)
+        parts.append(t.select(rule=ibis.literal(h.rule.code), record=t.evidence.unnest()))
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.union(p)
+    return out.distinct()
+
+
+def _edges(f: Facts, flagged: ir.Table) -> tuple[ir.Table, ir.Table]:
+    """(edges, records) as ibis tables over the flagged records only."""
+    docs = f.documents.select(
+        "doc_id", "region", amount=f.documents.claimed_amount.coalesce(f.documents.awarded_amount),
+        name=f.documents.case_no,
+    )  # fmt: skip
+    docs = docs.mutate(record=judgment_ref(docs.doc_id))
+    docs = docs.semi_join(flagged, "record")
+    claims = f.claims.mutate(record=claim_ref(f.claims.claim_id))
+    claims = claims.semi_join(flagged, "record")
+    recs = docs.select("record", "region", "amount", "name", kind=ibis.literal("J")).union(
+        claims.select(
+            "record",
+            "region",
+            amount=claims.claimed_amount.cast("float64"),
+            name=claims.claim_id,
+            kind=ibis.literal("C"),
+        )
+    )
+    k = docs.select("doc_id", "record")
+    pl = f.plaintiffs.filter(f.plaintiffs.party_key.notnull()).join(k, "doc_id")
+    parts = [
+        pl.select("record", node=pl.party_key, kind=ibis.literal("P"), name=pl.name),
+        f.agents.join(k, "doc_id").select(
+            "record",
+            node=f.agents.agent_key,
+            kind=ibis.literal("L"),
+            name=f.agents.name.concat("（", f.agents.law_firm.coalesce("—"), "）"),
+        ),
+        f.shops.join(k, "doc_id").select(
+            "record", node=f.shops.shop_key, kind=ibis.literal("S"), name=f.shops.shop
+        ),
+        f.assessors.join(k, "doc_id").select(
+            "record",
+            node=f.assessors.assessor_key,
+            kind=ibis.literal("A"),
+            name=f.assessors.assessor,
+        ),
+    ]
+    c = claims
+    parts.append(
+        c.filter(c.reporter_pid.notnull()).select(
+            "record", node=c.reporter_pid, kind=ibis.literal("P"), name=c.reporter_name
+        )
+    )
+    parts.append(
+        c.filter(c.shop_key.notnull()).select(
+            "record", node=c.shop_key, kind=ibis.literal("S"), name=c.repair_shop
+        )
+    )
+    parts.append(
+        c.filter(c.assessor_key.notnull()).select(
+            "record", node=c.assessor_key, kind=ibis.literal("A"), name=c.assessor
+        )
+    )
+    edges = parts[0]
+    for p in parts[1:]:
+        edges = edges.union(p)
+    return edges.distinct(), recs
+
+
+def ring_graph(
+    hits: Sequence[Hits], f: Facts, *, min_ring_rules: int = 2, min_ring_people: int = 2
+) -> RingGraph:
+    """Build the suspect graph from the other rules' hits and find its rings (see the module doc)."""
+    import networkx as nx
+
+    flagged = _flagged(hits)
+    edges_t, recs_t = _edges(f, flagged)
+    edges = edges_t.execute()
+    records = recs_t.execute().drop_duplicates("record")
+    fl = flagged.execute()
+    rules_of = fl.groupby("record")["rule"].agg(lambda s: tuple(sorted(set(s))))
+    records["rules"] = records.record.map(rules_of)
+    records = records[records.rules.notna()].reset_index(drop=True)
+    # a node that is both a record and an actor cannot happen: records carry a dataset prefix
+    kind_of: dict[str, str] = {}
+    for node, kind in zip(edges.node, edges.kind, strict=True):
+        if node not in kind_of or _KIND_ORDER[kind] < _KIND_ORDER[kind_of[node]]:
+            kind_of[node] = kind
+    g: Any = nx.Graph()
+    g.add_nodes_from(records.record)
+    g.add_edges_from(zip(edges.record, edges.node, strict=True))
+    rec = records.set_index("record")
+    found = []
+    for comp in nx.connected_components(g):
+        recs = sorted(n for n in comp if n in rec.index)
+        actors = sorted(
+            (n for n in comp if n not in rec.index), key=lambda n: (_KIND_ORDER[kind_of[n]], n)
+        )
+        rules = sorted({r for x in recs for r in rec.at[x, "rules"]})
+        people = [a for a in actors if kind_of[a] == "P"]
+        if len(rules) < min_ring_rules or len(people) < min_ring_people:
+            continue
+        found.append((recs, actors, rules))
+    extra_edges, extra_recs = _members_records(f, found, kind_of)
+    if len(extra_recs):
+        edges = pd.concat([edges, extra_edges], ignore_index=True).drop_duplicates()
+        extra_recs["rules"] = [()] * len(extra_recs)
+        records = pd.concat([records, extra_recs], ignore_index=True).drop_duplicates("record")
+        rec = records.set_index("record")
+    rows = []
+    for recs, actors, rules in found:
+        own = extra_recs.record[extra_recs.ring.isin([actors[0]])] if len(extra_recs) else []
+        rows.append(_ring_row(sorted({*recs, *own}), actors, rules, rec, edges, kind_of))
+    rings = pd.DataFrame(rows, columns=_RING_COLUMNS)
+    if len(rings):
+        rings = rings.sort_values(["score", "amount"], ascending=False).reset_index(drop=True)
+    return RingGraph(
+        edges=edges, records=records.drop(columns="ring", errors="ignore"), rings=rings
+    )
+
+
+def _members_records(
+    f: Facts, found: list[tuple[list[str], list[str], list[str]]], kind_of: dict[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Records no rule flagged that a ring's own people filed at the ring's own repair shops.
+
+    A claim reported by a ring member and repaired at a ring shop (or a
+    judgment of a ring plaintiff naming a ring shop) is part of the ring's
+    business even when, taken alone, it breaks no rule.
+    """
+    pairs = [
+        (actors[0], person, shop)
+        for _recs, actors, _rules in found
+        for person in actors
+        if kind_of[person] == "P"
+        for shop in actors
+        if kind_of[shop] == "S"
+    ]
+    cols = ["record", "node", "kind", "name"]
+    if not pairs:
+        return pd.DataFrame(columns=cols), pd.DataFrame(columns=["record", "ring"])
+    key = pd.DataFrame(pairs, columns=["ring", "person", "shop"])
+    persons = sorted(set(key.person))
+    shops = sorted(set(key.shop))
+    c = f.claims.filter(f.claims.reporter_pid.isin(persons) & f.claims.shop_key.isin(shops))
+    claims = c.select(
+        record=claim_ref(c.claim_id), person=c.reporter_pid, shop=c.shop_key, region=c.region,
+        amount=c.claimed_amount.cast("float64"), name=c.claim_id, kind=ibis.literal("C"),
+        reporter=c.reporter_name, shop_name=c.repair_shop,
+    ).execute()  # fmt: skip
+    p = f.plaintiffs.filter(f.plaintiffs.party_key.isin(persons))
+    s = f.shops.filter(f.shops.shop_key.isin(shops))
+    ps = p.join(s, "doc_id").join(f.documents, "doc_id")
+    docs = ps.select(
+        record=judgment_ref(ps.doc_id), person=ps.party_key, shop=ps.shop_key, region=ps.region,
+        amount=ps.claimed_amount.coalesce(ps.awarded_amount), name=ps.case_no, kind=ibis.literal("J"),
+        reporter=ps.name, shop_name=ps.shop,
+    ).execute()  # fmt: skip
+    both = pd.concat([claims, docs], ignore_index=True)
+    both = both.merge(key, on=["person", "shop"])
+    edges = pd.concat(
+        [
+            pd.DataFrame(
+                {"record": both.record, "node": both.person, "kind": "P", "name": both.reporter}
+            ),
+            pd.DataFrame(
+                {"record": both.record, "node": both.shop, "kind": "S", "name": both.shop_name}
+            ),
+        ],
+        ignore_index=True,
+    )
+    recs = both[["record", "kind", "name", "region", "amount", "ring"]].drop_duplicates("record")
+    return edges, recs
+
+
+_RING_COLUMNS = [
+    "subject_id", "region", "subject_name", "evidence", "amount", "score", "records", "actors",
+    "rules", "n_members", "n_people", "n_shops", "n_assessors", "n_agents", "n_judgments",
+    "n_claims", "rules_text", "members_text",
+]  # fmt: skip
+
+
+def _ring_row(
+    recs: list[str],
+    actors: list[str],
+    rules: list[str],
+    rec: pd.DataFrame,
+    edges: pd.DataFrame,
+    kind_of: dict[str, str],
+) -> dict[str, Any]:
+    degree = edges[edges.node.isin(actors)].groupby("node").record.nunique()
+    shops = [a for a in actors if kind_of[a] == "S"]
+    if shops:
+        key = max(shops, key=lambda s: (int(degree.get(s, 0)), s))
+    else:
+        key = "H" + hashlib.sha256("|".join(actors).encode()).hexdigest()[:12]
+    names = edges.drop_duplicates("node").set_index("node").name
+    count = {k: sum(1 for a in actors if kind_of[a] == k) for k in "PSAL"}
+    people = [str(names.get(a)) for a in actors if kind_of[a] == "P"]
+    sub = rec.loc[recs]
+    n_j = int((sub.kind == "J").sum())
+    n_c = int((sub.kind == "C").sum())
+    amount = float(sub.amount.fillna(0).sum())
+    strength = (
+        0.45 + 0.15 * (len(rules) - 1) + 0.02 * min(len(recs), 10) + 0.03 * min(count["P"], 5)
+    )
+    shop_name = str(names.get(shops[0])) if shops else ""
+    return {
+        "subject_id": f"ring:{key}",
+        "region": str(sub.region.mode().iloc[0]),
+        "subject_name": shop_name or people[0],
+        "evidence": recs,
+        "amount": amount,
+        "score": float(min(0.99, strength)),
+        "records": recs,
+        "actors": actors,
+        "rules": rules,
+        "n_members": len(actors),
+        "n_people": count["P"],
+        "n_shops": count["S"],
+        "n_assessors": count["A"],
+        "n_agents": count["L"],
+        "n_judgments": n_j,
+        "n_claims": n_c,
+        "rules_text": "、".join(rules),
+        "members_text": "、".join(people[:8]) + ("等" if len(people) > 8 else ""),
+    }
+
+
+_SCHEMA = pa.schema(
+    [
+        ("subject_id", pa.string()), ("region", pa.string()), ("subject_name", pa.string()),
+        ("evidence", pa.list_(pa.string())), ("amount", pa.float64()), ("score", pa.float64()),
+        ("n_members", pa.int64()), ("n_people", pa.int64()), ("n_shops", pa.int64()),
+        ("n_assessors", pa.int64()), ("n_agents", pa.int64()), ("n_judgments", pa.int64()),
+        ("n_claims", pa.int64()), ("rules_text", pa.string()), ("members_text", pa.string()),
+    ]
+)  # fmt: skip
+
+
+@rule(
+    "INS-RING",
+    model=MODEL,
+    zh="原告、报案人、代理人、修理厂、评估机构相互关联成团伙，且共同触发两条以上规则",
+    basis=(
+        "《刑法》第一百九十八条（保险诈骗罪）、第三百零七条之一（虚假诉讼罪）；"
+        "两高《关于办理虚假诉讼刑事案件适用法律若干问题的解释》（2018）"
+    ),
+    subject_type="ring",
+    summary=(
+        "疑似团伙（以{subject_name}为中心）：{n_people}名原告/报案人、{n_shops}家修理厂、"
+        "{n_assessors}家评估机构、{n_agents}名代理人相互关联，涉及{n_judgments}份车险裁判文书和"
+        "{n_claims}起赔案，同时触发{rules_text}，主张金额合计{amount:,.2f}元；成员：{members_text}。"
+    ),
+    needs=("judgments.text", "insurance_claims.reporter_name"),
+    score=0.8,
+)
+def ring(graph: RingGraph) -> ir.Table:
+    """One clue per ring of :func:`ring_graph`, strongest first."""
+    frame = graph.rings[_SCHEMA.names] if len(graph.rings) else pd.DataFrame(columns=_SCHEMA.names)
+    table = pa.Table.from_pandas(frame, schema=_SCHEMA, preserve_index=False)
+    return ibis.memtable(table)
+
+
+def draw(graph: RingGraph, subject_id: str, *, ax: Any = None) -> tuple[Any, pd.DataFrame]:
+    """A network picture of one ring (ASCII labels) and its legend table (Chinese names)."""
+    import matplotlib.pyplot as plt
+    import networkx as nx
+
+    legend = graph.members(subject_id)
+    label = dict(zip(legend["编号 id"], legend["标签 label"], strict=True))
+    g: Any = nx.Graph()
+    g.add_nodes_from(label.values())
+    sub = graph.edges[graph.edges.record.isin(label) & graph.edges.node.isin(label)]
+    g.add_edges_from((label[r], label[n]) for r, n in zip(sub.record, sub.node, strict=True))
+    colours = {"P": "#e07b39", "S": "#3a7dc9", "A": "#5aa85a", "L": "#9b59b6", "J": "#bbbbbb",
+               "C": "#dddd77"}  # fmt: skip
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(7, 5))
+    pos = nx.spring_layout(g, seed=7)
+    nx.draw_networkx(
+        g, pos, ax=ax, node_color=[colours[n[0]] for n in g.nodes], node_size=420, font_size=8,
+    )  # fmt: skip
+    ax.set_title(subject_id if subject_id.isascii() else "ring")
+    ax.axis("off")
+    return ax.figure, legend
