@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from huiyan.errors import HuiyanError, WorkspaceError
+from huiyan.errors import HuiyanError, ModelError, WorkspaceError
 from huiyan.runs.folder import now_utc
 from huiyan.runs.runner import (
     Prepared,
@@ -59,8 +59,11 @@ def run_each_county(
     jobs: int = 1,
     regions: list[str] | None = None,
     progress: bool = False,
+    allow_unvetted: bool = False,
 ) -> ProvinceRun:
     """Run ``model`` once per county in the workspace, ``jobs`` at a time, then summarise.
+
+    A province-wide run needs a vetted model (``huiyan vet``) unless ``allow_unvetted``.
 
     Raises:
         ParameterError, ValidationFailed, ModelError: found before any county runs.
@@ -71,6 +74,8 @@ def run_each_county(
 
     ws, engine = checking_workspace(ws, engine)
     card = catalog.get(model, ws)
+    if not allow_unvetted:
+        _require_vetted(ws, card)
     prepare_inputs(card, ws, engine=engine or ws.engine_name)
     prepared = prepare(card, ws, parameters=parameters, engine=engine)
     regions = regions or ws.regions()
@@ -98,6 +103,21 @@ def run_each_county(
     results.sort(key=lambda r: str(r.manifest.get("region")))
     record_in_ledger(prepared.home, results)
     return _summarise(prepared, results, started, wall, jobs)
+
+
+def _require_vetted(ws: Workspace, card: Any) -> None:
+    from huiyan import vetting
+
+    state = vetting.status(ws, card)
+    if not state.vetted:
+        edited = state.label == vetting.EDITED
+        raise ModelError(
+            f"模型 {card.ref} {'审核后被修改过' if edited else '未经审核'}，不能逐县运行。",
+            f"Model {card.ref} is {'edited since it was vetted' if edited else 'not vetted'}; "
+            "a province-wide run needs a vetted model.",
+            f"请先审核 Vet it first: huiyan vet {card.ref}  "
+            "（仅供试运行 for a trial only: --allow-unvetted）",
+        )
 
 
 def _summarise(
@@ -177,7 +197,9 @@ def run_all(
 
     ws = ws or workspace(read_only=True)
     out: list[tuple[str, RunResult | HuiyanError]] = []
-    for card in catalog.catalog(ws).cards:
+    # dashboards (cards without rules) summarise the ledger, so they run after the models
+    cards = sorted(catalog.catalog(ws).cards, key=lambda c: not c.rules)
+    for card in cards:
         try:
             out.append(
                 (card.ref, run(card.ref, ws=ws, engine=engine, progress=progress, check=False))
