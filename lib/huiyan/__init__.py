@@ -20,8 +20,27 @@ __version__ = "0.1.0"
 
 # Heavier concept modules load on first use, so `import huiyan` stays fast.
 _LAZY = {
-    "contracts", "identifiers", "ingest", "quality", "judgments", "rules", "clues",
-    "runs", "catalog", "synth", "evaluation", "ledger", "sharing", "models", "report",
+    "contracts",
+    "identifiers",
+    "ingest",
+    "quality",
+    "judgments",
+    "rules",
+    "clues",
+    "runs",
+    "catalog",
+    "synth",
+    "evaluation",
+    "ledger",
+    "sharing",
+    "models",
+    "report",
+    "vetting",
+    "audit",
+    "privacy",
+    "linking",
+    "quantities",
+    "spark",
 }
 
 

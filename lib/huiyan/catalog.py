@@ -10,7 +10,9 @@ vetting, quality_bar). The catalog gathers cards from *sources*:
   (``os.pathsep``-separated) or ``[models] path`` in ``huiyan.toml``;
 - models imported into the workspace, ``<home>/models/<name>@<version>/``.
 
-Another source plugs in with :func:`register_source`.
+Another source plugs in with :func:`register_source`. A card's vetting status
+comes from the workspace's vetting records (:mod:`huiyan.vetting`), never from the
+card itself.
 
 Example:
     >>> card = ModelCard.from_metadata({"name": "demo", "version": "1.0.0",
@@ -393,7 +395,9 @@ def catalog(ws: Workspace | None = None) -> Catalog:
         except ModelError as err:
             log.warning("%s", err)
             problems.append(str(err))
-    return Catalog(tuple(cards), tuple(problems))
+    from huiyan import vetting  # the vetting status comes from the workspace's records
+
+    return Catalog(tuple(vetting.apply(ws, cards)), tuple(problems))
 
 
 def get(name: str, ws: Workspace | None = None) -> ModelCard:

@@ -56,6 +56,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--jobs", type=int, default=1, help="并行运行数 counties run at once (default 1)"
     )
     p.add_argument(
+        "--allow-unvetted",
+        action="store_true",
+        help="允许未审核模型逐县运行（试运行） let an unvetted model run each county (trial)",
+    )
+    p.add_argument(
         "--all",
         action="store_true",
         dest="run_all",
@@ -132,7 +137,12 @@ def models_command(args: argparse.Namespace) -> int:
         for card in found.cards:
             print(
                 json.dumps(
-                    {**card.raw, "notebook": str(card.notebook), "source": card.source},
+                    {
+                        **card.raw,
+                        "notebook": str(card.notebook),
+                        "source": card.source,
+                        "vetting_status": card.vetting_status,
+                    },
                     ensure_ascii=False,
                     default=str,
                 )
@@ -201,6 +211,7 @@ def _run_each_county(
         parameters=params,
         jobs=max(1, args.jobs),
         progress=progress,
+        allow_unvetted=args.allow_unvetted,
     )
     if len(province.table):
         print(province.table.to_string())

@@ -299,12 +299,39 @@ def _manifest_start(
         "rules": list(card.rules),
         "datasets": prepared.datasets,
         "validation": prepared.validation,
+        "vetting": _vetting(prepared),
         "clue_count": None,
         "clues_by_rule": {},
         "clues_by_region": {},
         "packages": package_versions(),
         "python": sys.version.split()[0],
     }
+
+
+def _vetting(prepared: Prepared) -> dict[str, Any]:
+    """Whether the model is vetted in the workspace, and by which key (see huiyan.vetting)."""
+    from huiyan import vetting
+
+    return vetting.summary(prepared.home, prepared.card)
+
+
+def _audit(home: Path, manifest: dict[str, Any]) -> None:
+    """Append the finished run to the workspace's audit log (see huiyan.audit)."""
+    from huiyan import audit
+
+    audit.record(
+        Workspace(home),
+        "run",
+        model=manifest.get("model"),
+        version=manifest.get("model_version"),
+        run_id=manifest.get("run_id"),
+        region=manifest.get("region"),
+        status=manifest.get("status"),
+        parameters=manifest.get("parameters"),
+        datasets={k: v.get("fingerprint") for k, v in (manifest.get("datasets") or {}).items()},
+        notebook_sha256=manifest.get("notebook_sha256"),
+        vetted=(manifest.get("vetting") or {}).get("vetted"),
+    )
 
 
 def _stop_clock(manifest: dict[str, Any], started: float) -> None:
@@ -424,7 +451,9 @@ def execute(prepared: Prepared, *, region: str = "", progress: bool = False) -> 
                 raise _Failure(zh, en, cell) from err
         clues = _read_clues(run_dir, card)
     except Exception as err:  # any failure is recorded in the folder, never half a result
-        return _fail(run_dir, manifest, started, err)
+        failed = _fail(run_dir, manifest, started, err)
+        _audit(prepared.home, failed.manifest)
+        return failed
     manifest.update(
         status="succeeded",
         clue_count=len(clues),
@@ -433,7 +462,9 @@ def execute(prepared: Prepared, *, region: str = "", progress: bool = False) -> 
     )
     _stop_clock(manifest, started)
     _render(run_dir, manifest, clues)
-    return RunResult(run_dir, _finish(run_dir, manifest, started))
+    result = RunResult(run_dir, _finish(run_dir, manifest, started))
+    _audit(prepared.home, result.manifest)
+    return result
 
 
 class _Failure(Exception):
@@ -527,7 +558,9 @@ def fail_early(
         "validation": _report_dict(err),
         "packages": package_versions(),
     }
-    return _fail(run_dir, manifest, time.monotonic(), err)
+    failed = _fail(run_dir, manifest, time.monotonic(), err)
+    _audit(home, failed.manifest)
+    return failed
 
 
 def run(

@@ -1,0 +1,138 @@
+"""Vetting records: ``<home>/models/vetted.json``, and a model's vetting status derived from them.
+
+A record names the model, its version and the SHA-256 of its notebook when it was
+vetted (locally, or by the province whose key signed an imported bundle). A card
+counts as vetted only while its notebook's current hash matches a record; the
+status a notebook writes into its own card is ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from huiyan.catalog import ModelCard
+from huiyan.errors import WorkspaceError
+from huiyan.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+VETTED = "已审核"
+EDITED = "已修改，需重新审核"
+UNVETTED = "未审核"
+
+
+def records_path(ws: Workspace) -> Path:
+    """Where the workspace keeps its vetting records."""
+    return ws.home / "models" / "vetted.json"
+
+
+def records(ws: Workspace) -> list[dict[str, Any]]:
+    """Every vetting record of the workspace, oldest first (local vettings and imports)."""
+    path = records_path(ws)
+    if not path.exists():
+        return []
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))["records"]
+        if not isinstance(found, list):
+            raise TypeError(f"records is a {type(found).__name__}")
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise WorkspaceError(
+            f"审核记录文件 {path} 已损坏，无法读取：{err}",
+            f"The vetting records file {path} is damaged: {err}",
+            "请从备份恢复，或删除后重新运行 huiyan vet Restore it from a backup, or delete it "
+            "and vet the models again.",
+        ) from err
+    return [r for r in found if isinstance(r, dict)]
+
+
+def add_record(ws: Workspace, record: Mapping[str, Any]) -> Path:
+    """Append one vetting record (earlier records are kept: they are the history)."""
+    path = records_path(ws)
+    found = [*records(ws), dict(record)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    text = json.dumps({"version": 1, "records": found}, ensure_ascii=False, indent=2, default=str)
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def notebook_sha256(card: ModelCard) -> str | None:
+    """The SHA-256 of the card's notebook file as it is now (None when it is missing)."""
+    from huiyan.runs.folder import sha256
+
+    if card.notebook is None or not card.notebook.exists():
+        return None
+    return sha256(card.notebook)
+
+
+@dataclass(frozen=True)
+class Status:
+    """A model's vetting status: the label the catalog shows, and the record behind it."""
+
+    label: str
+    record: Mapping[str, Any] | None = None
+
+    @property
+    def vetted(self) -> bool:
+        return self.label == VETTED
+
+    @property
+    def key(self) -> str | None:
+        """The fingerprint of the key that vouches for the vetting (the signer, for imports)."""
+        if not self.record:
+            return None
+        imported = self.record.get("imported") or {}
+        return imported.get("signed_by") or self.record.get("key")
+
+    def summary(self) -> dict[str, Any]:
+        """What a run manifest records: vetted or not, by whom, when and by which key."""
+        rec = self.record if self.vetted and self.record else {}
+        return {
+            "vetted": self.vetted,
+            "status": self.label,
+            "key": self.key if self.vetted else None,
+            "vetted_by": rec.get("vetted_by"),
+            "vetted_at": rec.get("vetted_at"),
+            "imported": bool(rec.get("imported")),
+        }
+
+
+def _status(card: ModelCard, found: Iterable[Mapping[str, Any]]) -> Status:
+    mine = [r for r in found if r.get("model") == card.name and r.get("version") == card.version]
+    if not mine:
+        return Status(UNVETTED)
+    current = notebook_sha256(card)
+    matching = [r for r in mine if r.get("notebook_sha256") == current]
+    return Status(VETTED, matching[-1]) if matching else Status(EDITED, mine[-1])
+
+
+def status(ws: Workspace, card: ModelCard) -> Status:
+    """The vetting status of ``card`` in ``ws``: 已审核 only while the notebook is unchanged."""
+    return _status(card, records(ws))
+
+
+def apply(ws: Workspace, cards: Iterable[ModelCard]) -> list[ModelCard]:
+    """The cards with their vetting status taken from the records (the catalog's hook)."""
+    try:
+        found = records(ws)
+    except WorkspaceError as err:  # a damaged file must not hide the catalog: nothing is vetted
+        log.warning("%s", err)
+        found = []
+    return [dataclasses.replace(c, vetting_status=_status(c, found).label) for c in cards]
+
+
+def summary(home: Path, card: ModelCard) -> dict[str, Any]:
+    """The vetting entry of a run manifest for ``card`` run in the workspace at ``home``."""
+    try:
+        return status(Workspace(home), card).summary()
+    except WorkspaceError as err:
+        log.warning("%s", err)
+        return Status(UNVETTED).summary()
