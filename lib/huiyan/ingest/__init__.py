@@ -446,4 +446,8 @@ def ingest(
         table_rows=int(total),
     )
     log.info("ingested %s: %d loaded, %d quarantined", ds.name, loaded, quarantined)
+    if ds.name == "judgments" and loaded:
+        from huiyan.judgments import parse_workspace
+
+        parse_workspace(ws, progress=progress)  # read only the new texts into the derived tables
     return report

@@ -104,6 +104,10 @@ def generate(
     t0 = time.perf_counter()
     rows = write(ws, p)
     log.info("synth: written in %.1f s", time.perf_counter() - t0)
+    from huiyan.judgments import parse_workspace
+
+    # the judgment reader's derived tables, so the workspace is ready for the models as made
+    parse_workspace(ws, progress=progress)
     truth = p.truth
     planted: dict[str, dict[str, int]] = {}
     for (model, rule), n in truth.groupby(["model", "rule"]).size().items():
