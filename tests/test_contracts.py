@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from huiyan import contracts
 from huiyan.errors import ContractError
 from huiyan.workspace import REPO_ROOT

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ibis
 import pytest
-
 from huiyan import identifiers as ids
 
 VALID_IDS = ["11010519491231002X", "330602198001011237"]

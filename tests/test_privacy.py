@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from huiyan import privacy
 from huiyan.identifiers import credit_code_check_digit
 from huiyan.workspace import REPO_ROOT

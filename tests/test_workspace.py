@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import huiyan as hy
 import pandas as pd
 import pytest
-
-import huiyan as hy
 from huiyan.errors import WorkspaceError
 from huiyan.workspace import REPO_ROOT
 
@@ -43,5 +42,5 @@ def test_read_only_workspace_without_database_says_what_to_do(tmp_path: Path) ->
 
 def test_bad_settings_file_is_reported(tmp_path: Path) -> None:
     (tmp_path / "huiyan.toml").write_text("engine = [", encoding="utf-8")
-    with pytest.raises(WorkspaceError, match="huiyan.toml"):
+    with pytest.raises(WorkspaceError, match=r"huiyan\.toml"):
         _ = hy.workspace(tmp_path).engine_name

@@ -225,7 +225,7 @@ def _merge_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
     def union(values: pd.Series) -> list[str]:
         return sorted({v for lst in values for v in lst})
 
-    agg = {c: "first" for c in frame.columns if c != "clue_id"}
+    agg: dict[str, Any] = {c: "first" for c in frame.columns if c != "clue_id"}
     agg.update(score="max", evidence=union, context=union)
     merged = frame.groupby("clue_id", sort=False, as_index=False).agg(agg)
     return merged[list(SCHEMA.names)].sort_values(["rule", "clue_id"], kind="stable")

@@ -75,24 +75,44 @@ auctions = auctions.filter(auctions.start_date >= ibis.date(since))
 
 
 # %%
-@hy.rules.rule("SMP-START-LOW", model="sample_auction", zh="一拍起拍价低于评估价的七成",
-               basis="法释〔2016〕18号 第十条", subject_type="auction", replace=True,
-               summary="拍卖{subject_id}起拍价{amount:,.0f}元，低于评估价的{ratio:.0%}。")
+@hy.rules.rule(
+    "SMP-START-LOW",
+    model="sample_auction",
+    zh="一拍起拍价低于评估价的七成",
+    basis="法释〔2016〕18号 第十条",
+    subject_type="auction",
+    replace=True,
+    summary="拍卖{subject_id}起拍价{amount:,.0f}元，低于评估价的{ratio:.0%}。",
+)
 def start_low(t, *, ratio: float):
     hit = t.filter((t["round"] == "一拍") & (t.start_price < ratio * t.appraisal_value))
-    return hit.select(subject_id=hit.auction_id, region=hit.region, amount=hit.start_price,
-                      ratio=ibis.literal(ratio),
-                      evidence=ibis.array([hy.rules.ref("judicial_auctions", hit.auction_id)]))
+    return hit.select(
+        subject_id=hit.auction_id,
+        region=hit.region,
+        amount=hit.start_price,
+        ratio=ibis.literal(ratio),
+        evidence=ibis.array([hy.rules.ref("judicial_auctions", hit.auction_id)]),
+    )
 
 
-@hy.rules.rule("SMP-DEPOSIT-HIGH", model="sample_auction", zh="保证金高于起拍价的两成",
-               basis="法释〔2016〕18号 第十七条", subject_type="auction", replace=True,
-               summary="拍卖{subject_id}保证金{amount:,.0f}元，超过起拍价的{limit:.0%}。")
+@hy.rules.rule(
+    "SMP-DEPOSIT-HIGH",
+    model="sample_auction",
+    zh="保证金高于起拍价的两成",
+    basis="法释〔2016〕18号 第十七条",
+    subject_type="auction",
+    replace=True,
+    summary="拍卖{subject_id}保证金{amount:,.0f}元，超过起拍价的{limit:.0%}。",
+)
 def deposit_high(t, *, limit: float):
     hit = t.filter(t.deposit > limit * t.start_price)
-    return hit.select(subject_id=hit.auction_id, region=hit.region, amount=hit.deposit,
-                      limit=ibis.literal(limit),
-                      evidence=ibis.array([hy.rules.ref("judicial_auctions", hit.auction_id)]))
+    return hit.select(
+        subject_id=hit.auction_id,
+        region=hit.region,
+        amount=hit.deposit,
+        limit=ibis.literal(limit),
+        evidence=ibis.array([hy.rules.ref("judicial_auctions", hit.auction_id)]),
+    )
 
 
 # %%

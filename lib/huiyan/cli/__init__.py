@@ -47,7 +47,9 @@ def add_command(
         name, help=help, description=help, epilog=example(example_text), formatter_class=_Formatter
     )
     parser.add_argument(
-        "--home", type=Path, default=argparse.SUPPRESS,
+        "--home",
+        type=Path,
+        default=argparse.SUPPRESS,
         help="工作区目录 workspace folder (default: $HUIYAN_HOME or the repository root)",
     )
     return parser
