@@ -4,6 +4,13 @@ Usage::
 
     .venv/bin/python benchmarks/bench_parse.py --n 100000
     .venv/bin/python benchmarks/bench_parse.py --n 600000      # the province volume
+    .venv/bin/python benchmarks/bench_parse.py --synth county --n 100000
+
+Without ``--synth`` the texts come from the templates below; with ``--synth
+SCALE`` they are the judgments of ``huiyan.synth.generate(ws, scale=SCALE)``,
+repeated under new doc_ids up to N. Besides wall time the benchmark reports CPU
+time (this process and its parsing workers): on a shared machine the wall time
+follows the load, CPU docs/s is what to compare between runs.
 
 Builds N judgment texts from templates modelled on the real traffic-accident
 and insurance-contract judgments (1.5-3 KB each, names, plates, amounts and
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import tempfile
 import time
 
@@ -124,6 +132,41 @@ def build(con: object, n: int, seed: int) -> None:
         con.unregister("incoming")  # type: ignore[attr-defined]
 
 
+def build_from_synth(con: object, n: int, scale: str) -> None:
+    """The judgments of ``huiyan.synth.generate`` at ``scale``, repeated up to ``n`` rows."""
+    import huiyan
+    from huiyan import synth
+
+    with tempfile.TemporaryDirectory() as home:
+        src = huiyan.workspace(home)
+        synth.generate(src, scale=scale)
+        rows = src.con.con.execute("SELECT doc_id, region, text FROM judgments").fetchall()
+        src.close()
+    con.execute(  # type: ignore[attr-defined]
+        "CREATE TABLE judgments (doc_id VARCHAR, case_no VARCHAR, court VARCHAR, region VARCHAR, "
+        "cause VARCHAR, doc_type VARCHAR, trial_level VARCHAR, judgment_date DATE, text VARCHAR)"
+    )
+    n = n or len(rows)
+    ids = [f"{rows[i % len(rows)][0]}-{i // len(rows)}" for i in range(n)]
+    table = pa.table({
+        "doc_id": ids,
+        "region": [rows[i % len(rows)][1] for i in range(n)],
+        "text": [rows[i % len(rows)][2] for i in range(n)],
+    })  # fmt: skip
+    con.register("incoming", table)  # type: ignore[attr-defined]
+    con.execute(  # type: ignore[attr-defined]
+        "INSERT INTO judgments (doc_id, region, text) SELECT doc_id, region, text FROM incoming"
+    )
+    con.unregister("incoming")  # type: ignore[attr-defined]
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the parsing workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -131,6 +174,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--synth", metavar="SCALE", default=None, help="texts from huiyan.synth")
     args = ap.parse_args()
 
     import huiyan
@@ -139,15 +183,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         ws = huiyan.workspace(home)
         t0 = time.perf_counter()
-        build(ws.con.con, args.n, args.seed)
-        size = ws.con.con.execute(
-            "SELECT avg(octet_length(encode(text))) FROM judgments"
-        ).fetchone()[0]
-        print(f"built {args.n:,} texts (avg {size:,.0f} bytes) in {time.perf_counter() - t0:.1f} s")
+        if args.synth:
+            build_from_synth(ws.con.con, args.n, args.synth)
+        else:
+            build(ws.con.con, args.n, args.seed)
+        n, size = ws.con.con.execute(
+            "SELECT count(*), avg(octet_length(encode(text))) FROM judgments"
+        ).fetchone()
+        print(f"built {n:,} texts (avg {size:,.0f} bytes) in {time.perf_counter() - t0:.1f} s")
+        cpu0 = _cpu()
         cold = parse_workspace(ws, progress=True, workers=args.workers)
+        cpu = _cpu() - cpu0
         rate = cold.parsed / cold.seconds
-        print(f"cold: {cold.parsed:,} docs in {cold.seconds:.1f} s = {rate:,.0f} docs/s; "
+        cpu_rate = cold.parsed / cpu
+        print(f"cold: {cold.parsed:,} docs in {cold.seconds:.1f} s = {rate:,.0f} docs/s (wall); "
               f"600,000 docs extrapolated: {600_000 / rate:.0f} s")  # fmt: skip
+        print(
+            f"cpu: {cpu:.1f} s in all = {cpu_rate:,.0f} docs per cpu-second; on 2 free cores "
+            f"600,000 docs need about {600_000 / cpu_rate / 2:.0f} s"
+        )
         warm = parse_workspace(ws, workers=args.workers)
         print(
             f"incremental (nothing new): {warm.parsed} parsed, {warm.unchanged:,} unchanged in {warm.seconds:.1f} s"

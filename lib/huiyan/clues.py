@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
+import string
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -71,7 +73,7 @@ def clue_id(model: str, rule_code: str, subject_id: str) -> str:
     """A stable clue id: the same model, rule and subject give the same id in every run.
 
     >>> clue_id("judicial_auction", "AUC-START-LOW", "A123")
-    'AUC-START-LOW-81a3c0c5b0e7'
+    'AUC-START-LOW-7cceb055c0bd'
     """
     digest = hashlib.sha256(f"{model}|{rule_code}|{subject_id}".encode()).hexdigest()
     return f"{rule_code}-{digest[:12]}"
@@ -162,6 +164,60 @@ def _hit_rows(hits: Hits) -> pd.DataFrame:
     return frame
 
 
+def _template_fields(template: str) -> list[str]:
+    """The column names a summary template uses: ``{amount:,.2f}`` -> ``amount``."""
+    names = (field for _, field, _, _ in string.Formatter().parse(template) if field)
+    return list(dict.fromkeys(re.split(r"[.\[]", name, maxsplit=1)[0] for name in names))
+
+
+def _clues_of(h: Hits, model: str, version: str, created_at: datetime) -> pd.DataFrame:
+    """The clues of one rule's hits, built column by column (a rule may hit 100,000 rows)."""
+    frame = _hit_rows(h)
+    n = len(frame)
+    if not n:
+        return frame.iloc[0:0]
+    rule = h.rule
+    subjects = [str(v) for v in frame["subject_id"].tolist()]
+    fields = [f for f in _template_fields(rule.summary) if f in frame.columns]
+    values = frame[fields].to_dict("records") if fields else [{} for _ in range(n)]
+    summaries = [_summarise(rule, {k: _clean(v) for k, v in row.items()}) for row in values]
+    if "score" in frame.columns:
+        score = pd.to_numeric(frame["score"], errors="coerce").astype("float64")
+        score = score.fillna(rule.score).clip(0.0, 1.0)
+    else:
+        score = pd.Series(rule.score, index=frame.index, dtype="float64")
+    if "amount" in frame.columns:
+        amount = pd.to_numeric(frame["amount"], errors="coerce").astype("float64").round(2)
+    else:
+        amount = pd.Series(float("nan"), index=frame.index, dtype="float64")
+
+    def column(name: str) -> list[Any]:
+        if name not in frame.columns:
+            return [None] * n
+        return [_clean(v) for v in frame[name].tolist()]
+
+    context = frame["context"].tolist() if "context" in frame.columns else [None] * n
+    return pd.DataFrame(
+        {
+            "clue_id": [clue_id(model, rule.code, s) for s in subjects],
+            "model": model,
+            "model_version": version,
+            "rule": rule.code,
+            "region": column("region"),
+            "subject_type": rule.subject_type,
+            "subject_id": subjects,
+            "subject_name": column("subject_name"),
+            "score": score.to_numpy(),
+            "amount": amount.to_numpy(),
+            "summary": summaries,
+            "evidence": [_as_list(v) for v in frame["evidence"].tolist()],
+            "context": [_as_list(v) for v in context],
+            "created_at": created_at,
+        },
+        columns=list(SCHEMA.names),
+    )
+
+
 def collect(
     *hits: Hits,
     model: str | None = None,
@@ -183,33 +239,9 @@ def collect(
     if created_at is None:
         started = os.environ.get("HUIYAN_RUN_STARTED")
         created_at = datetime.fromisoformat(started) if started else datetime.now(UTC)
-    records: list[dict[str, Any]] = []
-    for h in hits:
-        name = model or h.rule.model
-        for row in _hit_rows(h).to_dict("records"):
-            row = {k: _clean(v) if not isinstance(v, list | tuple) else v for k, v in row.items()}
-            subject_id = str(row["subject_id"])
-            score = row.get("score")
-            amount = row.get("amount")
-            records.append(
-                {
-                    "clue_id": clue_id(name, h.rule.code, subject_id),
-                    "model": name,
-                    "model_version": version,
-                    "rule": h.rule.code,
-                    "region": row.get("region"),
-                    "subject_type": h.rule.subject_type,
-                    "subject_id": subject_id,
-                    "subject_name": row.get("subject_name"),
-                    "score": float(min(1.0, max(0.0, h.rule.score if score is None else score))),
-                    "amount": None if amount is None else round(float(amount), 2),
-                    "summary": _summarise(h.rule, row),
-                    "evidence": _as_list(row.get("evidence")),
-                    "context": _as_list(row.get("context")),
-                    "created_at": created_at,
-                }
-            )
-    frame = pd.DataFrame.from_records(records, columns=SCHEMA.names)
+    parts = [_clues_of(h, model or h.rule.model, version, created_at) for h in hits]
+    parts = [p for p in parts if len(p)]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SCHEMA.names)
     if not frame.empty:
         frame = _merge_duplicates(frame)
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
@@ -219,8 +251,10 @@ def collect(
 
 def _merge_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
     """One clue per id: evidence and context are united, the highest score kept."""
-    if not frame.clue_id.duplicated().any():
+    repeated = frame.clue_id.duplicated(keep=False)
+    if not repeated.any():
         return frame.sort_values(["rule", "clue_id"], kind="stable")
+    single, frame = frame[~repeated], frame[repeated]
 
     def union(values: pd.Series) -> list[str]:
         return sorted({v for lst in values for v in lst})
@@ -228,4 +262,5 @@ def _merge_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
     agg: dict[str, Any] = {c: "first" for c in frame.columns if c != "clue_id"}
     agg.update(score="max", evidence=union, context=union)
     merged = frame.groupby("clue_id", sort=False, as_index=False).agg(agg)
-    return merged[list(SCHEMA.names)].sort_values(["rule", "clue_id"], kind="stable")
+    both = pd.concat([single, merged[list(SCHEMA.names)]], ignore_index=True)
+    return both.sort_values(["rule", "clue_id"], kind="stable")

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from huiyan.judgments.text import cjk_brackets
+from huiyan.judgments.text import after_last, cjk_brackets
 
 _SIDE_WORD = (
     r"(?:原审|一审|二审|反诉|本诉)?(?:原告|被告人|被告|第三人|上诉人|被上诉人|申请人|被申请人)"
@@ -49,12 +50,14 @@ _LABEL_NO_GROUP_RE = re.compile(r"(?=[委诉指法辩主负代经投再申公抗
 
 _PLAINTIFF_WORDS = ("原审原告", "原告", "申请人", "上诉人", "起诉人")
 _NAME_STOP = re.compile(
-    r"[,，。:;；、\s\[]|\((?:系|以下|下称|曾用名|男|女)|系|身份|绰号|曾用名|住所|住址|户籍|性别|职务|职业"
+    r"(?=[,，。:;；、\s\[(系身绰曾住户性职])(?:"
+    r"[,，。:;；、\s\[]|\((?:系|以下|下称|曾用名|男|女)|系|身份|绰号|曾用名|住所|住址|户籍|性别|职务|职业)"
 )
 _NAME_RE = re.compile(r"^[:\s]*(?P<name>[^,，。:;；\s]+)")
 _FIRM_RE = re.compile(r"([^,，。:;；\s、]{2,40}?(?:律师事务所|法律服务所))")
 _AID_RE = re.compile(r"([^,，。:;；\s、]{2,40}?法律援助中心)")
-_FIRM_CUT = re.compile(r".*(?:系|的|为|是|在|任)")
+_FIRM_CUT = ("系", "的", "为", "是", "在", "任")
+"""A firm's name starts after the last of these (…系浙江六和律师事务所)."""
 _INNER = re.compile(r"\((.*)\)")
 _REMARK = re.compile(r"\((?:系|以下|下称|曾用名|男|女)")
 _TRAILING_REMARK = re.compile(r"\((?:系|以下|下称)[^)]*\)?$")
@@ -93,6 +96,7 @@ class Party:
         return self.kind == "org" and bool(INSURER_RE.search(self.name))
 
 
+@lru_cache(maxsize=2048)
 def side_of(label: str) -> str | None:
     """plaintiff / defendant / third_party for a role label, None for the prosecution."""
     label = label.replace(" ", "")
@@ -126,7 +130,9 @@ def _name(content: str) -> str | None:
     # keep brackets inside an organisation name: 北京德恒(重庆)律师事务所, 华为技术(深圳)有限公司
     if m and content[m.start()] == "(" and not _REMARK.match(content, m.start()):
         name = content
-    name = _TRAILING_REMARK.sub("", name).strip(" ,，.")
+    if "(" in name:
+        name = _TRAILING_REMARK.sub("", name)
+    name = name.strip(" ,，.")
     name = name.strip()
     if not name or len(name) > 60:
         return None
@@ -137,7 +143,7 @@ def _firm(text: str) -> str | None:
     m = _FIRM_RE.search(text) or _AID_RE.search(text)
     if m is None:
         return None
-    firm = _FIRM_CUT.sub("", m.group(1)) or m.group(1)
+    firm = after_last(m.group(1), _FIRM_CUT) or m.group(1)
     if len(firm) < 6:
         return None
     return cjk_brackets(firm)
@@ -146,7 +152,7 @@ def _firm(text: str) -> str | None:
 def _agent_names(content: str) -> list[str]:
     content = content.lstrip(":： \t\n")
     head = _AGENT_HEAD_END.split(content, maxsplit=1)[0]
-    names = [_AUTHORITY.sub("", n) for n in head.split("、")]
+    names = [_AUTHORITY.sub("", n) if "(" in n else n for n in head.split("、")]
     return [cjk_brackets(n) for n in names if 1 < len(n) <= 20]
 
 
@@ -154,33 +160,41 @@ def parse_block(block: str) -> list[Party]:
     """Parties in a party block, in the order they appear."""
     parties: list[Party] = []
     labels = list((LABEL_RE if "共同" in block else _LABEL_NO_GROUP_RE).finditer(block))
+    last = len(labels) - 1
     for i, m in enumerate(labels):
-        end = labels[i + 1].start() if i + 1 < len(labels) else len(block)
-        content = block[m.end() : end]
-        if m.group("party"):
-            side = side_of(m.group("party"))
+        content = block[m.end() : labels[i + 1].start() if i < last else len(block)]
+        what = m.lastgroup or "agent"  # the branch that matched: party, rep, agent or group
+        if what == "party":
+            label = m.group(what)
+            side = side_of(label)
             name = _name(content)
             if name is None:
                 continue
             if side is None:
                 # the prosecution: keep a placeholder so its agents do not attach to a party
-                parties.append(Party(name, "org", "prosecution", m.group("party")))
+                parties.append(Party(name, "org", "prosecution", label))
                 continue
-            parties.append(Party(name, kind_of(name), side, m.group("party").replace(" ", "")))
-        elif m.group("rep"):
+            parties.append(Party(name, kind_of(name), side, label.replace(" ", "")))
+        elif what == "rep":
             if parties and parties[-1].legal_rep is None and parties[-1].kind == "org":
                 parties[-1].legal_rep = _name(content)
         else:
-            label = m.groupdict().get("group") or m.group("agent")
-            role = _INNER.sub("", label)
-            role = "委托诉讼代理人" if "委托" in role or "共同" in role else role
-            agents = [Agent(n, _firm(content), role) for n in _agent_names(content)]
-            if not agents:
+            label = m.group(what)
+            names = _agent_names(content)
+            if not names:
                 continue
-            targets = _agent_targets(parties, label)
-            for party in targets:
+            firm = _firm(content)
+            role = _agent_role(label)
+            agents = [Agent(n, firm, role) for n in names]
+            for party in _agent_targets(parties, label):
                 party.agents.extend(agents)
     return [p for p in parties if p.side != "prosecution"]
+
+
+@lru_cache(maxsize=1024)
+def _agent_role(label: str) -> str:
+    role = _INNER.sub("", label)
+    return "委托诉讼代理人" if "委托" in role or "共同" in role else role
 
 
 def _agent_targets(parties: list[Party], label: str) -> list[Party]:

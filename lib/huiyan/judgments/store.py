@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import time
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -201,7 +202,7 @@ def _run(con: Any, todo: int, *, progress: bool, workers: int | None) -> None:
     from tqdm.auto import tqdm
 
     n_workers = workers if workers is not None else (2 if todo >= _POOL_MIN else 0)
-    meta: list[tuple[list[str], list[str | None]]] = []
+    meta: deque[tuple[list[str], list[str | None]]] = deque()  # hashes and regions, in job order
 
     def jobs() -> Iterator[tuple[list[str], list[str | None]]]:
         for doc_ids, texts, hashes, regions in _batches(con):
@@ -214,8 +215,8 @@ def _run(con: Any, todo: int, *, progress: bool, workers: int | None) -> None:
     pool = mp.get_context("spawn").Pool(n_workers) if n_workers > 0 else None
     try:
         results = pool.imap(_parse_job, jobs()) if pool else map(_parse_job, jobs())
-        for i, cols in enumerate(results):
-            hashes, regions = meta[i]
+        for cols in results:  # imap keeps job order: the oldest meta belongs to this result
+            hashes, regions = meta.popleft()
             cols["jd_documents"]["text_hash"] = hashes
             cols["jd_documents"]["region"] = regions
             n = len(hashes)
