@@ -420,8 +420,12 @@ def official_link(
         area_tolerance=area_tolerance,
         amount_tolerance=amount_tolerance,
     )
-    rules_per = flags.group_by("f_id").aggregate(
-        rules=flags.f_rule.collect(distinct=True).sort().join("、")
+    # materialised once: the official checks below read it several times, and recomputing
+    # the six other rules in each branch is what made this rule slow at province scale
+    rules_per = (
+        flags.group_by("f_id")
+        .aggregate(rules=flags.f_rule.collect(distinct=True).sort().join("、"))
+        .cache()
     )
     pay = _payments(subsidies)
     flagged = pay.join(rules_per, pay.payment_id == rules_per.f_id)
