@@ -13,6 +13,7 @@ import pytest
 from huiyan import contracts, identifiers, synth
 from huiyan.cli import main
 from huiyan.ingest.schema import column_types
+from huiyan.workspace import REPO_ROOT
 
 RULES = {
     "insurance_fraud": (
@@ -43,7 +44,7 @@ RULES = {
 }
 """Rule codes of models.md, with the family module that plants them."""
 
-MODELS_MD = Path("/work/shared/contracts/models.md")
+MODELS_MD = REPO_ROOT.parent / "shared" / "contracts" / "models.md"
 CHECKS = {
     "resident_id": identifiers.sql_is_resident_id,
     "credit_code": identifiers.sql_is_credit_code,

@@ -153,6 +153,9 @@ class QualityReport:
         """True when no error-severity expectation failed in any dataset."""
         return all(d.ok for d in self.datasets)
 
+    def __repr__(self) -> str:  # what a notebook shows after hy.quality.require(...)
+        return self.format()
+
     def __getitem__(self, dataset: str) -> DatasetResult:
         for d in self.datasets:
             if d.dataset == dataset:
