@@ -29,6 +29,7 @@ from huiyan.workspace import Workspace
 pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.xdist_group("spark")]
 
 # two models by default (Spark is slow on 2 cores); HUIYAN_SPARK_ALL=1 checks every model
+# (insurance_fraud alone adds about 2 minutes: parsing the judgments and linking on Spark)
 MODELS = ("judicial_auction", "bankruptcy_labor_claims")
 if os.environ.get("HUIYAN_SPARK_ALL") == "1":
     MODELS += ("forest_subsidy", "admin_criminal_transfer", "insurance_fraud")

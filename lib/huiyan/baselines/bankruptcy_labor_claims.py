@@ -2,7 +2,8 @@
 
 See :mod:`huiyan.models.bankruptcy_labor_claims` for the definitions (month
 numbers, months owed before the acceptance month, calendar-month late hire,
-leave-one-out median and average wages at cent precision).
+leave-one-out median and average wages at cent precision, compared in exact
+integer cents).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from huiyan.baselines import concat, hits, load, person, ref, round_sql, text
-from huiyan.models.bankruptcy_labor_claims import LABOUR, PARAMETERS, _roles
+from huiyan.baselines import cents, concat, hits, load, person, ref, text
+from huiyan.models.bankruptcy_labor_claims import LABOUR, PARAMETERS, _roles, ratio_fraction
 from huiyan.workspace import Workspace
 
 MODEL = "bankruptcy_labor_claims"
@@ -138,7 +139,7 @@ def _wage_outlier(lab: pd.DataFrame, ratio: float) -> tuple[pd.DataFrame, pd.Ser
     n = w.groupby("debtor")["claim_id"].transform("size").to_numpy()
     pos = w.groupby("debtor").cumcount().to_numpy()
     first = np.arange(len(w)) - pos
-    wages = w["wage"].to_numpy(dtype="float64")
+    wages = cents(w["wage"]).to_numpy(dtype="int64")
     m = n - 1  # the others
     keep = m >= 1
     hi_rank = m // 2
@@ -148,18 +149,23 @@ def _wage_outlier(lab: pd.DataFrame, ratio: float) -> tuple[pd.DataFrame, pd.Ser
         idx = first + rank + (rank >= pos)  # skip the claim itself
         return wages[np.clip(idx, 0, len(wages) - 1)]
 
-    median = np.where(keep, (at(lo_rank) + at(hi_rank)) / 2, np.nan)
-    median = pd.Series(median, index=w.index)
-    flag = (median > 0) & (w["wage"] > round_sql(median * ratio, 2))
-    return w, flag
+    twice = at(lo_rank) + at(hi_rank)  # twice the median, in cents
+    # wage > round(median x ratio, 2), in integers: 2q x wage > p x twice + q
+    p, q = ratio_fraction(ratio)
+    wage = cents(w["wage"]).to_numpy(dtype="int64")
+    flag = keep & (twice > 0) & (2 * q * wage > p * twice + q)
+    return w, pd.Series(flag, index=w.index)
 
 
 def _officer_cap(lab: pd.DataFrame, ep: pd.DataFrame, roles: list[str]) -> pd.DataFrame:
     w = lab[lab["wage"].notna() & lab["debtor"].notna()]
-    by = w.groupby("debtor")["wage"]
+    w = w.assign(wage_c=cents(w["wage"]).astype("int64"))
+    by = w.groupby("debtor")["wage_c"]
     tot, n = by.transform("sum"), by.transform("size")
-    w = w.assign(average=(tot - w["wage"]) / (n - 1))[n >= 2]
+    w = w.assign(others=tot - w["wage_c"], peers=n - 1)[n >= 2]
     off = ep[ep["role"].str.strip().isin(roles)]
     off = pd.DataFrame({"debtor": person(off["org_id"]), "pid": person(off["person_id"])})
     j = w.merge(off.dropna().drop_duplicates(), on=["debtor", "pid"])
-    return _hit("BLC-OFFICER-CAP", j, j["wage"] > round_sql(j["average"], 2))
+    # wage > the others' average rounded to the cent: 2 x peers x wage > 2 x others + peers
+    flag = 2 * j["peers"] * j["wage_c"] > 2 * j["others"] + j["peers"]
+    return _hit("BLC-OFFICER-CAP", j, flag)

@@ -17,7 +17,11 @@ that runs the same on DuckDB and Spark:
 so 2021-08-31 + 6 months = 2022-02-28). Exactly N months is no clue.
 
 Wages are compared at cent precision: a wage equal (to the cent) to 3 x the
-median, or to the average, of the other claims is no clue.
+median, or to the average, of the other claims is no clue. The comparison is
+exact integer arithmetic on wages in cents (fen): sums of cents and the
+wage ratio as a fraction, no division and no floating-point rounding, so it
+does not depend on the order in which an engine adds the wages up (an average
+such as 4143.475 would otherwise round either way on DuckDB, pandas or Spark).
 
 Officers for art. 113 (BLC-OFFICER-CAP) are 董事, 监事, 经理, 财务负责人 and
 法定代表人: under the Company Law senior managers (高级管理人员) include the
@@ -33,6 +37,7 @@ Example (in a notebook)::
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import ibis
@@ -103,7 +108,7 @@ def _labour(claims: ir.Table) -> ir.Table:
         span_end=acc,
         wage=ibis.cases((c.monthly_wage > 0, c.monthly_wage), else_=ibis.null("float64")),
     )
-    return c
+    return c.mutate(wage_c=(c.wage * 100).round().cast("int64"))
 
 
 def _jobs(social_security: ir.Table) -> ir.Table:
@@ -117,6 +122,22 @@ def _jobs(social_security: ir.Table) -> ir.Table:
         s_end=ibis.coalesce(_month(s.end_month), _OPEN_END),
         s_ref=ref("social_security", s.person_id, s.employer_org_id, s.start_month),
     )
+
+
+def ratio_fraction(ratio: float) -> tuple[int, int]:
+    """``ratio`` as a fraction ``(p, q)`` of small integers (3.0 -> (3, 1), 2.5 -> (5, 2))."""
+    f = Fraction(repr(float(ratio))).limit_denominator(10**6)
+    return f.numerator, f.denominator
+
+
+def above_rounded(wage_c: Any, num: Any, den: Any) -> Any:
+    """``wage_c > round_half_up(num / den)``, exactly, for integer cents and ``den > 0``.
+
+    ``round(x) <= k`` holds exactly when ``x < k + 0.5``, so a wage in cents is
+    above the rounded value when ``num / den < wage_c - 0.5``, that is when
+    ``2 * den * wage_c > 2 * num + den``: integers only, no division.
+    """
+    return 2 * den * wage_c > 2 * num + den
 
 
 def _claim_ref(t: ir.Table) -> ir.StringValue:
@@ -301,6 +322,8 @@ def _leave_one_out_median(lab: ir.Table) -> ir.Table:
     Ranks the debtor's wages once; removing rank r from n sorted values leaves a
     median built from the values at ranks k, k+1, k+2 (k = n // 2), so one
     window, one grouping and one join suffice (no self-join per debtor).
+    ``twice_c`` is twice the median in cents (an integer: the two middle wages
+    added up), ``median`` the median in yuan.
     """
     w = lab.filter(lab.wage.notnull() & lab.debtor.notnull())
     by_debtor = ibis.window(group_by=w.debtor, order_by=[w.wage, w.claim_id])
@@ -310,9 +333,9 @@ def _leave_one_out_median(lab: ir.Table) -> ir.Table:
     )
     ranked = ranked.mutate(k=ranked.n // 2)
     mids = ranked.group_by(ranked.debtor.name("m_debtor")).aggregate(
-        vk=ranked.wage.max(where=ranked.r == ranked.k),
-        vk1=ranked.wage.max(where=ranked.r == ranked.k + 1),
-        vk2=ranked.wage.max(where=ranked.r == ranked.k + 2),
+        vk=ranked.wage_c.max(where=ranked.r == ranked.k),
+        vk1=ranked.wage_c.max(where=ranked.r == ranked.k + 1),
+        vk2=ranked.wage_c.max(where=ranked.r == ranked.k + 2),
     )
     two = ranked.filter(ranked.n >= 2)
     j = two.join(mids, two.debtor == mids.m_debtor)
@@ -324,7 +347,8 @@ def _leave_one_out_median(lab: ir.Table) -> ir.Table:
         (j.k + 1 < j.r, j.vk1),
         else_=j.vk2,
     )
-    return j.select(m_claim=j.claim_id, peers=j.n - 1, median=(low + high) / 2)
+    twice = (low + high).cast("int64")
+    return j.select(m_claim=j.claim_id, peers=j.n - 1, twice_c=twice, median=twice / 200.0)
 
 
 @rule(
@@ -346,7 +370,9 @@ def wage_outlier(claims: ir.Table, *, wage_ratio: float = 3.0) -> ir.Table:
     lab = _labour(claims)
     med = _leave_one_out_median(lab)
     j = lab.join(med, lab.claim_id == med.m_claim)
-    hit = j.filter((j.median > 0) & (j.wage > (j.median * float(wage_ratio)).round(2)))
+    p, q = ratio_fraction(wage_ratio)
+    # wage > round(median x ratio, 2) in cents: median x ratio = twice_c x p / (2 q)
+    hit = j.filter((j.twice_c > 0) & above_rounded(j.wage_c, j.twice_c * p, 2 * q))
     ratio = hit.wage / hit.median
     return hit.select(
         subject_id=hit.claim_id,
@@ -506,15 +532,18 @@ def officer_cap(
     lab = _labour(claims)
     w = lab.filter(lab.wage.notnull() & lab.debtor.notnull())
     debtor = ibis.window(group_by=w.debtor)
-    w = w.mutate(tot=w.wage.sum().over(debtor), n=w.claim_id.count().over(debtor))
-    w = w.filter(w.n >= 2).mutate(average=(w.tot - w.wage) / (w.n - 1))
+    w = w.mutate(tot_c=w.wage_c.sum().over(debtor), n=w.claim_id.count().over(debtor))
+    w = w.filter(w.n >= 2)
+    w = w.mutate(others_c=w.tot_c - w.wage_c, peers=w.n - 1)
+    w = w.mutate(average=w.others_c / (w.peers * 100.0))
     ep = enterprise_people.filter(enterprise_people.role.strip().isin(_roles(officer_roles)))
     off = ep.group_by(o_org=_person(ep.org_id), o_pid=_person(ep.person_id)).aggregate(
         roles=ep.role.strip().collect(distinct=True).sort().join("、"),
         context=ref("enterprise_people", ep.org_id, ep.person_id, ep.role).collect(distinct=True),
     )
     j = w.join(off, (w.pid == off.o_pid) & (w.debtor == off.o_org))
-    hit = j.filter(j.wage > j.average.round(2))
+    # wage > the others' average rounded to the cent, in exact integer cents
+    hit = j.filter(above_rounded(j.wage_c, j.others_c, j.peers))
     ratio = hit.wage / hit.average
     return hit.select(
         subject_id=hit.claim_id,
@@ -528,7 +557,7 @@ def officer_cap(
         roles=hit.roles,
         monthly_wage=hit.wage,
         average=hit.average,
-        peers=hit.n - 1,
+        peers=hit.peers,
     )
 
 

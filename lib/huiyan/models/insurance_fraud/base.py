@@ -10,6 +10,7 @@ plaintiffs (代位求偿, 保险法 art. 60) are left out of the plaintiff table
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,7 +160,7 @@ def facts(ws: Workspace, *, region: str = "") -> Facts:
     """Build the model's facts for one county ("" = the whole workspace).
 
     The linked tables are computed once and kept as temporary tables of the
-    query engine (``Table.cache()``: works on a read-only DuckDB and on Spark),
+    query engine (see :func:`keep`: works on a read-only DuckDB and on Spark),
     so each rule afterwards reads small, ready tables.
 
     Tables:
@@ -187,25 +188,25 @@ def facts(ws: Workspace, *, region: str = "") -> Facts:
     claims = all_claims.filter(all_claims.accident_region == region) if region else all_claims
 
     full = insurance_documents(judgments, jd.documents)
-    docs = full.drop("text").cache()
+    docs = keep(full.drop("text"))
     keys = docs.select("doc_id", "region", "judgment_date")
-    plates = jd.plates.semi_join(keys, "doc_id").select("doc_id", "plate").cache()
+    plates = keep(jd.plates.semi_join(keys, "doc_id").select("doc_id", "plate"))
     shop_names = _named(jd.shops, full, "shop", SHOP_TEXT_RE)
-    shops = _shops(shop_names.join(keys, "doc_id"), _orgs_of(enterprises, SHOP_WORDS)).cache()
+    shops = keep(_shops(shop_names.join(keys, "doc_id"), _orgs_of(enterprises, SHOP_WORDS)))
     assessor_names = _named(jd.assessors, full, "assessor", ASSESSOR_TEXT_RE)
-    assessors = _assessors(
-        assessor_names.join(keys, "doc_id"), _orgs_of(enterprises, ASSESSOR_WORDS)
-    ).cache()
+    assessors = keep(
+        _assessors(assessor_names.join(keys, "doc_id"), _orgs_of(enterprises, ASSESSOR_WORDS))
+    )
     staff = shop_staff(social, officers)
-    owners = plate_owners(vehicles, all_claims).cache()
+    owners = keep(plate_owners(vehicles, all_claims))
     register = people_register(social, vehicles, officers, enterprises)
     texts = full.select("doc_id", "text")
-    plaintiffs = _plaintiffs(
+    plaintiffs = keep(_plaintiffs(
         jd.parties, docs, texts, plates, shops, enterprises,
         register=register, owners=owners, staff=staff,
-    ).cache()  # fmt: skip
-    agents = _agents(jd.agents, plaintiffs).cache()
-    claims = _claims(claims, enterprises, register=register, owners=owners, staff=staff).cache()
+    ))  # fmt: skip
+    agents = keep(_agents(jd.agents, plaintiffs))
+    claims = keep(_claims(claims, enterprises, register=register, owners=owners, staff=staff))
     return Facts(
         documents=docs,
         plaintiffs=plaintiffs,
@@ -219,6 +220,27 @@ def facts(ws: Workspace, *, region: str = "") -> Facts:
         social_security=social,
         enterprise_people=officers,
     )
+
+
+def keep(t: ir.Table) -> ir.Table:
+    """``t`` computed now and kept as a temporary table of its engine, for the rules to reread.
+
+    DuckDB: ``Table.cache()``. Spark: ``cache()`` there is lazy and keeps the
+    whole query plan, which every rule would re-analyse (the ring rule's plan
+    then exhausts the driver's memory); the table is checkpointed instead
+    (computed at once, its plan cut to the stored rows) and registered as a
+    temporary view.
+    """
+    backend = t._find_backend()
+    if backend.name != "pyspark":
+        return t.cache()
+    frame = backend._session.sql(backend.compile(t)).localCheckpoint(eager=True)
+    name = f"_huiyan_if_{next(_KEPT)}"
+    frame.createOrReplaceTempView(name)
+    return backend.table(name)
+
+
+_KEPT = itertools.count()
 
 
 def _named(parsed: ir.Table, full: ir.Table, column: str, pattern: str) -> ir.Table:

@@ -167,11 +167,13 @@ def ring_graph(
     """Build the suspect graph from the other rules' hits and find its rings (see the module doc)."""
     import networkx as nx
 
-    flagged = _flagged(hits)
+    # the flagged records are few: fetch them once and join the facts to that small table
+    # (joining to the rules' own queries would nest every rule's plan into each query)
+    fl = _flagged(hits).execute()
+    flagged = ibis.memtable(fl[["rule", "record"]], schema={"rule": "string", "record": "string"})
     edges_t, recs_t = _edges(f, flagged)
     edges = edges_t.execute()
     records = recs_t.execute().drop_duplicates("record")
-    fl = flagged.execute()
     rules_of = fl.groupby("record")["rule"].agg(lambda s: tuple(sorted(set(s))))
     records["rules"] = records.record.map(rules_of)
     records = records[records.rules.notna()].reset_index(drop=True)

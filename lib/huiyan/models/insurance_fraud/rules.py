@@ -57,6 +57,22 @@ def in_windows(
     return q.select(**{key: q._k0, record: q._r}).distinct()
 
 
+def modal(t: ir.Table, *, key: str, value: str, name: str = "region") -> ir.Table:
+    """``key, <name>``: the most frequent non-null ``value`` of each key, ties to the smallest.
+
+    Deterministic on every engine (``mode()`` breaks ties arbitrarily and has no
+    Spark translation); a key whose values are all null gets null.
+    """
+    v = t.filter(t[value].notnull())
+    c = v.group_by([v[key].name("_k"), v[value].name("_v")]).aggregate(_c=v.count())
+    w = ibis.window(group_by="_k", order_by=[ibis.desc("_c"), "_v"])
+    c = c.mutate(_rk=ibis.row_number().over(w))
+    top = c.filter(c._rk == 0)
+    keys = t.select(_key=t[key]).distinct()
+    out = keys.left_join(top, keys._key == top._k)
+    return out.select(**{key: out._key, name: out._v})
+
+
 # ---------------------------------------------------------------------------- INS-ASSIGNED
 
 
@@ -111,8 +127,20 @@ def assigned(
     owner_sues = pairs.filter(match).select("doc_id").distinct()
     reasons = said.union(shop).anti_join(owner_sues, "doc_id")
     r = reasons.group_by("doc_id").aggregate(
-        reason=reasons.reason.collect(order_by=reasons._w).join("；"),
+        _said=reasons.reason.max(where=reasons._w == 1),
+        _shops=reasons.reason.collect(where=reasons._w == 2).sort().join("；").nullif(""),
         _n=reasons._w.nunique(),
+    )
+    # the text's own words first, then the repair-business plaintiffs (no ordered aggregate:
+    # Spark has none)
+    r = r.select(
+        "doc_id",
+        "_n",
+        reason=ibis.cases(
+            (r._said.notnull() & r._shops.notnull(), r._said.concat("；", r._shops)),
+            (r._said.notnull(), r._said),
+            else_=r._shops,
+        ),
     )
     names = plaintiffs.group_by("doc_id").aggregate(
         plaintiffs=plaintiffs.name.collect().sort().join("、")
@@ -197,9 +225,8 @@ def frequent_plaintiff(
         amount=t.claimed_amount.sum(),
         first_date=t.judgment_date.min().cast("string"),
         last_date=t.judgment_date.max().cast("string"),
-        region=t._region.mode(),
     )
-    g = g.join(who, "suit_key")
+    g = g.join(who, "suit_key").join(modal(t, key="suit_key", value="_region"), "suit_key")
     one = g._n_ids == 1
     link = ibis.ifelse(
         one,
@@ -263,8 +290,8 @@ def shop_concentration(
     g = docs.group_by("shop_key").aggregate(
         evidence=judgment_ref(docs.doc_id).collect(),
         amount=docs.claimed_amount.sum(),
-        region=docs._region.mode(),
     )
+    g = g.join(modal(docs, key="shop_key", value="_region"), "shop_key")
     t = g.join(conc, "shop_key")
     share = t.n_top / t.n_cases
     return t.select(
@@ -421,13 +448,14 @@ def frequent_reporter(
         amount=t.claimed_amount.sum(),
         first_date=t.report_date.min().cast("string"),
         last_date=t.report_date.max().cast("string"),
-        region=t.region.mode(),
         subject_name=t.reporter_name.min(),
         shop=t.repair_shop.min(),
         link=t.reporter_link.min(),
         _conf=t.reporter_confidence.max(),
     )
-    g = g.join(ctx, "reporter_pid")
+    g = g.join(ctx, "reporter_pid").join(
+        modal(t, key="reporter_pid", value="region"), "reporter_pid"
+    )
     return g.select(
         subject_id=g.reporter_pid,
         region=g.region,
