@@ -386,5 +386,5 @@ def test_ring_picture_has_ascii_labels(facts: m.Facts) -> None:
 
 def test_unknown_parameter_is_refused(scene: tuple[huiyan.Workspace, Scene]) -> None:
     ws, _ = scene
-    with pytest.raises(huiyan.errors.ModelError, match="min_suit"):
+    with pytest.raises(huiyan.errors.ParameterError, match="min_suit"):
         m.run_rules(ws, min_suit=3)

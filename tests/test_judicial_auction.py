@@ -10,7 +10,7 @@ import ibis
 import pandas as pd
 import pytest
 from huiyan import clues
-from huiyan.errors import ModelError
+from huiyan.errors import ParameterError
 from huiyan.models import judicial_auction as m
 
 D = dt.date
@@ -402,7 +402,7 @@ def test_run_rules_on_a_workspace_and_parameters(tmp_path: Any) -> None:
         ("AUC-DEPOSIT-RANGE", "a2")
     ]
     assert len(clues.collect(*m.run_rules(ws, region="330602", notice_days_movable=14))) == 0
-    with pytest.raises(ModelError, match="notice_days"):
+    with pytest.raises(ParameterError, match="notice_days"):
         m.run_rules(ws, notice_day_movable=14)
     ws.close()
 

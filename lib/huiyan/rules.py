@@ -34,7 +34,7 @@ Example:
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -170,3 +170,22 @@ def ref(dataset: str, *keys: ir.Value) -> ir.StringValue:
     for part in parts[1:]:
         out = out.concat(part)  # type: ignore[attr-defined]
     return out  # type: ignore[return-value]
+
+
+def parameters(model: str, defaults: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    """A model's thresholds: its defaults updated by ``given``; unknown names are refused.
+
+    >>> parameters("demo", {"min_suits": 3}, {"min_suits": 4})
+    {'min_suits': 4}
+    """
+    unknown = [name for name in given if name not in defaults]
+    if unknown:
+        from huiyan.errors import ParameterError
+
+        name = unknown[0]
+        raise ParameterError(
+            f'模型 {model} 没有参数 "{name}"。{did_you_mean(name, defaults)}',
+            f'Model {model} has no parameter "{name}".',
+            "可用参数 Parameters: " + ", ".join(defaults),
+        )
+    return {**defaults, **given}

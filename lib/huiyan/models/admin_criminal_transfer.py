@@ -33,8 +33,8 @@ import ibis.expr.types as ir
 import yaml
 
 from huiyan import quantities as q
-from huiyan.errors import ModelError, ParameterError, did_you_mean
-from huiyan.rules import Hits, ref, rule
+from huiyan.errors import ModelError, ParameterError
+from huiyan.rules import Hits, parameters, ref, rule
 from huiyan.workspace import REPO_ROOT, Workspace
 
 MODEL = "admin_criminal_transfer"
@@ -437,14 +437,7 @@ def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
     Criminal cases and earlier penalties are read for the whole workspace: a party penalised
     in one county may be prosecuted, or have been penalised before, in another.
     """
-    unknown = sorted(set(params) - set(PARAMETERS))
-    if unknown:
-        raise ParameterError(
-            f"模型 {MODEL} 没有参数：{', '.join(unknown)}。{did_you_mean(unknown[0], PARAMETERS)}",
-            f"Model {MODEL} has no parameter(s): {', '.join(unknown)}.",
-            f"可用参数 Parameters: {', '.join(PARAMETERS)}",
-        )
-    p = {**_D, **params}
+    p = parameters(MODEL, _D, params)
     penalties = ws.table("admin_penalties", region=region)
     history = ws.table("admin_penalties")
     cases = ws.table("criminal_cases")

@@ -43,7 +43,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from huiyan.rules import Hits, ref, rule
+from huiyan.rules import Hits, parameters, ref, rule
 from huiyan.workspace import Workspace
 
 MODEL = "bankruptcy_labor_claims"
@@ -566,18 +566,7 @@ def officer_cap(
 
 def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
     """Evaluate every rule of the model on the workspace (one county, or all when region is "")."""
-    p = {name: spec[0] for name, spec in PARAMETERS.items()}
-    unknown = set(params) - set(p)
-    if unknown:
-        from huiyan.errors import ParameterError, did_you_mean
-
-        name = sorted(unknown)[0]
-        raise ParameterError(
-            f'模型 {MODEL} 没有参数 "{name}"。{did_you_mean(name, p)}',
-            f'Model {MODEL} has no parameter "{name}".',
-            "可用参数 Parameters: " + ", ".join(p),
-        )
-    p.update(params)
+    p = parameters(MODEL, {name: spec[0] for name, spec in PARAMETERS.items()}, params)
     claims = ws.table("bankruptcy_claims", region=region)
     ss = ws.table("social_security")
     ep = ws.table("enterprise_people")

@@ -31,7 +31,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from huiyan.rules import Hits, ref, rule
+from huiyan.rules import Hits, parameters, ref, rule
 from huiyan.workspace import Workspace
 
 MODEL = "forest_subsidy"
@@ -521,18 +521,7 @@ def official_link(
 
 def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
     """Evaluate every rule of the model on the workspace (one county, or all when region is "")."""
-    p = {name: spec[0] for name, spec in PARAMETERS.items()}
-    unknown = set(params) - set(p)
-    if unknown:
-        from huiyan.errors import ParameterError, did_you_mean
-
-        name = sorted(unknown)[0]
-        raise ParameterError(
-            f'模型 {MODEL} 没有参数 "{name}"。{did_you_mean(name, p)}',
-            f'Model {MODEL} has no parameter "{name}".',
-            "可用参数 Parameters: " + ", ".join(p),
-        )
-    p.update(params)
+    p = parameters(MODEL, {name: spec[0] for name, spec in PARAMETERS.items()}, params)
     area_tol, amount_tol = float(p["area_tolerance"]), float(p["amount_tolerance"])
     pay = ws.table("forest_subsidies", region=region)
     rights = ws.table("forest_rights")

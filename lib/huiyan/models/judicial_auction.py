@@ -39,8 +39,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from huiyan.errors import ModelError, did_you_mean
-from huiyan.rules import Hits, ref, rule
+from huiyan.rules import Hits, parameters, ref, rule
 from huiyan.workspace import Workspace
 
 MODEL = "judicial_auction"
@@ -468,17 +467,8 @@ RULES = (
 
 
 def _check_params(params: dict[str, Any]) -> dict[str, Any]:
-    unknown = [k for k in params if k not in PARAMETERS]
-    if unknown:
-        name = unknown[0]
-        raise ModelError(
-            f'模型 {MODEL} 没有参数 "{name}"。{did_you_mean(name, PARAMETERS)}',
-            f'Model {MODEL} has no parameter "{name}".',
-            "可用参数 Parameters: " + ", ".join(PARAMETERS),
-        )
-    values = {k: default for k, (default, _type, _zh) in PARAMETERS.items()}
-    values.update(params)
-    return values
+    defaults = {k: default for k, (default, _type, _zh) in PARAMETERS.items()}
+    return parameters(MODEL, defaults, params)
 
 
 def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:

@@ -47,7 +47,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from huiyan.errors import ModelError, did_you_mean
 from huiyan.models.insurance_fraud.base import (
     CAUSES,
     DATASETS,
@@ -67,7 +66,7 @@ from huiyan.models.insurance_fraud.rules import (
     plaintiff_employee,
     shop_concentration,
 )
-from huiyan.rules import Hits
+from huiyan.rules import Hits, parameters
 from huiyan.workspace import Workspace
 
 __all__ = [
@@ -99,17 +98,8 @@ def prepare(ws: Workspace, *, progress: bool = False) -> Any:
 
 
 def _check_params(params: dict[str, Any]) -> dict[str, Any]:
-    unknown = [k for k in params if k not in PARAMETERS]
-    if unknown:
-        name = unknown[0]
-        raise ModelError(
-            f'模型 {MODEL} 没有参数 "{name}"。{did_you_mean(name, PARAMETERS)}',
-            f'Model {MODEL} has no parameter "{name}".',
-            "可用参数 Parameters: " + ", ".join(PARAMETERS),
-        )
-    values = {k: default for k, (default, _type, _zh) in PARAMETERS.items()}
-    values.update(params)
-    return values
+    defaults = {k: default for k, (default, _type, _zh) in PARAMETERS.items()}
+    return parameters(MODEL, defaults, params)
 
 
 def record_hits(f: Facts, **params: Any) -> list[Hits]:
