@@ -199,3 +199,65 @@ def test_effectiveness_matches_a_hand_count(tmp_path: Path) -> None:
     assert eff.loc["331124"].clues == 1 and pd.isna(eff.loc["331124"].filed_rate)
     assert ledger.effectiveness(ws, by=("model",), city="3311").clues.tolist() == [1]
     ws.close()
+
+
+def test_runs_the_ledger_missed_are_taken_in_later(tmp_path: Path) -> None:
+    import json
+
+    from huiyan.clues import SCHEMA as CLUE_SCHEMA
+
+    folder = tmp_path / "runs" / "judicial_auction" / "20261129-080000-330602-abcd"
+    folder.mkdir(parents=True)
+    frame = clue_frame(["AUC-START-LOW-0042"])
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(
+        pa.Table.from_pandas(frame, schema=CLUE_SCHEMA, preserve_index=False),
+        folder / "clues.parquet",
+    )
+    (folder / "manifest.json").write_text(
+        json.dumps(
+            {
+                "model": "judicial_auction",
+                "run_id": folder.name,
+                "region": "330602",
+                "status": "succeeded",
+            }
+        )
+    )
+    with hy.workspace(tmp_path) as ws:
+        intakes = ledger.catch_up(ws)
+        assert [i.run_id for i in intakes] == [folder.name]
+        assert ledger.clues(ws).clue_id.tolist() == ["AUC-START-LOW-0042"]
+        assert ledger.catch_up(ws) == []  # once only
+
+
+def test_a_busy_database_gives_a_readable_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    with hy.workspace(tmp_path) as ws:
+        ledger.record_run(
+            ws, clue_frame(["AUC-START-LOW-0001"]), run_id="r1", model="judicial_auction"
+        )
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); "
+            "time.sleep(30)",
+            str(tmp_path / "datasets" / "huiyan.duckdb"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        time.sleep(0.2)
+        with pytest.raises(hy.errors.WorkspaceError, match="正被另一个程序使用"):
+            hy.workspace(tmp_path).table("ledger_clues")
+    finally:
+        holder.kill()
+        holder.wait()

@@ -129,6 +129,8 @@ def _rule_zh(rules: tuple[Rule, ...], code: str) -> str:
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
+    if isinstance(value, str):  # a single reference where an array was meant
+        return [value]
     if isinstance(value, float) and math.isnan(value):
         return []
     return sorted({str(v) for v in value if v is not None})
@@ -142,9 +144,19 @@ def _clean(value: Any) -> Any:
     return value
 
 
+class _Missing:
+    """A missing value in a summary: prints as "—" whatever the format ({amount:,.2f} too)."""
+
+    def __format__(self, spec: str) -> str:
+        return "—"
+
+
+_MISSING = _Missing()
+
+
 def _summarise(rule: Rule, row: dict[str, Any]) -> str:
     try:
-        return rule.summary.format(**{k: ("—" if v is None else v) for k, v in row.items()})
+        return rule.summary.format(**{k: (_MISSING if v is None else v) for k, v in row.items()})
     except (KeyError, ValueError, TypeError) as err:
         raise ModelError(
             f"规则 {rule.code} 的摘要模板无法填写：{err}（模板：{rule.summary}）。",
@@ -154,14 +166,18 @@ def _summarise(rule: Rule, row: dict[str, Any]) -> str:
 
 
 def _hit_rows(hits: Hits) -> pd.DataFrame:
-    frame = hits.table.execute()
-    missing = [c for c in REQUIRED_HIT_COLUMNS if c not in frame.columns]
+    table = hits.table
+    missing = [c for c in REQUIRED_HIT_COLUMNS if c not in table.columns]
     if missing:
         raise ModelError(
             f"规则 {hits.rule.code} 的结果缺少列：{', '.join(missing)}。",
             f"The hits of rule {hits.rule.code} lack columns: {', '.join(missing)}.",
         )
-    return frame
+    # ids as text in the database, so 12 stays "12" (never "12.0") and clue ids stay stable
+    table = table.filter(table.subject_id.notnull()).mutate(
+        subject_id=table.subject_id.cast("string"), region=table.region.cast("string")
+    )
+    return table.execute()
 
 
 def _template_fields(template: str) -> list[str]:

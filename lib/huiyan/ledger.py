@@ -182,6 +182,44 @@ def record_run(
     return Intake(run_id, int(new), int(seen), int(disappeared))
 
 
+def catch_up(ws: Workspace) -> list[Intake]:
+    """Take in every succeeded run under ``runs/`` the ledger has not seen, oldest first.
+
+    Run ids start with their start time, so sorting them replays the runs in order and the
+    ``present`` flags end up describing the latest run of each model and county.
+    """
+    import json
+
+    import pyarrow.parquet as pq
+
+    con = _raw(ws)
+    known = {row[0] for row in con.execute("SELECT run_id FROM ledger_runs").fetchall()}
+    pending = []
+    for manifest in ws.runs_dir.glob("*/*/manifest.json"):
+        folder = manifest.parent
+        if folder.name in known or not (folder / "clues.parquet").exists():
+            continue
+        try:
+            info = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if info.get("status") == "succeeded" and info.get("run_id", folder.name) not in known:
+            pending.append((str(info.get("run_id", folder.name)), folder, info))
+    intakes = []
+    for run_id, folder, info in sorted(pending, key=lambda item: item[0]):
+        frame = pq.read_table(folder / "clues.parquet").to_pandas()
+        intakes.append(
+            record_run(
+                ws,
+                frame,
+                run_id=run_id,
+                model=str(info["model"]),
+                region=str(info.get("region") or ""),
+            )
+        )
+    return intakes
+
+
 # -- review outcomes -------------------------------------------------------------------------
 
 
@@ -245,7 +283,7 @@ def set_status(
         return Change(clue_id, current, status, applied=False)
     if status != current and status not in NEXT[current]:
         raise _transition_error(clue_id, current, status)
-    if status == REJECTED and not (note or current_note):
+    if status == REJECTED and status != current and not note:
         raise LedgerError(
             f"将线索 {clue_id} 标为「不成立」需要填写理由（--note）。",
             f"Marking clue {clue_id} as rejected needs a reason (--note).",
@@ -408,13 +446,18 @@ def import_excel(ws: Workspace, path: Path, *, reviewer: str | None = None) -> I
     backwards, a rejection without reason) is reported with its sheet and row number, and
     nothing wrong is applied. A status already recorded is not applied twice.
     """
+    import zipfile
+
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as err:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as err:
         raise LedgerError(
-            f"无法读取工作簿 {path}：{err}", f"Cannot read workbook {path}: {err}"
+            f"无法读取工作簿 {path}：{err}",
+            f"Cannot read workbook {path}: {err}",
+            "请在 Excel 中另存为 .xlsx 后再导入 Save it as .xlsx in Excel, then import it.",
         ) from err
     applied = unchanged = 0
     problems: list[Problem] = []

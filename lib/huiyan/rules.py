@@ -90,6 +90,7 @@ class Hits:
 
 
 REGISTRY: dict[str, Rule] = {}
+_ORIGINS: dict[str, tuple[str, str]] = {}
 
 
 def rule(
@@ -106,13 +107,25 @@ def rule(
 ) -> Callable[[Callable[..., ir.Table]], Callable[..., Hits]]:
     """Register a rule and wrap its function so that calling it returns :class:`Hits`."""
     if subject_type not in SUBJECT_TYPES:
-        raise ValueError(f"subject_type must be one of {SUBJECT_TYPES}, not {subject_type!r}")
+        raise ModelError(
+            f'规则 {code} 的对象类型 "{subject_type}" 无效。{did_you_mean(subject_type, SUBJECT_TYPES)}',
+            f'Rule {code}: subject_type "{subject_type}" is not one of {", ".join(SUBJECT_TYPES)}.',
+        )
     meta = Rule(code, model, zh, basis, subject_type, summary, tuple(needs), score)
-    if code in REGISTRY and REGISTRY[code] != meta and not replace:
-        raise ValueError(f"rule {code} is registered twice with different definitions")
-    REGISTRY[code] = meta
 
     def wrap(fn: Callable[..., ir.Table]) -> Callable[..., Hits]:
+        origin = (fn.__module__, fn.__qualname__)
+        # re-running a notebook cell redefines the same function: that replaces the rule
+        clash = code in REGISTRY and REGISTRY[code] != meta and _ORIGINS.get(code) != origin
+        if clash and not replace:
+            raise ModelError(
+                f"规则编号 {code} 已由 {_ORIGINS.get(code, ('?', '?'))[1]} 以不同定义注册。",
+                f"Rule code {code} is already registered with a different definition.",
+                "每个规则编号只能定义一次 Define each rule code once (or pass replace=True).",
+            )
+        REGISTRY[code] = meta
+        _ORIGINS[code] = origin
+
         @functools.wraps(fn)
         def call(*args: Any, **kwargs: Any) -> Hits:
             return Hits(meta, fn(*args, **kwargs))

@@ -116,7 +116,18 @@ class Workspace:
                 "请先运行 Run first: huiyan synth --scale tiny  或 or  huiyan ingest DATASET FILE",
             )
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        return ibis.duckdb.connect(str(self.db_path), read_only=self.read_only)
+        import duckdb
+
+        try:
+            return ibis.duckdb.connect(str(self.db_path), read_only=self.read_only)
+        except (duckdb.IOException, duckdb.ConnectionException) as err:
+            raise WorkspaceError(
+                f"工作区数据库 {self.db_path} 正被另一个程序使用（例如正在运行的模型或打开的笔记本）。",
+                f"The workspace database {self.db_path} is in use by another program "
+                f"(a running model or an open notebook): {err}",
+                "请等其运行结束或关闭该笔记本后重试；在笔记本中可先调用 ws.close()。"
+                " Wait for it to finish or close that notebook (ws.close()), then try again.",
+            ) from err
 
     def close(self) -> None:
         """Close the database connection (another process may then write)."""

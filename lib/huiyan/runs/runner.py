@@ -210,7 +210,9 @@ def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
 
     try:
         module = importlib.import_module(f"huiyan.models.{card.name}")
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as err:
+        if err.name != f"huiyan.models.{card.name}":
+            raise  # the model's own module is broken: say so, never skip its preparation
         module = None
     hook = getattr(module, "prepare", None)
     if hook is None and engine != "spark":
@@ -219,35 +221,31 @@ def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
     with workspace(ws.home, read_only=False, engine="duckdb") as writable:
         if hook is not None:
             hook(writable)
-    if engine == "spark":
-        from huiyan import spark
+    if engine == "spark" and not ws.settings.get("spark", {}).get("data"):
+        from huiyan import spark  # a cluster's own data folder ([spark] data) is never overwritten
 
         spark.export_parquet(ws)
 
 
 def record_in_ledger(home: Path, results: list[RunResult]) -> None:
-    """Take the clues of every succeeded run into the workspace's clue ledger."""
-    import pyarrow.parquet as pq
+    """Take the clues of every succeeded run (and of any run the ledger missed) into the ledger.
 
+    The run has succeeded whatever happens here: when the database is busy (another run or an
+    open notebook), the ledger takes these clues in with the next run or ``huiyan clues``.
+    """
     from huiyan import ledger
     from huiyan.workspace import workspace
 
-    done = [
-        r for r in results if r.status == "succeeded" and (r.run_dir / "clues.parquet").exists()
-    ]
-    if not done:
+    if not any(r.status == "succeeded" for r in results):
         return
-    with workspace(home, read_only=False, engine="duckdb") as ws:
-        for r in done:
-            frame = pq.read_table(r.run_dir / "clues.parquet").to_pandas()
-            intake = ledger.record_run(
-                ws,
-                frame,
-                run_id=str(r.manifest.get("run_id", r.run_dir.name)),
-                model=str(r.manifest["model"]),
-                region=str(r.manifest.get("region") or ""),
-            )
-            log.info("ledger: %s new, %s seen again", intake.new, intake.seen_again)
+    try:
+        with workspace(home, read_only=False, engine="duckdb") as ws:
+            for intake in ledger.catch_up(ws):
+                log.info(
+                    "ledger %s: %s new, %s seen again", intake.run_id, intake.new, intake.seen_again
+                )
+    except HuiyanError as err:
+        log.warning("the clue ledger will take this run in later: %s", err.en)
 
 
 # ----------------------------------------------------------------------------- execution

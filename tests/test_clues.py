@@ -1,0 +1,107 @@
+"""Turning rule hits into clues: stable ids, summaries with missing values, references."""
+
+from __future__ import annotations
+
+import huiyan as hy
+import ibis
+import pytest
+from huiyan.errors import ModelError
+from huiyan.rules import ref, rule
+
+
+@rule(
+    "TST-AMOUNT",
+    model="test_clues",
+    zh="金额",
+    basis="测试",
+    subject_type="claim",
+    summary="赔案{subject_id}金额{amount:,.2f}元。",
+    replace=True,
+)
+def amounts(t: ibis.Table) -> ibis.Table:
+    return t.select(
+        subject_id=t.claim_id,
+        region=t.region,
+        amount=t.amount,
+        evidence=ibis.array([ref("insurance_claims", t.claim_id)]),
+    )
+
+
+def test_a_missing_amount_prints_a_dash_instead_of_failing_the_run() -> None:
+    t = ibis.memtable(
+        {"claim_id": ["c1", "c2"], "region": ["330602"] * 2, "amount": [1234.5, None]}
+    )
+    found = hy.clues.collect(amounts(t)).frame.set_index("subject_id")
+    assert found.loc["c1", "summary"] == "赔案c1金额1,234.50元。"
+    assert found.loc["c2", "summary"] == "赔案c2金额—元。"
+
+
+def test_integer_subject_ids_give_the_same_clue_id_with_or_without_nulls() -> None:
+    @rule(
+        "TST-INT",
+        model="test_clues",
+        zh="整数",
+        basis="测试",
+        subject_type="claim",
+        summary="{subject_id}",
+        replace=True,
+    )
+    def ints(t: ibis.Table) -> ibis.Table:
+        return t.select(subject_id=t.n, region=t.region, evidence=ibis.array([t.region]))
+
+    schema = {"n": "int64", "region": "string"}  # an id column as the database stores it
+    with_null = ibis.memtable({"n": [1, None, 3], "region": ["330602"] * 3}, schema=schema)
+    without = ibis.memtable({"n": [1, 3], "region": ["330602"] * 2}, schema=schema)
+    a = hy.clues.collect(ints(with_null)).frame
+    b = hy.clues.collect(ints(without)).frame
+    assert sorted(a.subject_id) == ["1", "3"]  # a null subject is no clue
+    assert sorted(a.clue_id) == sorted(b.clue_id)
+
+
+def test_a_single_reference_is_kept_whole() -> None:
+    @rule(
+        "TST-STR",
+        model="test_clues",
+        zh="单条",
+        basis="测试",
+        subject_type="claim",
+        summary="{subject_id}",
+        replace=True,
+    )
+    def single(t: ibis.Table) -> ibis.Table:
+        return t.select(
+            subject_id=t.claim_id, region=t.region, evidence=ref("insurance_claims", t.claim_id)
+        )
+
+    t = ibis.memtable({"claim_id": ["c1"], "region": ["330602"]})
+    assert hy.clues.collect(single(t)).frame.evidence[0] == ["insurance_claims:c1"]
+
+
+def test_redefining_a_rule_in_the_same_place_replaces_it_but_a_clash_is_refused() -> None:
+    def define(summary: str) -> None:
+        @rule(
+            "TST-REDEF",
+            model="test_clues",
+            zh="重定义",
+            basis="测试",
+            subject_type="claim",
+            summary=summary,
+        )
+        def redefined(t: ibis.Table) -> ibis.Table:
+            return t
+
+    define("第一版 {subject_id}")
+    define("第二版 {subject_id}")  # a notebook cell run again after an edit
+    assert hy.rules.REGISTRY["TST-REDEF"].summary == "第二版 {subject_id}"
+    with pytest.raises(ModelError, match="TST-REDEF"):
+
+        @rule(
+            "TST-REDEF", model="other", zh="冲突", basis="测试", subject_type="claim", summary="x"
+        )
+        def clash(t: ibis.Table) -> ibis.Table:
+            return t
+
+
+def test_unknown_subject_type_suggests_the_nearest() -> None:
+    with pytest.raises(ModelError, match="auction"):
+        rule("TST-BAD", model="m", zh="z", basis="b", subject_type="auctions", summary="")  # type: ignore[arg-type]
