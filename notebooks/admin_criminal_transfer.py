@@ -80,7 +80,6 @@ match_window_days = 365  # 刑事立案与处罚决定相隔天数之内视为�
 
 # %%
 import huiyan as hy
-import matplotlib.pyplot as plt
 from huiyan.models import admin_criminal_transfer as m
 
 ws = hy.workspace()
@@ -190,14 +189,7 @@ evaluation.table() if evaluation is not None else "无真值表 No truth table"
 # 各县区、各规则线索数（坐标轴用规则编号和区划代码）。Clues by county and rule.
 
 # %%
-counts = found.by_region().pivot_table(
-    index="region", columns="rule", values="clues", aggfunc="sum", fill_value=0
-)
-if len(counts):
-    ax = counts.plot.barh(stacked=True, figsize=(8, 1 + 0.4 * len(counts)))
-    ax.set_xlabel("clues")
-    ax.set_ylabel("county")
-    plt.tight_layout()
+hy.report.charts(found);
 
 # %%
 hy.runs.save(found)

@@ -68,7 +68,6 @@ amount_tolerance = 1.0  # 金额与面积×标准之差允许的元数（恰好1
 
 # %%
 import huiyan as hy
-import matplotlib.pyplot as plt
 from huiyan.models import forest_subsidy as m
 
 ws = hy.workspace()
@@ -183,14 +182,7 @@ evaluation.table() if evaluation is not None else "无真值表 No truth table"
 # 各规则、各县区线索数（坐标轴用规则编号和区划代码）。Clues by rule and county.
 
 # %%
-counts = found.by_region().pivot_table(
-    index="region", columns="rule", values="clues", aggfunc="sum", fill_value=0
-)
-if len(counts):
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 1.5 + 0.4 * len(counts)))
-    counts.sum().plot.barh(ax=left, xlabel="clues", ylabel="rule")
-    counts.plot.barh(ax=right, stacked=True, xlabel="clues", ylabel="county")
-    plt.tight_layout()
+hy.report.charts(found);
 
 # %%
 hy.runs.save(found)

@@ -213,14 +213,7 @@ evaluation.table() if evaluation is not None else "无真值表 No truth table"
 # J 判决、C 赔案 的编号，名称见图下表）。Clue counts and the strongest rings as networks.
 
 # %%
-counts = found.by_region().pivot_table(
-    index="region", columns="rule", values="clues", aggfunc="sum", fill_value=0
-)
-if len(counts):
-    ax = counts.plot.barh(stacked=True, figsize=(8, 1 + 0.4 * len(counts)))
-    ax.set_xlabel("clues")
-    ax.set_ylabel("county")
-    plt.tight_layout()
+hy.report.charts(found);
 
 # %%
 for ring_id in graph.rings.subject_id.head(3):

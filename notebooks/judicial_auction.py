@@ -82,7 +82,6 @@ deposit_max = 0.2  # 保证金 / 起拍价 上限
 
 # %%
 import huiyan as hy
-import matplotlib.pyplot as plt
 from huiyan.models import judicial_auction as m
 
 ws = hy.workspace()
@@ -205,14 +204,7 @@ evaluation.table() if evaluation is not None else "无真值表 No truth table"
 # 各县区、各规则线索数（坐标轴用规则编号和区划代码）。Clues by county and rule.
 
 # %%
-counts = found.by_region().pivot_table(
-    index="region", columns="rule", values="clues", aggfunc="sum", fill_value=0
-)
-if len(counts):
-    ax = counts.plot.barh(stacked=True, figsize=(8, 1 + 0.4 * len(counts)))
-    ax.set_xlabel("clues")
-    ax.set_ylabel("county")
-    plt.tight_layout()
+hy.report.charts(found);
 
 # %%
 hy.runs.save(found)

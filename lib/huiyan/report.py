@@ -8,6 +8,7 @@ own outputs with the code hidden. A failed run's report says where it broke.
 Chart helpers use ASCII labels (rule and county codes) because the machine may
 have no CJK font:
 
+    hy.report.charts(found);           # both, side by side
     hy.report.bar_by_rule(found)
     hy.report.bar_by_region(found)
 """
@@ -79,6 +80,25 @@ def bar_by_region(clues: Clues | pd.DataFrame, *, ax: Any = None) -> Any:
     ax.legend(fontsize="small")
     ax.tick_params(axis="x", labelrotation=30)
     return ax
+
+
+def charts(clues: Clues | pd.DataFrame) -> Any:
+    """Clues by rule and by county side by side, the report stage of every model notebook.
+
+    Returns the matplotlib Figure, or None when there are no clues. End the notebook line
+    with ``;`` so the figure is shown once.
+    """
+    frame = _frame(clues)
+    if frame.empty:
+        return None
+    import matplotlib.pyplot as plt
+
+    rows = frame.region.nunique()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 2.5 + 0.3 * rows))
+    bar_by_rule(frame, ax=left)
+    bar_by_region(frame, ax=right)
+    fig.tight_layout()
+    return fig
 
 
 def _new_axes() -> Any:
