@@ -305,3 +305,37 @@ def test_missing_facts_are_null_not_guessed() -> None:
         assert d[key] is None, key
     assert d["plates"] == [] and d["repair_shops"] == [] and d["assessors"] == []
     assert parse("").to_dict()["plaintiffs"] == []
+
+
+def test_mediation_awards_what_the_confirmed_agreement_pays() -> None:
+    head = "浙江省绍兴市越城区人民法院\n民事调解书\n（2021）浙0602民初1234号\n"
+    body = (
+        "本案审理过程中，经本院主持调解，双方当事人自愿达成如下协议：\n"
+        "一、被告李四于2021年6月30日前支付原告张三借款12,000元；\n"
+        "二、案件受理费50元，由被告李四负担。\n"
+        "上述协议，符合有关法律规定，本院予以确认。\n审判员　　王某\n二〇二一年五月六日\n"
+    )
+    p = parse(doc("原告：张三，男。\n被告：李四，男。\n", body, head=head))
+    assert (p.doc_type, p.awarded_amount) == ("民事调解书", 12000.0)
+
+
+def test_surname_fang_after_a_label_without_colon() -> None:
+    # 方 after 被告 is usually 被告方 (the defendant's side), but 被告方红悦， is a person
+    block = "原告方某，男，汉族。\n被告方红悦，女，汉族，住绍兴市。\n"
+    intro = "原告方某与被告方红悦民间借贷纠纷一案，本院审理终结。\n"
+    p = parse(doc(block, intro=intro))
+    assert [x.name for x in p.plaintiffs] == ["方某"]
+    assert [x.name for x in p.defendants] == ["方红悦"]
+    assert p.cause == "民间借贷纠纷"
+
+
+def test_loss_adjuster_party_is_not_an_insurer_and_names_stop_at_the_role() -> None:
+    adjuster = "浙江平精保险公估有限公司"
+    shop = "越城立邦汽车维修有限公司"
+    block = f"原告：{adjuster}，住所地绍兴市。\n法定代表人：王某，总经理。\n被告：{shop}，住所地绍兴市。\n"
+    intro = f"原告{adjuster}与被告{shop}买卖合同纠纷一案，本院审理终结。\n"
+    body = f"判决如下：\n被告{shop}于本判决生效之日起十日内支付原告{adjuster}货款5000元。\n"
+    p = parse(doc(block, body, intro=intro))
+    assert p.insurers == ()
+    assert (p.assessors, p.repair_shops) == ((adjuster,), (shop,))
+    assert p.awarded_amount == 5000.0

@@ -106,6 +106,19 @@ def test_rerun_parses_nothing_and_changed_text_is_reparsed(ws: huiyan.Workspace)
     assert sorted(t.plates.to_pandas()["plate"]) == ["浙A54321", "浙D99999"]
 
 
+def test_a_new_reader_version_reads_every_document_again(
+    ws: huiyan.Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from huiyan.judgments import store
+
+    parse_workspace(ws)
+    monkeypatch.setattr(store, "READER_VERSION", store.READER_VERSION + ".next")
+    again = parse_workspace(ws)
+    assert (again.parsed, again.unchanged) == (3, 0)
+    assert parsed(ws).parties.count().execute() == 4  # the old rows were replaced, not kept
+    assert parse_workspace(ws).parsed == 0
+
+
 def test_worker_processes_give_the_same_rows(ws: huiyan.Workspace) -> None:
     parse_workspace(ws, workers=2)
     assert parsed(ws).parties.count().execute() == 4

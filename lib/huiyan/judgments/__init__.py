@@ -19,9 +19,13 @@ Reading rules (what a model can rely on):
   appeal): the stated totals (共计/合计) if any, else the sum of the amounts
   asked, leaving out bracketed explanations, interest bases and sums already paid.
 - awarded_amount: the payment orders of the last 判决如下 (the quoted first-
-  instance orders when the appeal 维持原判), counterclaim orders included; 0.0
+  instance orders when the appeal 维持原判), counterclaim orders included; in a
+  调解书 the payments of the agreement the court confirms (达成如下协议); 0.0
   when the 主文 only dismisses; null when there is no 主文 or it orders no payment.
   Criminal documents have null amounts.
+- insurers: parties that are insurance companies (not 保险公估 loss adjusters,
+  brokers or agencies). repair_shops / assessors: every repair business and
+  assessor named in the text, parties included.
 - assigned: true when the text says a claim was assigned (债权转让, 理赔权转让 ...),
   else null. insurer_assessed: false when the text says the insurer did not
   assess (未经保险公司定损, 拒绝定损 ...), true when it says it did, else null.

@@ -148,10 +148,12 @@ _FIRST_INSTANCE_CLAIM = re.compile(r"向(?:一审|原审)法院(?:提出|提起)
 _PARA_END = re.compile(
     r"\n|辩称|答辩|未作?答辩|经审理|本院认为|为证明|提供了?如下证据|被告[^。]{0,20}?经[^。]{0,10}传唤"
 )
-_MAIN_START = re.compile(r"(?:判决|裁定|调解协议)如下\s*[:;,]?")
+_MAIN_START = re.compile(r"(?:(?:判决|裁定|调解协议|达成协议)如下|达成如下(?:调解)?协议)\s*[:;,]?")
+"""The 主文: 判决如下 / 裁定如下, or the agreement a 调解书 confirms (双方当事人自愿达成如下协议)."""
 _MAIN_END = re.compile(
-    r"(?=[如案本一二诉受审])"
+    r"(?=[如案本一二诉受审上])"
     r"(?:如果?(?:被告|义务人|当事人)?[^,，。]{0,30}?未按|如不服|如对本判决不服|案件受理费|本案受理费|"
+    r"上述(?:调解)?协议|"
     r"[一二]审案件受理费|诉讼费|受理费\d|本判决为终审判决|本裁定为终审裁定|审\s*判\s*长|审\s*判\s*员)"
 )
 _FIRST_INSTANCE = re.compile(r"(?<!如下)(?<![如下])判决\s*[:：]")
@@ -190,6 +192,7 @@ _ASSESSOR_RE = re.compile(
 _SHOP_HINTS = ("修", "汽车服务", "汽车销售")
 _ASSESSOR_HINTS = ("公估", "评估", "鉴定", "价格事务所", "价格认证", "价格鉴证")
 _ORG_PREFIX_CUT = (
+    "原告", "被告", "第三人", "上诉人", "申请人",  # before 被: at one position the first word wins
     "送至", "送到", "交由", "委托", "经由", "经", "在", "至", "到", "于", "由", "向", "与", "和", "及",
     "的", "将", "系", "为", "是", "据", "从", "被", "对", "给", "把", "该", "其", "并", "后", "请", "称",
     "即", "作出", "出具", "具有",
@@ -413,7 +416,7 @@ def _claimed(body: str) -> float | None:
 
 
 def _main_text(body: str) -> str | None:
-    # the last 判决如下 / 裁定如下 / 调解协议如下: look back from the end instead of scanning forward
+    # the last 判决如下 / 裁定如下 / 达成如下协议: look back from the end instead of scanning forward
     pos = len(body)
     while True:
         pos = body.rfind("如下", 0, pos)
@@ -422,8 +425,13 @@ def _main_text(body: str) -> str | None:
         if body.startswith(("判决", "裁定"), max(0, pos - 2), pos):
             last = _MAIN_START.match(body, pos - 2)
             break
-        if pos >= 4 and body.startswith("调解协议", pos - 4, pos):
+        if pos >= 4 and body.startswith(("调解协议", "达成协议"), pos - 4, pos):
             last = _MAIN_START.match(body, pos - 4)
+            break
+        if body.startswith("达成", max(0, pos - 2), pos) and body.startswith(
+            ("协议", "调解协议"), pos + 2
+        ):  # 双方当事人自愿达成如下协议
+            last = _MAIN_START.match(body, pos - 2)
             break
     assert last is not None
     end = _MAIN_END.search(body, last.end())

@@ -39,8 +39,10 @@ _AGENT_LABEL = (
 _REP_LABEL = r"(?:法定代表人|主要负责人|负责人|代表人|经营者|投资人)"
 _REST = (
     rf"(?P<agent>{_AGENT_LABEL})|(?P<rep>{_REP_LABEL})"
-    rf"|(?<![系的之与和及、为即是对向])(?P<party>{_PARTY_LABEL})(?![之的等方及共均一二三四五])"
+    rf"|(?<![系的之与和及、为即是对向])(?P<party>{_PARTY_LABEL})"
+    r"(?![之的等及共均一二三四五]|方(?![\u4e00-\u9fa5]{1,3}[,，]))"
 )
+"""A party label is not 原告方 / 被告之 ...; but 被告方红悦， is the defendant 方红悦."""
 LABEL_RE = re.compile(
     r"(?=[一二三四五六七八九十两\d以上该共均原被委诉指法辩主负代经投再申公抗起第])"
     rf"(?:(?P<group>{_GROUP_AGENT})|{_REST})"
@@ -69,6 +71,8 @@ ORG_RE = re.compile(
     r"管理处|管理站|部|社|站|馆|场|队|所|园|会)$"
 )
 INSURER_RE = re.compile(r"保险|财险|人寿|人保|太保|国寿")
+NOT_INSURER_RE = re.compile(r"公估|经纪|代理|评估|鉴定")
+"""Businesses around insurance that are not insurers: loss adjusters, brokers, agencies."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,11 @@ class Party:
 
     @property
     def is_insurer(self) -> bool:
-        return self.kind == "org" and bool(INSURER_RE.search(self.name))
+        return (
+            self.kind == "org"
+            and bool(INSURER_RE.search(self.name))
+            and not NOT_INSURER_RE.search(self.name)
+        )
 
 
 @lru_cache(maxsize=2048)

@@ -52,6 +52,10 @@ _SQL_TYPES = {
     pa.string(): "VARCHAR", pa.date32(): "DATE", pa.float64(): "DOUBLE",
     pa.bool_(): "BOOLEAN", pa.int32(): "INTEGER",
 }  # fmt: skip
+READER_VERSION = "2"
+"""Bump whenever the parser's output changes: every document is then read again once, so a
+workspace never keeps facts an older reader got wrong (text_hash covers the text and this)."""
+
 _BATCH = 2_000
 _FLUSH = 40_000
 _POOL_MIN = 4_000
@@ -158,7 +162,8 @@ def parse_workspace(
     _create_tables(con)
     con.execute(
         "CREATE OR REPLACE TABLE jd_todo AS "
-        "SELECT j.doc_id, j.h FROM (SELECT doc_id, md5(coalesce(text, '')) AS h FROM judgments) j "
+        "SELECT j.doc_id, j.h FROM (SELECT doc_id, "
+        f"md5('{READER_VERSION}:' || coalesce(text, '')) AS h FROM judgments) j "
         "LEFT JOIN jd_documents d ON d.doc_id = j.doc_id AND d.text_hash = j.h "
         "WHERE d.doc_id IS NULL"
     )

@@ -54,6 +54,9 @@ SHORT_INSURER = {
     "永安财产保险股份有限公司": "永安财险",
     "华安财产保险股份有限公司": "华安财险",
 }
+REPAIR_INDUSTRIES = ("机动车维修",)
+ASSESSOR_INDUSTRIES = ("保险公估", "资产评估")
+"""Industries (``enterprises.industry``) whose names a reader counts as repair shops / assessors."""
 _CN = "〇一二三四五六七八九"
 _ROADS = (
     "人民路",
@@ -135,6 +138,9 @@ FACTS_SCHEMA = pa.schema(
         ("defendants", pa.list_(pa.string())),
         ("plaintiff_agents", pa.list_(pa.string())),
         ("law_firms", pa.list_(pa.string())),
+        ("defendant_agents", pa.list_(pa.string())),
+        ("org_parties", pa.list_(pa.string())),
+        ("legal_reps", pa.list_(pa.string())),
         ("insurers", pa.list_(pa.string())),
         ("plates", pa.list_(pa.string())),
         ("repair_shops", pa.list_(pa.string())),
@@ -148,7 +154,19 @@ FACTS_SCHEMA = pa.schema(
         ("scenario", pa.string()),
     ]
 )
-"""Columns of ``synth_judgment_facts``: what each synthetic document says, as a parser should read it."""
+"""Columns of ``synth_judgment_facts``: what each synthetic document says, as a parser should read it.
+
+Values follow the contract's "Parsed judgment": doc_type as written (民事判决书), assigned
+true or null (a text that does not mention an assignment says nothing), insurer_assessed
+true, false or null, awarded_amount the court's payment orders (or the payments a 调解书
+confirms; null for a 裁定书). repair_shops and assessors list every repair business and
+assessor named, also when one is a party to a debt case. law_firms are those of the
+plaintiff's agents; defendant_agents the agents of the defendants (the insurer's staff);
+org_parties the parties that are organisations; legal_reps the 法定代表人 / 负责人 of the
+organisations, in the order of the parties. masked, single_line and scenario describe the
+document, not its facts.
+tests/test_judgment_truth.py holds the derived ``jd_*`` tables to these values.
+"""
 
 
 def _other_cases(p: Province, n: int, *, start_serial: int) -> pd.DataFrame:
@@ -180,6 +198,7 @@ def _other_cases(p: Province, n: int, *, start_serial: int) -> pd.DataFrame:
             "plaintiff": np.where(org, ent.name.to_numpy()[oi], plaintiffs.name.to_numpy()[pi]),
             "plaintiff_kind": np.where(org, "org", "person"),
             "legal_rep": ent.legal_rep_name.to_numpy()[oi],
+            "plaintiff_industry": np.where(org, ent.industry.to_numpy()[oi], None),
             "plaintiff_gender": plaintiffs.gender.to_numpy()[pi],
             "plaintiff_birth": plaintiffs.birth_date.to_numpy()[pi],
             "driver": defendants.name.to_numpy()[di],
@@ -216,13 +235,18 @@ def _date(d: Any) -> str:
 def money(x: float, r: random.Random, *, allow_wan: bool = False) -> str:
     """An amount as courts write it: 12345.60元, 12,345.60元, 12345.6元 or 1.2万元."""
     if allow_wan and x >= 10000 and round(x, -2) == x and r.random() < 0.5:
-        return f"{x / 10000:g}万元"
+        return f"{_short(x / 10000)}万元"
     k = r.random()
     if k < 0.3:
         return f"{x:,.2f}元"
     if k < 0.4 and x == round(x, 1):
-        return f"{x:g}元"
+        return f"{_short(x)}元"
     return f"{x:.2f}元"
+
+
+def _short(x: float) -> str:
+    """12345.6, 12345 or 1.25: no trailing zeros (not ``:g``, which rounds to 6 digits)."""
+    return f"{x:.6f}".rstrip("0").rstrip(".")
 
 
 def plate_text(plate: str, r: random.Random) -> str:
@@ -343,9 +367,9 @@ def render_insurance(c: Any, r: random.Random) -> tuple[str, dict[str, Any]]:
     para.append(
         f"被告{r.choice(['：', '', ':'])}{INS}，{r.choice(['住所地', '住所地：'])}{county}{r.choice(_ROADS)}{r.randint(1, 500)}号。"
     )
-    para.append(
-        f"{r.choice(['负责人', '主要负责人', '代表人'])}：{person_name(r)}，{r.choice(['该公司总经理', '总经理', '该公司经理'])}。"
-    )
+    rep_label = r.choice(["负责人", "主要负责人", "代表人"])
+    ins_rep = person_name(r)
+    para.append(f"{rep_label}：{ins_rep}，{r.choice(['该公司总经理', '总经理', '该公司经理'])}。")
     ins_agent = person_name(r, r.choice(["男", "女"]))
     para.append(
         f"委托诉讼代理人：{ins_agent}，{r.choice(['该公司员工', '该公司职员', '公司员工'])}。"
@@ -475,19 +499,22 @@ def render_insurance(c: Any, r: random.Random) -> tuple[str, dict[str, Any]]:
         "case_no": c.case_no,
         "court": c.court,
         "cause": c.cause,
-        "doc_type": "判决书",
+        "doc_type": "民事判决书",
         "judgment_date": pd.Timestamp(c.judgment_date).date(),
         "plaintiffs": [P],
         "defendants": defendants,
         "plaintiff_agents": agents,
         "law_firms": [c.agent_firm] if agents and isinstance(c.agent_firm, str) else [],
+        "defendant_agents": [ins_agent],
+        "org_parties": [P, INS] if c.plaintiff_kind == "org" else [INS],
+        "legal_reps": [c.legal_rep, ins_rep] if c.plaintiff_kind == "org" else [ins_rep],
         "insurers": [INS],
         "plates": plates,
         "repair_shops": [shop] if shop else [],
         "assessors": [assessor] if assessor else [],
         "claimed_amount": claimed,
         "awarded_amount": awarded,
-        "assigned": bool(c.assigned),
+        "assigned": True if c.assigned else None,  # the text says nothing otherwise
         "insurer_assessed": insurer_assessed,
         "masked": masked,
         "single_line": single,
@@ -606,19 +633,23 @@ def render_other(c: Any, r: random.Random) -> tuple[str, dict[str, Any]]:
         "case_no": c.case_no,
         "court": c.court,
         "cause": c.cause,
-        "doc_type": doc,
+        "doc_type": "民事" + doc,
         "judgment_date": pd.Timestamp(c.judgment_date).date(),
         "plaintiffs": [P],
         "defendants": [D],
         "plaintiff_agents": [],
         "law_firms": [],
+        "defendant_agents": [],
+        "org_parties": [P] if c.plaintiff_kind == "org" else [],
+        "legal_reps": [c.legal_rep] if c.plaintiff_kind == "org" else [],
         "insurers": [],
         "plates": [],
-        "repair_shops": [],
-        "assessors": [],
+        # a repair shop or an assessor suing over a debt is still a repair business mentioned
+        "repair_shops": [P] if c.plaintiff_industry in REPAIR_INDUSTRIES else [],
+        "assessors": [P] if c.plaintiff_industry in ASSESSOR_INDUSTRIES else [],
         "claimed_amount": claimed,
         "awarded_amount": awarded_out,
-        "assigned": False,
+        "assigned": None,
         "insurer_assessed": None,
         "masked": masked,
         "single_line": single,
