@@ -13,18 +13,28 @@ from __future__ import annotations
 import importlib
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import huiyan
+import ibis
+import pandas as pd
 import pytest
 from huiyan import baselines, clues
 from huiyan.workspace import Workspace
 
 # model -> one non-default parameter setting, to show both sides honour parameters
-PARAMS = {
+PARAMS: dict[str, dict[str, Any]] = {
     "judicial_auction": {"min_start_ratio": 0.75, "max_cut": 0.1, "relaunch_days": 20},
     "forest_subsidy": {"area_tolerance": 0.0, "amount_tolerance": 0.5},
     "bankruptcy_labor_claims": {"late_hire_months": 12, "wage_ratio": 2.0, "large_claim": 200000.0},
     "admin_criminal_transfer": {"mining_value": 150000.0, "blood_alcohol": 100.0},
+    "insurance_fraud": {
+        "min_suits": 4,
+        "window_months": 12,
+        "min_shop_cases": 8,
+        "min_reports": 3,
+        "employment_lookback_months": 12,
+    },
 }
 
 
@@ -47,7 +57,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
-def _both(model: str, ws: Workspace, **params: object) -> tuple[set, set, set[str]]:
+def _both(model: str, ws: Workspace, **params: Any) -> tuple[set, set, set[str]]:
     """Huiyan's clues, the baseline's clues (as sets) and the model's rule codes."""
     module = importlib.import_module(f"huiyan.models.{model}")
     found = clues.collect(*module.run_rules(ws, **params), model=model, version="test")
@@ -102,3 +112,31 @@ def test_baseline_frame_has_the_clue_columns(county: Path) -> None:
 def test_available_lists_the_written_baselines() -> None:
     assert "judicial_auction" in baselines.available()
     assert set(baselines.available()) <= set(baselines.MODELS)
+
+
+def test_insurance_windows_match_the_model_at_month_ends() -> None:
+    _ready("insurance_fraud")
+    from huiyan.baselines.insurance_fraud import in_windows
+    from huiyan.models import insurance_fraud as model
+
+    day = pd.Timestamp
+    events = pd.DataFrame(
+        {
+            "k": ["a", "a", "a", "b", "b", "c", "c", "d", None],
+            "d": [
+                day("2021-01-31"), day("2021-02-28"), day("2021-03-01"),  # a window ends 02-28
+                day("2022-05-10"), day("2022-05-10"),  # b: two records on one day
+                day("2020-02-29"), day("2020-03-28"),  # c: a leap day, inside one month
+                pd.NaT, day("2021-01-01"),  # no date, no key: never counted
+            ],
+            "r": ["1", "2", "3", "4", "5", "6", "7", "8", "9"],
+        }
+    )  # fmt: skip
+    ours = in_windows(events, key="k", date="d", record="r", min_count=2, months=1)
+    table = ibis.memtable(events.assign(d=events["d"].dt.date))
+    theirs = ibis.duckdb.connect().execute(
+        model.in_windows(table, key="k", date="d", record="r", min_count=2, months=1)
+    )
+    pairs = set(zip(ours["k"], ours["r"], strict=True))
+    assert pairs == set(zip(theirs["k"], theirs["r"], strict=True))
+    assert pairs == {("a", "2"), ("a", "3"), ("b", "4"), ("b", "5"), ("c", "6"), ("c", "7")}
