@@ -76,7 +76,7 @@ def run_child(
         if line.startswith(MARK):
             result = json.loads(line[len(MARK) :])
     peak_mb = usage.ru_maxrss / 1024  # Linux: kilobytes
-    return Child(wall, peak_mb, proc.returncode, result, text[-3000:])
+    return Child(wall, peak_mb, proc.returncode, result, text[-20000:])  # room for a BENCH line
 
 
 def report(result: dict[str, Any]) -> None:

@@ -134,6 +134,8 @@ def render(results: dict[str, Any]) -> str:
         bench = r.get("bench")
         if name == "bench_models.py" and bench:
             lines += _models_section(bench)
+        elif bench and isinstance(bench.get("markdown"), str):  # the script's own tables
+            lines += [bench["markdown"], "", "(All figures: benchmarks/RESULTS.json.)"]
         elif bench:
             lines += ["```json", json.dumps(bench, ensure_ascii=False, indent=1)[:6000], "```"]
         else:

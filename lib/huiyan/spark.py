@@ -84,6 +84,7 @@ def session(ws: Workspace) -> Any:
         SparkSession.builder.master(master)
         .appName("huiyan")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")  # no stage bars in a notebook or CLI
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.memory", ws.settings.get("spark", {}).get("driver_memory", "4g"))

@@ -9,8 +9,10 @@ forest payments that differ from area x rate) are listed but never stop a run.
 
 Whole-table checks (keys, row counts, types, cross-row rules) run as SQL in
 DuckDB; row-by-row expectations run in Great Expectations on column-pruned
-pandas batches streamed out of DuckDB. Results are cached per dataset
-fingerprint in ``<home>/datasets/validation_cache.json``.
+pandas batches streamed out of DuckDB. On the Spark engine the same suites run
+on the Parquet a Spark run reads, in GX's Spark data source and Spark SQL
+(:mod:`huiyan.quality._spark`). Results are cached per dataset fingerprint (and
+engine) in ``<home>/datasets/validation_cache.json``.
 
 Example:
     >>> import huiyan as hy
@@ -25,9 +27,10 @@ import json
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from huiyan import contracts
 from huiyan.errors import ValidationFailed, WorkspaceError, did_you_mean
@@ -67,6 +70,7 @@ def validate(
     html_dir: str | os.PathLike[str] | None = None,
     use_cache: bool = True,
     progress: bool = False,
+    engine: str | None = None,
 ) -> QualityReport:
     """Run the suite of each dataset (all in the workspace when none are named).
 
@@ -78,19 +82,27 @@ def validate(
         use_cache: reuse the stored result of a dataset whose fingerprint, suite
             and date are unchanged.
         progress: show a progress bar per dataset.
+        engine: ``"duckdb"`` validates the workspace's tables; ``"spark"`` validates
+            the Parquet a Spark run reads, in Spark (GX's Spark data source). Default:
+            the workspace's engine.
 
     Raises:
         ContractError: a name is not a dataset of the contract.
         WorkspaceError: a named dataset is not in the workspace.
     """
-    if ws.engine_name == "spark":
-        # Spark reads the Parquet exported from the workspace's DuckDB tables: validating those
-        # tables validates what Spark sees (and the runner has usually cached the result).
-        from huiyan.workspace import workspace
+    engine = engine or ws.engine_name
+    data: _Data
+    if engine == "spark":
+        from huiyan.quality._spark import SparkData
 
-        ws = workspace(ws.home, read_only=True, engine="duckdb")
-    con = _database.raw(ws)
-    tables = set(ws.con.list_tables())
+        data = SparkData(ws, None if datasets is None else list(datasets))
+    else:
+        if ws.engine_name != "duckdb":
+            from huiyan.workspace import workspace
+
+            ws = workspace(ws.home, read_only=True, engine="duckdb")
+        data = _DuckDBData(ws, progress=progress)
+    tables = data.names()
     if datasets is None:
         wanted = list(contracts.names())
         skipped = tuple(n for n in wanted if n not in tables)
@@ -109,23 +121,22 @@ def validate(
                 "或生成合成数据 or synthesise: huiyan synth --scale tiny",
             )
         skipped = ()
-    cache = _load_cache(ws) if use_cache else {}
+    cache = _load_cache(ws)  # kept for the other datasets even when not reused
     today = dt.date.today()
     results = []
     for name in wanted:
         suite = suites.load(name)
-        rows, digest = _database.fingerprint(con, name)
+        rows, digest = data.fingerprint(name)
         fp = f"{rows}:{digest}"
         key = f"{CACHE_VERSION}|{fp}|{suites.digest(suite)}|{today.isoformat()}"
-        hit = cache.get(name)
+        slot = name if engine != "spark" else f"spark:{name}"
+        hit = cache.get(slot)
         if use_cache and isinstance(hit, dict) and hit.get("key") == key:
             log.info("%s unchanged since its last validation: using the cached result", name)
             results.append(DatasetResult.from_dict(hit["result"], cached=True))
             continue
-        result = _validate_dataset(
-            ws, name, suite, rows=rows, fp=fp, today=today, progress=progress
-        )
-        cache[name] = {"key": key, "result": result.to_dict()}
+        result = _validate_dataset(data, name, suite, rows=rows, fp=fp, today=today)
+        cache[slot] = {"key": key, "result": result.to_dict()}
         results.append(result)
     _save_cache(ws, cache)
     report = QualityReport(datasets=tuple(results), skipped=skipped)
@@ -161,42 +172,111 @@ def require(ws: Workspace, datasets: Sequence[str], **options: Any) -> QualityRe
 # -- one dataset --------------------------------------------------------------------------------
 
 
+class _Data(Protocol):
+    """Where the datasets are read: the workspace's DuckDB tables or the Parquet Spark reads."""
+
+    def names(self) -> set[str]: ...
+
+    def fingerprint(self, name: str) -> tuple[int, str]: ...
+
+    def schema(self, name: str) -> dict[str, str]: ...
+
+    def table_check(
+        self, name: str, exp: dict[str, Any], *, columns: dict[str, str], keys: list[str], rows: int
+    ) -> Outcome: ...
+
+    def row_wise(
+        self,
+        name: str,
+        exps: list[dict[str, Any]],
+        columns: dict[str, str],
+        keys: list[str],
+        *,
+        today: dt.date,
+    ) -> list[Outcome]: ...
+
+    def sql_dialect(self) -> AbstractContextManager[None]: ...
+
+
+class _DuckDBData:
+    """The workspace's DuckDB tables: whole-table checks in SQL, GX on streamed pandas batches."""
+
+    def __init__(self, ws: Workspace, *, progress: bool) -> None:
+        self.ws = ws
+        self.con = _database.raw(ws)
+        self.progress = progress
+
+    def names(self) -> set[str]:
+        return set(self.ws.con.list_tables())
+
+    def fingerprint(self, name: str) -> tuple[int, str]:
+        return _database.fingerprint(self.con, name)
+
+    def schema(self, name: str) -> dict[str, str]:
+        return _database.schema(self.con, name)
+
+    def sql_dialect(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
+    def table_check(
+        self, name: str, exp: dict[str, Any], *, columns: dict[str, str], keys: list[str], rows: int
+    ) -> Outcome:
+        return _database.table_check(self.con, name, exp, columns=columns, keys=keys, rows=rows)
+
+    def row_wise(
+        self,
+        name: str,
+        exps: list[dict[str, Any]],
+        columns: dict[str, str],
+        keys: list[str],
+        *,
+        today: dt.date,
+    ) -> list[Outcome]:
+        from huiyan.quality._gx import BatchSuite
+
+        ds = contracts.dataset(name)
+        needed = list(dict.fromkeys(keys + [c for e in exps for c in columns_of(e["kwargs"])]))
+        stub_only = _database.stub_only(ds, exps, keys)
+        sql = _database.batch_select(
+            name, needed, columns=columns, dataset=name, stub_only=stub_only
+        )
+        batch_suite = BatchSuite(name, exps, {"today": today.isoformat(), "this_year": today.year})
+        merged = [Outcome() for _ in exps]
+        frames: Iterable[Any] = _database.batches(self.con, sql)
+        if self.progress:
+            from tqdm.auto import tqdm
+
+            frames = tqdm(frames, desc=f"校验 {name}", unit="批 batch")
+        for frame in frames:
+            for acc, found in zip(merged, batch_suite.run(frame, keys=keys), strict=True):
+                acc.merge(found)
+        return merged
+
+
 def _validate_dataset(
-    ws: Workspace,
-    name: str,
-    suite: dict[str, Any],
-    *,
-    rows: int,
-    fp: str,
-    today: dt.date,
-    progress: bool,
+    data: _Data, name: str, suite: dict[str, Any], *, rows: int, fp: str, today: dt.date
 ) -> DatasetResult:
     started = time.perf_counter()
-    con = _database.raw(ws)
     ds = contracts.dataset(name)
-    columns = _database.schema(con, name)
+    columns = data.schema(name)
     keys = [k for k in ds.key if k in columns]
     exps: list[dict[str, Any]] = list(suite.get("expectations", []))
     outcomes: dict[int, Outcome] = {}
     row_wise: list[int] = []
-    for i, exp in enumerate(exps):
-        cols = columns_of(exp["kwargs"])
-        if exp["type"] in suites.TABLE_TYPES:
-            try:
-                outcomes[i] = _database.table_check(
-                    con, name, exp, columns=columns, keys=keys, rows=rows
-                )
-            except Exception as err:  # a broken custom query is reported, not a crash
-                outcomes[i] = Outcome(checked=rows, error=f"{type(err).__name__}: {err}")
-        elif all(c in columns for c in cols):
-            row_wise.append(i)
-        # else: a missing column is already reported by expect_column_to_exist
-    if row_wise and rows:
-        outcomes.update(
-            _run_batches(
-                con, name, ds, exps, row_wise, columns, keys, rows, today=today, progress=progress
-            )
-        )
+    with data.sql_dialect():
+        for i, exp in enumerate(exps):
+            cols = columns_of(exp["kwargs"])
+            if exp["type"] in suites.TABLE_TYPES:
+                try:
+                    outcomes[i] = data.table_check(name, exp, columns=columns, keys=keys, rows=rows)
+                except Exception as err:  # a broken custom query is reported, not a crash
+                    outcomes[i] = Outcome(checked=rows, error=f"{type(err).__name__}: {err}")
+            elif all(c in columns for c in cols):
+                row_wise.append(i)
+            # else: a missing column is already reported by expect_column_to_exist
+        if row_wise and rows:
+            found = data.row_wise(name, [exps[i] for i in row_wise], columns, keys, today=today)
+            outcomes.update(zip(row_wise, found, strict=True))
     failures = []
     evaluated = 0
     for i, exp in enumerate(exps):
@@ -216,46 +296,6 @@ def _validate_dataset(
         failures=tuple(failures),
         seconds=round(time.perf_counter() - started, 3),
     )
-
-
-def _run_batches(
-    con: Any,
-    name: str,
-    ds: contracts.Dataset,
-    exps: list[dict[str, Any]],
-    row_wise: list[int],
-    columns: dict[str, str],
-    keys: list[str],
-    rows: int,
-    *,
-    today: dt.date,
-    progress: bool,
-) -> dict[int, Outcome]:
-    from huiyan.quality._gx import BatchSuite
-
-    chosen = [exps[i] for i in row_wise]
-    needed = list(dict.fromkeys(keys + [c for e in chosen for c in columns_of(e["kwargs"])]))
-    texts = {c.name for c in ds.columns if c.type == "text"}
-    presence_only = {"expect_column_values_to_not_be_null"}
-    stub_only = {
-        c
-        for c in texts
-        if c not in keys
-        and all(e["type"] in presence_only for e in chosen if c in columns_of(e["kwargs"]))
-    }
-    sql = _database.batch_select(name, needed, columns=columns, dataset=name, stub_only=stub_only)
-    batch_suite = BatchSuite(name, chosen, {"today": today.isoformat(), "this_year": today.year})
-    merged = [Outcome() for _ in chosen]
-    frames = _database.batches(con, sql)
-    if progress:
-        from tqdm.auto import tqdm
-
-        total = -(-rows // _database.BATCH_ROWS)
-        frames = tqdm(frames, total=total, desc=f"校验 {name}", unit="批 batch")
-    for frame in frames:
-        for acc, found in zip(merged, batch_suite.run(frame, keys=keys), strict=True):
-            acc.merge(found)
-    return dict(zip(row_wise, merged, strict=True))
 
 
 def _failure(exp: dict[str, Any], out: Outcome) -> Failure:

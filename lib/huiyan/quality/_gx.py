@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,11 +37,23 @@ _CC_INDEX[_CC_CHARS] = np.arange(len(_CC_CHARS))
 
 def _as_bytes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """An (n, 18) byte matrix of the values and a mask of values that are 18 ASCII bytes."""
-    values = column.astype(object).where(column.notna(), "").tolist()
-    encoded = [v.encode("utf-8") if isinstance(v, str) else b"" for v in values]
-    fits = np.fromiter((len(v) == 18 for v in encoded), dtype=bool, count=len(encoded))
-    arr = np.array([v if len(v) == 18 else b"0" * 18 for v in encoded], dtype="S18")
-    return arr.view(np.uint8).reshape(-1, 18), fits
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        values = pa.array(column, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not text at all: no value has the shape
+        return np.zeros((len(column), 18), dtype=np.uint8), np.zeros(len(column), dtype=bool)
+    raw = pc.cast(values, pa.binary())
+    fits = pc.fill_null(pc.equal(pc.binary_length(raw), 18), False)
+    padded = pc.if_else(fits, raw, pa.scalar(b"0" * 18, pa.binary()))
+    fixed = pc.cast(padded, pa.binary(18))
+    if isinstance(fixed, pa.ChunkedArray):
+        fixed = fixed.combine_chunks()
+    data = np.frombuffer(fixed.buffers()[1], dtype=np.uint8)
+    start = fixed.offset * 18
+    matrix = data[start : start + 18 * len(fixed)].reshape(-1, 18)
+    return matrix, np.asarray(fits.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def resident_id_check_ok(column: pd.Series) -> pd.Series:
@@ -74,9 +87,43 @@ def credit_code_check_ok(column: pd.Series) -> pd.Series:
     return pd.Series(~shape | (expected == m[:, 17]), index=column.index)
 
 
+def resident_id_check_sql(column: str) -> str:
+    """The resident-ID check as a Spark SQL condition on the column named ``column``.
+
+    True where the check digit is right or the shape is wrong (as :func:`resident_id_check_ok`).
+    """
+    c = f"`{column}`"
+    total = " + ".join(
+        f"CAST(substr({c}, {i + 1}, 1) AS INT) * {w}"
+        for i, w in enumerate(identifiers.RESIDENT_ID_WEIGHTS)
+    )
+    return (
+        f"CASE WHEN NOT ({c} RLIKE '^[0-9]{{17}}[0-9X]$') THEN TRUE "
+        f"ELSE substr('{identifiers.RESIDENT_ID_CHECK}', ({total}) % 11 + 1, 1) = substr({c}, 18, 1) END"
+    )
+
+
+def credit_code_check_sql(column: str) -> str:
+    """The credit-code check as a Spark SQL condition (as :func:`credit_code_check_ok`)."""
+    c = f"`{column}`"
+    chars = identifiers.CREDIT_CODE_CHARS
+    total = " + ".join(
+        f"(instr('{chars}', substr({c}, {i + 1}, 1)) - 1) * {w}"
+        for i, w in enumerate(identifiers.CREDIT_CODE_WEIGHTS)
+    )
+    return (
+        f"CASE WHEN NOT ({c} RLIKE '^[{chars}]{{18}}$') THEN TRUE "
+        f"ELSE substr('{chars}', (31 - ({total}) % 31) % 31 + 1, 1) = substr({c}, 18, 1) END"
+    )
+
+
 def _register_check_digits() -> None:
-    """Define the two check-digit expectations; GX registers them by class name on definition."""
-    from great_expectations.execution_engine import PandasExecutionEngine
+    """Define the two check-digit expectations; GX registers them by class name on definition.
+
+    Each has a pandas form (numpy, for the DuckDB batches) and a Spark form (a SQL
+    condition, for the Spark engine).
+    """
+    from great_expectations.execution_engine import PandasExecutionEngine, SparkDFExecutionEngine
     from great_expectations.expectations.expectation import ColumnMapExpectation
     from great_expectations.expectations.metrics import (
         ColumnMapMetricProvider,
@@ -90,12 +137,20 @@ def _register_check_digits() -> None:
         def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
             return resident_id_check_ok(column)
 
+        @column_condition_partial(engine=SparkDFExecutionEngine)  # type: ignore[misc]
+        def _spark(cls, column: Any, **kwargs: Any) -> Any:
+            return _spark_condition(resident_id_check_sql, column, kwargs)
+
     class ColumnValuesCreditCodeCheckDigit(ColumnMapMetricProvider):  # type: ignore[misc]
         condition_metric_name = "column_values.huiyan_credit_code_check_digit"
 
         @column_condition_partial(engine=PandasExecutionEngine)  # type: ignore[misc]
         def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
             return credit_code_check_ok(column)
+
+        @column_condition_partial(engine=SparkDFExecutionEngine)  # type: ignore[misc]
+        def _spark(cls, column: Any, **kwargs: Any) -> Any:
+            return _spark_condition(credit_code_check_sql, column, kwargs)
 
     class ExpectColumnValuesToHaveValidResidentIdCheckDigit(ColumnMapExpectation):  # type: ignore[misc]
         """Expect well-shaped resident IDs to carry a valid GB 11643-1999 check digit."""
@@ -108,6 +163,14 @@ def _register_check_digits() -> None:
 
         map_metric = "column_values.huiyan_credit_code_check_digit"
         success_keys = ("mostly",)
+
+
+def _spark_condition(sql: Any, column: Any, kwargs: dict[str, Any]) -> Any:
+    """A Spark column condition from a SQL builder, on the column GX hands over."""
+    from pyspark.sql import functions as F
+
+    name = str(kwargs["_accessor_domain_kwargs"]["column"])
+    return F.expr(sql(name))
 
 
 def context() -> Any:
@@ -180,7 +243,9 @@ class BatchSuite:
         suite = gx.ExpectationSuite(name=tag)
         for exp in expectations:
             config = ExpectationConfiguration(
-                type=exp["type"], kwargs=dict(exp["kwargs"]), meta=dict(exp.get("meta") or {})
+                type=exp["type"],
+                kwargs=_timestamp_bounds(exp["kwargs"]),
+                meta=dict(exp.get("meta") or {}),
             )
             suite.add_expectation(config.to_domain_obj())
         suite = ctx.suites.add(suite)
@@ -190,7 +255,7 @@ class BatchSuite:
             gx.ValidationDefinition(name=tag, data=batch_def, suite=suite)
         )
         self._columns = [columns_of(e["kwargs"]) for e in expectations]
-        self._parameters = parameters
+        self._parameters = {k: _as_timestamp(v) for k, v in parameters.items()}
 
     def run(self, frame: pd.DataFrame, *, keys: list[str], limit: int = 5) -> list[Outcome]:
         """Validate one batch; one :class:`Outcome` per expectation, in suite order."""
@@ -207,9 +272,8 @@ class BatchSuite:
             if res is None:
                 outcomes.append(Outcome(checked=len(frame), error="未运行 not run"))
                 continue
-            info = res.exception_info or {}
-            if info.get("raised_exception"):
-                message = str(info.get("exception_message") or "unknown error")
+            message = error_of(res)
+            if message:
                 outcomes.append(Outcome(checked=len(frame), error=message))
                 continue
             body = res.result or {}
@@ -225,9 +289,55 @@ class BatchSuite:
         return outcomes
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _as_timestamp(value: Any) -> Any:
+    """``"2021-03-01"`` -> ``"2021-03-01T00:00:00"``; anything else unchanged.
+
+    Batches carry dates as timestamps (see ``_database.batches``); GX reads a bound
+    written as a date as a ``date``, which pandas will not compare with timestamps.
+    """
+    return f"{value}T00:00:00" if isinstance(value, str) and _ISO_DATE.match(value) else value
+
+
+def _timestamp_bounds(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The kwargs with date bounds written as timestamps (parameters are converted apart)."""
+    out = dict(kwargs)
+    for key in ("min_value", "max_value"):
+        if key in out:
+            out[key] = _as_timestamp(out[key])
+    return out
+
+
+def error_of(result: Any) -> str:
+    """The error a GX expectation result carries ('' when none).
+
+    GX reports it either at the top of ``exception_info`` or, when a metric failed to
+    compute, under each metric's id; both must count, or a check that could not run
+    would pass silently.
+    """
+    info = result.exception_info or {}
+    if info.get("raised_exception"):
+        return str(info.get("exception_message") or "unknown error")
+    for value in info.values():
+        if isinstance(value, dict) and value.get("raised_exception"):
+            return str(value.get("exception_message") or "unknown error")
+    return ""
+
+
 def _example(frame: pd.DataFrame, index: int, keys: list[str], cols: list[str]) -> dict[str, Any]:
     row = frame.iloc[index]
     return {
-        "key": {k: row[k] for k in keys if k in frame.columns},
-        "values": {c: row[c] for c in cols if c in frame.columns},
+        "key": {k: _plain(row[k]) for k in keys if k in frame.columns},
+        "values": {c: _plain(row[c]) for c in cols if c in frame.columns},
     }
+
+
+def _plain(value: Any) -> Any:
+    """A date handed to GX as a timestamp is shown as the date it is (``2021-03-01``)."""
+    if value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date() if value == value.normalize() else value.to_pydatetime()
+    return value
