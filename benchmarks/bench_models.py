@@ -12,7 +12,9 @@ fresh child process (so peak memory is per path):
 
 Imports are done before the clock starts in both children. Each figure is the
 median of ``--repeat`` runs when one run takes under a minute, else one run.
-Peak memory is the child's ``ru_maxrss``. Both paths must find the same clues
+Peak memory is the child's ``ru_maxrss``; CPU time (every thread) and the 1-minute
+load average are recorded beside the wall time, since wall time on a shared machine
+says as much about the neighbours as about the code. Both paths must find the same clues
 (compared as a hash of the set of (rule, subject_id, evidence)). Then the whole
 ``huiyan run MODEL`` (validation, papermill, run folder) is timed once.
 
@@ -25,6 +27,8 @@ import argparse
 import hashlib
 import importlib
 import json
+import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -66,6 +70,8 @@ def worker(path: str, model: str, home: str) -> None:
     importlib.import_module(f"huiyan.baselines.{model}")
     import ibis  # noqa: F401  (imported before the clock starts, like pandas)
 
+    load = os.getloadavg()[0]
+    cpu = _cpu_s()
     start = time.perf_counter()
     ws = hy.workspace(home, read_only=True)
     if path == "huiyan":
@@ -73,9 +79,25 @@ def worker(path: str, model: str, home: str) -> None:
     else:
         frame = baselines.run(model, ws)
     seconds = time.perf_counter() - start
+    cpu = _cpu_s() - cpu
     found = sorted(baselines.clue_set(frame))
     digest = hashlib.sha256(repr(found).encode()).hexdigest()[:16]
-    report({"seconds": seconds, "clues": len(found), "digest": digest})
+    report(
+        {
+            "seconds": seconds,
+            "cpu_s": cpu,
+            "load": round(max(load, os.getloadavg()[0]), 2),
+            "clues": len(found),
+            "digest": digest,
+        }
+    )
+
+
+def _cpu_s() -> float:
+    """CPU seconds this process has used, every thread (DuckDB's too): steadier than wall time
+    when other work shares the cores."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def generate(home: Path, scale: str) -> None:
@@ -110,7 +132,8 @@ def _scale_of(home: Path) -> str | None:
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return str(con.execute("SELECT scale FROM synth_info LIMIT 1").fetchone()[0])
+        row = con.execute("SELECT scale FROM synth_info LIMIT 1").fetchone()
+        return str(row[0]) if row else None
     except duckdb.Error:
         return None
     finally:
@@ -152,7 +175,8 @@ def measure(path: str, model: str, home: Path, repeat: int) -> dict[str, Any]:
             return {"error": child.tail[-1500:]}
         runs.append({**child.result, "peak_mb": child.peak_mb, "wall_s": child.wall_s})
         print(
-            f"  {model:<26} {path:<9} run {i + 1}: {fmt_s(child.result['seconds'])}, "
+            f"  {model:<26} {path:<9} run {i + 1}: {fmt_s(child.result['seconds'])} "
+            f"(CPU {fmt_s(child.result.get('cpu_s'))}, load {child.result.get('load', '?')}), "
             f"peak {fmt_mb(child.peak_mb)}, {child.result['clues']} clues",
             flush=True,
         )
@@ -160,6 +184,8 @@ def measure(path: str, model: str, home: Path, repeat: int) -> dict[str, Any]:
             break
     return {
         "seconds": median([r["seconds"] for r in runs]),
+        "cpu_s": median([r.get("cpu_s", float("nan")) for r in runs]),
+        "load": max(r.get("load", 0.0) for r in runs),
         "peak_mb": max(r["peak_mb"] for r in runs),
         "runs": len(runs),
         "clues": runs[0]["clues"],
@@ -252,17 +278,18 @@ def main() -> None:
 def table(results: dict[str, Any]) -> str:
     """A Markdown table of the figures and ratios."""
     lines = [
-        "| model | huiyan | pandas | speed-up | huiyan peak | pandas peak | memory | same clues | clues | `huiyan run` |",
-        "|---|---:|---:|---:|---:|---:|---:|:-:|---:|---:|",
+        "| model | huiyan | pandas | speed-up | huiyan CPU | pandas CPU | load | huiyan peak "
+        "| pandas peak | memory | same clues | clues | `huiyan run` |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|---:|---:|",
     ]
     for model, row in results.items():
         if "skipped" in row:
-            lines.append(f"| {model} | skipped: {row['skipped'][:80]} |||||||||")
+            lines.append(f"| {model} | skipped: {row['skipped'][:80]} ||||||||||||")
             continue
         h, b, r = row["huiyan"], row["baseline"], row.get("run", {})
         if "error" in h or "error" in b:
             lines.append(
-                f"| {model} | error: {(h.get('error') or b.get('error', ''))[-80:]!r} |||||||||"
+                f"| {model} | error: {(h.get('error') or b.get('error', ''))[-80:]!r} ||||||||||||"
             )
             continue
         run_s = (
@@ -272,6 +299,8 @@ def table(results: dict[str, Any]) -> str:
         )
         lines.append(
             f"| {model} | {fmt_s(h['seconds'])} | {fmt_s(b['seconds'])} | {row['speedup']:.1f}x "
+            f"| {fmt_s(h.get('cpu_s'))} | {fmt_s(b.get('cpu_s'))} "
+            f"| {max(h.get('load', 0.0), b.get('load', 0.0)) or '—'} "
             f"| {fmt_mb(h['peak_mb'])} | {fmt_mb(b['peak_mb'])} | {row['memory_ratio']:.2f} "
             f"| {'yes' if row['same_clues'] else 'NO'} | {h['clues']:,} | {run_s} |"
         )

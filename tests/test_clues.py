@@ -105,3 +105,55 @@ def test_redefining_a_rule_in_the_same_place_replaces_it_but_a_clash_is_refused(
 def test_unknown_subject_type_suggests_the_nearest() -> None:
     with pytest.raises(ModelError, match="auction"):
         rule("TST-BAD", model="m", zh="z", basis="b", subject_type="auctions", summary="")  # type: ignore[arg-type]
+
+
+@rule(
+    "TST-TEMPLATE",
+    model="test_clues",
+    zh="模板",
+    basis="测试",
+    subject_type="claim",
+    summary="{subject_id}：{amount:,.2f}元（{amount:.0f}），{n}笔，{pct:.1%}，{note}{{字面}}",
+    replace=True,
+)
+def templated(t: ibis.Table) -> ibis.Table:
+    return t.select(
+        subject_id=t.claim_id,
+        region=t.region,
+        amount=t.amount,
+        n=t.n,
+        pct=t.pct,
+        note=t.note,
+        evidence=ibis.array([ref("insurance_claims", t.claim_id)]),
+    )
+
+
+def test_summaries_read_exactly_as_str_format_would_write_them() -> None:
+    t = ibis.memtable(
+        {
+            "claim_id": ["c1", "c2", "c3"],
+            "region": ["330602"] * 3,
+            "amount": [1234.565, 0.125, None],
+            "n": [3, 12, 0],
+            "pct": [0.1234, 1.0, 0.0],
+            "note": ["张三", None, ""],
+        }
+    )
+    found = hy.clues.collect(templated(t)).frame.set_index("subject_id").summary
+    template = templated.rule.summary  # type: ignore[attr-defined]
+    assert found["c1"] == template.format(
+        subject_id="c1", amount=1234.565, n=3, pct=0.1234, note="张三"
+    )
+    assert found["c2"] == "c2：0.12元（0），12笔，100.0%，—{字面}"
+    assert found["c3"] == "c3：—元（—），0笔，0.0%，{字面}"
+
+
+def test_the_cheap_strip_trims_exactly_what_strip_trims() -> None:
+    values = [" a", "b\t", "\nc\r", "d", "", "  ", "\x0bx\x0c", "全角　", "中 间", None]
+    t = ibis.memtable({"x": values}, schema={"x": "string"})
+    got = ibis.duckdb.connect().execute(
+        t.select(cheap=hy.rules.strip(t.x), plain=t.x.strip(), key=hy.rules.person_key(t.x))
+    )
+    assert got.cheap.fillna("<null>").tolist() == got.plain.fillna("<null>").tolist()
+    assert got.key.fillna("<null>").tolist()[:4] == ["A", "B", "C", "D"]
+    assert got.key.isna().tolist()[4:6] == [True, True]

@@ -129,6 +129,9 @@ def _rule_zh(rules: tuple[Rule, ...], code: str) -> str:
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
+    if type(value) is list and len(value) == 1:  # the usual case: one record, fast
+        only = value[0]
+        return [] if only is None else [only if type(only) is str else str(only)]
     if isinstance(value, str):  # a single reference where an array was meant
         return [value]
     if isinstance(value, float) and math.isnan(value):
@@ -154,15 +157,61 @@ class _Missing:
 _MISSING = _Missing()
 
 
+def _template_error(rule: Rule, err: Exception) -> ModelError:
+    return ModelError(
+        f"规则 {rule.code} 的摘要模板无法填写：{err}（模板：{rule.summary}）。",
+        f"The summary template of rule {rule.code} cannot be filled: {err!r}.",
+        "请确认规则结果包含模板中用到的每一列 Make the rule return every column its summary uses.",
+    )
+
+
 def _summarise(rule: Rule, row: dict[str, Any]) -> str:
     try:
         return rule.summary.format(**{k: (_MISSING if v is None else v) for k, v in row.items()})
     except (KeyError, ValueError, TypeError) as err:
-        raise ModelError(
-            f"规则 {rule.code} 的摘要模板无法填写：{err}（模板：{rule.summary}）。",
-            f"The summary template of rule {rule.code} cannot be filled: {err!r}.",
-            "请确认规则结果包含模板中用到的每一列 Make the rule return every column its summary uses.",
-        ) from err
+        raise _template_error(rule, err) from err
+
+
+_PLAIN_FIELD = re.compile(r"[A-Za-z_]\w*")
+
+
+def _summaries(rule: Rule, frame: pd.DataFrame) -> list[str]:
+    """Every hit's summary, filled column by column (the same text as ``str.format`` row by row).
+
+    A template of plain ``{name:spec}`` fields is filled one field at a time over
+    whole columns, ``format(value, spec)`` for each value, and the pieces joined
+    per hit; other templates (``{a.b}``, ``{a!r}``, nested specs) row by row.
+    """
+    n = len(frame)
+    parsed = list(string.Formatter().parse(rule.summary))
+    plain = all(
+        name is None or (_PLAIN_FIELD.fullmatch(name) and conv is None and "{" not in (spec or ""))
+        for _, name, spec, conv in parsed
+    )
+    if not plain:
+        fields = [f for f in _template_fields(rule.summary) if f in frame.columns]
+        values = frame[fields].to_dict("records") if fields else [{} for _ in range(n)]
+        return [_summarise(rule, {k: _clean(v) for k, v in row.items()}) for row in values]
+    pieces: list[str | list[str]] = []
+    columns: dict[str, list[Any]] = {}
+    try:
+        for literal, name, spec, _conv in parsed:
+            if literal:
+                pieces.append(literal)
+            if name is None:
+                continue
+            if name not in frame.columns:
+                raise KeyError(name)
+            if name not in columns:
+                columns[name] = [_clean(v) for v in frame[name].tolist()]
+            pieces.append(["—" if v is None else format(v, spec or "") for v in columns[name]])
+    except (KeyError, ValueError, TypeError) as err:
+        raise _template_error(rule, err) from err
+    if not any(isinstance(p, list) for p in pieces):
+        return ["".join(p for p in pieces if isinstance(p, str))] * n
+    # adjacent literals joined once; then one join per hit over the field columns
+    parts = [p if isinstance(p, list) else [p] * n for p in pieces]
+    return ["".join(row) for row in zip(*parts, strict=True)]
 
 
 def _hit_rows(hits: Hits) -> pd.DataFrame:
@@ -194,9 +243,7 @@ def _clues_of(h: Hits, model: str, version: str, created_at: datetime) -> pd.Dat
         return frame.iloc[0:0]
     rule = h.rule
     subjects = [str(v) for v in frame["subject_id"].tolist()]
-    fields = [f for f in _template_fields(rule.summary) if f in frame.columns]
-    values = frame[fields].to_dict("records") if fields else [{} for _ in range(n)]
-    summaries = [_summarise(rule, {k: _clean(v) for k, v in row.items()}) for row in values]
+    summaries = _summaries(rule, frame)
     if "score" in frame.columns:
         score = pd.to_numeric(frame["score"], errors="coerce").astype("float64")
         score = score.fillna(rule.score).clip(0.0, 1.0)

@@ -34,6 +34,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -183,6 +184,36 @@ def ref(dataset: str, *keys: ir.Value) -> ir.StringValue:
     for part in parts[1:]:
         out = out.concat(part)  # type: ignore[attr-defined]
     return out  # type: ignore[return-value]
+
+
+WHITESPACE = " \t\n\r\x0b\x0c"
+"""The characters ibis ``strip()`` removes from both ends of a string."""
+
+
+def strip(col: ir.StringValue) -> ir.StringValue:
+    """``col.strip()``, computed only where an end is whitespace: the same result, far cheaper.
+
+    Trimming is slow in DuckDB (about a microsecond a value: a second for the
+    province's households); a start or end test is not, and almost every value
+    needs no trimming. Portable (Spark too).
+
+    >>> import ibis
+    >>> t = ibis.memtable({"x": [" a", "b\t", "c"]})
+    >>> ibis.duckdb.connect().execute(t.select(y=strip(t.x))).y.tolist()
+    ['a', 'b', 'c']
+    """
+    edge = functools.reduce(operator.or_, [col.startswith(c) | col.endswith(c) for c in WHITESPACE])
+    return ibis.ifelse(edge, col.strip(), col)  # type: ignore[return-value]
+
+
+def text(col: ir.StringValue) -> ir.StringValue:
+    """Trimmed text with '' as missing."""
+    return strip(col).nullif("")
+
+
+def person_key(col: ir.StringValue) -> ir.StringValue:
+    """An identity number or code for joining: trimmed, upper-case (x -> X), '' as missing."""
+    return strip(col).upper().nullif("")
 
 
 def parameters(model: str, defaults: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:

@@ -147,6 +147,24 @@ def is_offence(penalties: ir.Table, offence: Offence) -> ir.BooleanValue:
     return by_violation | by_facts
 
 
+def _measured(t: ir.Table, offence: Offence, condition: ir.BooleanValue) -> ir.Table:
+    """The penalties of ``offence`` that meet ``condition`` (a figure read from the facts).
+
+    The condition is only evaluated on penalties of the offence (a ``CASE``): reading a
+    figure from the text is costly, and an engine may otherwise read it on every penalty.
+    """
+    return t.filter(ibis.ifelse(is_offence(t, offence), condition, False))
+
+
+def _at_least(value: ir.NumericValue, limit: float) -> ir.BooleanValue:
+    """``value > 0 and value >= limit``; with a limit above zero the first test is implied.
+
+    Leaving it out means the figure (regular expressions over the facts) is read once
+    per penalty, not twice.
+    """
+    return value >= limit if limit > 0 else (value > 0) & (value >= limit)
+
+
 def matching_cases(cases: ir.Table, offence: Offence) -> ir.Table:
     """The criminal cases whose offence answers ``offence`` (e.g. 非法采矿罪 for mining)."""
     return cases.filter(_any(cases.offence, offence.criminal))
@@ -245,7 +263,11 @@ def mining_value(
     )
     limit = ibis.ifelse(restricted, float(mining_value_restricted), float(mining_value))
     t = t.mutate(value=value, restricted=restricted, threshold=limit)
-    t = t.filter((t.value > 0) & (t.value >= t.threshold))
+    if min(mining_value, mining_value_restricted) > 0:
+        meets = t.value >= t.threshold
+    else:
+        meets = (t.value > 0) & (t.value >= t.threshold)
+    t = _measured(t, off, meets)
     t = not_prosecuted(t, cases, off, window_days=match_window_days)
     return _hit(
         t,
@@ -342,9 +364,9 @@ def shoddy_goods(
     sales = ibis.greatest(q.read_expr(t.facts, q.SALES).fill_null(0.0), gain.fill_null(0.0))
     unsold = ibis.coalesce(t.goods_value, q.read_expr(t.facts, q.GOODS_VALUE)).fill_null(0.0)
     t = t.mutate(sales=sales, unsold=unsold)
-    by_sales = (t.sales > 0) & (t.sales >= float(shoddy_sales))
-    by_unsold = (t.unsold > 0) & (t.unsold >= float(shoddy_goods_value))
-    t = t.filter(by_sales | by_unsold).mutate(by_sales=by_sales)
+    by_sales = _at_least(t.sales, float(shoddy_sales))
+    by_unsold = _at_least(t.unsold, float(shoddy_goods_value))
+    t = _measured(t, off, by_sales | by_unsold).mutate(by_sales=by_sales)
     t = not_prosecuted(t, cases, off, window_days=match_window_days)
     amount = ibis.ifelse(t.by_sales, t.sales, t.unsold)
     limit = ibis.ifelse(t.by_sales, float(shoddy_sales), float(shoddy_goods_value))
@@ -382,7 +404,7 @@ def drunk_driving(
         q.normalise_expr(t.quantity, t.quantity_unit, q.BAC), q.read_expr(t.facts, q.BAC)
     )
     t = t.mutate(bac=bac)
-    t = t.filter(t.bac >= float(blood_alcohol))
+    t = _measured(t, off, t.bac >= float(blood_alcohol))
     t = not_prosecuted(t, cases, off, window_days=match_window_days)
     return _hit(
         t,
@@ -420,7 +442,7 @@ def pollution_waste(
         q.read_expr(t.facts, q.WEIGHT),
     )
     t = t.mutate(tonnes=tonnes)
-    t = t.filter(t.tonnes >= float(hazardous_waste_tonnes))
+    t = _measured(t, off, t.tonnes >= float(hazardous_waste_tonnes))
     t = not_prosecuted(t, cases, off, window_days=match_window_days)
     return _hit(
         t,

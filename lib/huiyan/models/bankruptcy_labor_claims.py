@@ -43,7 +43,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from huiyan.rules import Hits, parameters, ref, rule
+from huiyan.rules import Hits, parameters, person_key, ref, rule, strip, text
 from huiyan.workspace import Workspace
 
 MODEL = "bankruptcy_labor_claims"
@@ -71,12 +71,12 @@ _BASIS_FALSE = "《企业破产法》第四十八条；《刑法》第三百零�
 
 def _text(col: ir.StringValue) -> ir.StringValue:
     """Trimmed text, with '' as missing."""
-    return col.strip().nullif("")
+    return text(col)
 
 
 def _person(col: ir.StringValue) -> ir.StringValue:
     """An identity number for joining: trimmed, upper-case x, '' as missing."""
-    return col.strip().upper().nullif("")
+    return person_key(col)
 
 
 def _month(col: ir.DateValue) -> ir.IntegerValue:
@@ -93,7 +93,7 @@ def _month_text(num: ir.IntegerValue) -> ir.StringValue:
 
 def _labour(claims: ir.Table) -> ir.Table:
     """The labour claims with the month numbers every rule uses."""
-    c = claims.filter(claims.claim_type.strip() == LABOUR)
+    c = claims.filter(strip(claims.claim_type) == LABOUR)
     acc = _month(c.accepted_date)
     owed = ibis.cases((c.months_owed > 0, c.months_owed), else_=ibis.null("int64"))
     hire = _month(c.hire_date)
@@ -229,7 +229,7 @@ def insider(claims: ir.Table, enterprise_people: ir.Table, households: ir.Table)
     hh = households.select(
         h_pid=_person(households.person_id),
         h_id=_text(households.household_id),
-        h_ref=ref("households", households.person_id),
+        h_raw=households.person_id,  # references are built for the few rows that link
     ).filter(lambda t: t.h_id.notnull())
 
     direct = lab.join(ep, (lab.pid == ep.e_pid) & (lab.debtor == ep.e_org)).select(
@@ -239,7 +239,7 @@ def insider(claims: ir.Table, enterprise_people: ir.Table, households: ir.Table)
         ctx=ep.e_ref,
     )
     mine = hh.view()
-    theirs = hh.view().rename(o_pid="h_pid", o_id="h_id", o_ref="h_ref")
+    theirs = hh.view().rename(o_pid="h_pid", o_id="h_id", o_raw="h_raw")
     fam = (
         lab.join(mine, lab.pid == mine.h_pid)
         .join(theirs, (mine.h_id == theirs.o_id) & (theirs.o_pid != lab.pid))
@@ -251,8 +251,8 @@ def insider(claims: ir.Table, enterprise_people: ir.Table, households: ir.Table)
         link=ibis.literal("与该企业").concat(fam.e_role, fam.e_name, "同户"),
         ctx=fam.e_ref,
     )
-    family_hh = fam.select(claim_id=fam.claim_id, ctx=fam.h_ref).union(
-        fam.select(claim_id=fam.claim_id, ctx=fam.o_ref)
+    family_hh = fam.select(claim_id=fam.claim_id, ctx=ref("households", fam.h_raw)).union(
+        fam.select(claim_id=fam.claim_id, ctx=ref("households", fam.o_raw))
     )
     links = direct.union(family)
     per = links.group_by("claim_id").aggregate(
@@ -536,9 +536,9 @@ def officer_cap(
     w = w.filter(w.n >= 2)
     w = w.mutate(others_c=w.tot_c - w.wage_c, peers=w.n - 1)
     w = w.mutate(average=w.others_c / (w.peers * 100.0))
-    ep = enterprise_people.filter(enterprise_people.role.strip().isin(_roles(officer_roles)))
+    ep = enterprise_people.filter(strip(enterprise_people.role).isin(_roles(officer_roles)))
     off = ep.group_by(o_org=_person(ep.org_id), o_pid=_person(ep.person_id)).aggregate(
-        roles=ep.role.strip().collect(distinct=True).sort().join("、"),
+        roles=strip(ep.role).collect(distinct=True).sort().join("、"),
         context=ref("enterprise_people", ep.org_id, ep.person_id, ep.role).collect(distinct=True),
     )
     j = w.join(off, (w.pid == off.o_pid) & (w.debtor == off.o_org))

@@ -31,7 +31,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from huiyan.rules import Hits, parameters, ref, rule
+from huiyan.rules import Hits, parameters, person_key, ref, rule, strip, text
 from huiyan.workspace import Workspace
 
 MODEL = "forest_subsidy"
@@ -47,12 +47,8 @@ _FRAUD = "《刑法》第二百六十六条（诈骗）、第三百八十二条�
 _BASIS = "《森林法》第七条、第二十九条；《浙江省公益林和森林公园条例》第十六条至第十八条"
 
 
-def _person(col: ir.StringValue) -> ir.StringValue:
-    return col.strip().upper().nullif("")
-
-
-def _text(col: ir.StringValue) -> ir.StringValue:
-    return col.strip().nullif("")
+_person = person_key
+_text = text
 
 
 def _pay_ref(t: ir.Table) -> ir.StringValue:
@@ -71,7 +67,7 @@ def _rights(rights: ir.Table) -> ir.Table:
         holder_id=_person(r.holder_id),
         holder_name=r.holder_name,
         reg_area=r.area_mu,
-        forest_type=r.forest_type.strip(),
+        forest_type=strip(r.forest_type),
         right_ref=ref("forest_rights", r.cert_no),
     )
 
@@ -98,17 +94,31 @@ def _no_right(subsidies: ir.Table, rights: ir.Table) -> ir.Table:
 
 
 def _cert_years(subsidies: ir.Table) -> ir.Table:
+    """Certificate-years: payments, area, amount, smallest payment id (no lists: see _members)."""
     pay = _payments(subsidies).filter(lambda t: t.cert.notnull())
     return pay.group_by(g_cert=pay.cert, g_year=pay.year).aggregate(
         payments=pay.payment_id.count(),
         paid_area=pay.area_mu.sum(),
         total=pay.amount.sum(),
         first_id=pay.payment_id.min(),
-        evidence=ref("forest_subsidies", pay.payment_id).collect(distinct=True),
-        recipients=pay.recipient_name.collect(distinct=True).sort().join("、"),
         region=pay.region.min(),
         village=pay.village.min(),
     )
+
+
+def _members(subsidies: ir.Table, groups: ir.Table) -> ir.Table:
+    """Flagged certificate-years with ``evidence`` (every payment) and ``recipients``.
+
+    Lists are built for the flagged groups only, not for every certificate-year.
+    """
+    pay = _payments(subsidies)
+    keys = groups.select(k_cert=groups.g_cert, k_year=groups.g_year).distinct()
+    j = pay.join(keys, (pay.cert == keys.k_cert) & (pay.year == keys.k_year))
+    lists = j.group_by(m_cert=j.k_cert, m_year=j.k_year).aggregate(
+        evidence=ref("forest_subsidies", j.payment_id).collect(distinct=True),
+        recipients=j.recipient_name.collect(distinct=True).sort().join("、"),
+    )
+    return groups.join(lists, (groups.g_cert == lists.m_cert) & (groups.g_year == lists.m_year))
 
 
 def _area_excess(subsidies: ir.Table, rights: ir.Table, *, area_tolerance: float) -> ir.Table:
@@ -126,13 +136,26 @@ def _duplicate(subsidies: ir.Table) -> ir.Table:
     return cy.filter(cy.payments > 1)
 
 
+def _households(households: ir.Table) -> ir.Table:
+    """Household members (``h_pid``, ``h_id``; ``h_raw`` the id as written, for references).
+
+    One expression for every rule and both sides of a self-join, so DuckDB normalises
+    the 1.7 million ids once per query (a shared CTE), not once per side.
+    """
+    hh = households.select(
+        h_pid=_person(households.person_id),
+        h_id=_text(households.household_id),
+        h_raw=households.person_id,
+    )
+    return hh.filter(hh.h_id.notnull())
+
+
 def _holder_mismatch(subsidies: ir.Table, rights: ir.Table, households: ir.Table) -> ir.Table:
     pay = _payments(subsidies)
     r = _rights(rights)
-    hh = households.select(h_pid=_person(households.person_id), h_id=_text(households.household_id))
-    hh = hh.filter(hh.h_id.notnull())
-    mine = hh.view().rename(m_pid="h_pid", m_id="h_id")
-    theirs = hh.view().rename(t_pid="h_pid", t_id="h_id")
+    hh = _households(households)
+    mine = hh.view().select(m_pid="h_pid", m_id="h_id")
+    theirs = hh.view().select(t_pid="h_pid", t_id="h_id")
     j = (
         pay.join(r, pay.cert == r.f_cert)
         .left_join(mine, pay.r_pid == mine.m_pid)
@@ -238,7 +261,7 @@ def no_right(subsidies: ir.Table, rights: ir.Table) -> ir.Table:
 )
 def area_excess(subsidies: ir.Table, rights: ir.Table, *, area_tolerance: float = 0.01) -> ir.Table:
     """Certificate-years paid for more than the registered area plus ``area_tolerance``."""
-    hit = _area_excess(subsidies, rights, area_tolerance=area_tolerance)
+    hit = _members(subsidies, _area_excess(subsidies, rights, area_tolerance=area_tolerance))
     excess = (hit.paid_area / hit.reg_area - 1.0) * 100
     return hit.select(
         subject_id=hit.first_id,
@@ -274,7 +297,7 @@ def area_excess(subsidies: ir.Table, rights: ir.Table, *, area_tolerance: float 
 )
 def duplicate(subsidies: ir.Table) -> ir.Table:
     """Certificates paid more than once in one year; evidence: every payment of that year."""
-    hit = _duplicate(subsidies)
+    hit = _members(subsidies, _duplicate(subsidies))
     return hit.select(
         subject_id=hit.first_id,
         region=hit.region,
@@ -354,6 +377,7 @@ def amount_mismatch(subsidies: ir.Table, *, amount_tolerance: float = 1.0) -> ir
 
 
 def _flagged(
+    candidates: ir.Table,
     subsidies: ir.Table,
     rights: ir.Table,
     deaths: ir.Table,
@@ -362,27 +386,34 @@ def _flagged(
     area_tolerance: float,
     amount_tolerance: float,
 ) -> ir.Table:
-    """payment_id and rule code of every payment in the evidence of another FOR- rule."""
+    """payment_id and rule code of every candidate payment in the evidence of another FOR- rule.
+
+    The per-payment rules are evaluated on ``candidates`` alone; the certificate-year
+    rules on every payment (of ``subsidies``) of the candidates' certificate-years, so
+    each group is whole.
+    """
 
     def ids(t: ir.Table, code: str) -> ir.Table:
         return t.select(f_id=t.payment_id, f_rule=ibis.literal(code))
 
-    pay = _payments(subsidies)
+    pay = _payments(candidates)
+    keys = pay.filter(pay.cert.notnull()).select(k_cert=pay.cert, k_year=pay.year).distinct()
+    groups = subsidies.semi_join(
+        keys, [_text(subsidies.cert_no) == keys.k_cert, subsidies.year == keys.k_year]
+    )
 
     def group_ids(t: ir.Table, code: str) -> ir.Table:
-        keys = t.select(k_cert=t.g_cert, k_year=t.g_year)
-        j = pay.join(keys, (pay.cert == keys.k_cert) & (pay.year == keys.k_year))
+        g = t.select(g_cert=t.g_cert, g_year=t.g_year)
+        j = pay.join(g, (pay.cert == g.g_cert) & (pay.year == g.g_year))
         return j.select(f_id=j.payment_id, f_rule=ibis.literal(code))
 
     return ibis.union(
-        ids(_deceased(subsidies, deaths), "FOR-DECEASED"),
-        ids(_no_right(subsidies, rights), "FOR-NO-RIGHT"),
-        group_ids(
-            _area_excess(subsidies, rights, area_tolerance=area_tolerance), "FOR-AREA-EXCESS"
-        ),
-        group_ids(_duplicate(subsidies), "FOR-DUPLICATE"),
-        ids(_holder_mismatch(subsidies, rights, households), "FOR-HOLDER-MISMATCH"),
-        ids(_amount_mismatch(subsidies, amount_tolerance=amount_tolerance), "FOR-AMOUNT-MISMATCH"),
+        ids(_deceased(candidates, deaths), "FOR-DECEASED"),
+        ids(_no_right(candidates, rights), "FOR-NO-RIGHT"),
+        group_ids(_area_excess(groups, rights, area_tolerance=area_tolerance), "FOR-AREA-EXCESS"),
+        group_ids(_duplicate(groups), "FOR-DUPLICATE"),
+        ids(_holder_mismatch(candidates, rights, households), "FOR-HOLDER-MISMATCH"),
+        ids(_amount_mismatch(candidates, amount_tolerance=amount_tolerance), "FOR-AMOUNT-MISMATCH"),
         distinct=True,
     )
 
@@ -411,29 +442,18 @@ def official_link(
     area_tolerance: float = 0.01,
     amount_tolerance: float = 1.0,
 ) -> ir.Table:
-    """Flagged payments whose recipient or account belongs to a village official or their household."""
-    flags = _flagged(
-        subsidies,
-        rights,
-        deaths,
-        households,
-        area_tolerance=area_tolerance,
-        amount_tolerance=amount_tolerance,
-    )
-    # materialised once: the official checks below read it several times, and recomputing
-    # the six other rules in each branch is what made this rule slow at province scale
-    rules_per = (
-        flags.group_by("f_id")
-        .aggregate(rules=flags.f_rule.collect(distinct=True).sort().join("、"))
-        .cache()
-    )
+    """Flagged payments whose recipient or account belongs to a village official or their household.
+
+    The links to officials are found first; the other rules are then checked on the
+    linked payments only (about a quarter of the roll at province scale), instead of
+    evaluating all six again on the whole roll and caching the result.
+    """
     pay = _payments(subsidies)
-    flagged = pay.join(rules_per, pay.payment_id == rules_per.f_id)
     o = officials.select(
         o_pid=_person(officials.person_id),
         o_name=officials.name,
         o_region=officials.region,
-        o_village=officials.village.strip(),
+        o_village=strip(officials.village),
         o_pos=officials.position,
         o_start=officials.term_start,
         o_end=officials.term_end,
@@ -441,34 +461,30 @@ def official_link(
             "village_officials", officials.person_id, officials.village, officials.term_start
         ),
     )
-    hh = households.select(
-        h_pid=_person(households.person_id),
-        h_id=_text(households.household_id),
-        h_ref=ref("households", households.person_id),
-    )
-    hh = hh.filter(hh.h_id.notnull())
+    hh = _households(households)
 
     def in_office(t: ir.Table) -> ir.BooleanValue:
         return (
             (t.o_region == t.region)
-            & (t.o_village == t.village.strip())
+            & (t.o_village == strip(t.village))
             & (t.o_start <= t.paid_date)
             & (t.o_end.isnull() | (t.o_end >= t.paid_date))
         )
 
-    own = flagged.join(o, flagged.r_pid == o.o_pid)
+    own = pay.join(o, pay.r_pid == o.o_pid)
     own = own.filter(in_office(own)).select(
         l_id=own.payment_id,
         ctx=own.o_ref,
         link=ibis.literal("领取人本人是本村").concat(own.o_pos),
     )
-    mine = hh.view().rename(m_pid="h_pid", m_id="h_id", m_ref="h_ref")
-    oh = hh.view().rename(x_pid="h_pid", x_id="h_id", x_ref="h_ref")
-    fam = (
-        flagged.join(mine, flagged.r_pid == mine.m_pid)
-        .join(oh, (mine.m_id == oh.x_id) & (oh.x_pid != mine.m_pid))
-        .join(o, o.o_pid == oh.x_pid)
+    # the officials' households first (few), then their members, then those members' payments
+    oh = hh.view().rename(x_pid="h_pid", x_id="h_id", x_raw="h_raw")
+    official_hh = o.join(oh, o.o_pid == oh.x_pid)
+    mine = hh.view().rename(m_pid="h_pid", m_id="h_id", m_raw="h_raw")
+    members = mine.join(
+        official_hh, (mine.m_id == official_hh.x_id) & (official_hh.x_pid != mine.m_pid)
     )
+    fam = pay.join(members, pay.r_pid == members.m_pid)
     fam = fam.filter(in_office(fam))
     family = fam.select(
         l_id=fam.payment_id,
@@ -477,7 +493,7 @@ def official_link(
     ).union(
         fam.select(
             l_id=fam.payment_id,
-            ctx=fam.m_ref,
+            ctx=ref("households", fam.m_raw),
             link=ibis.literal("领取人与本村").concat(fam.o_pos, fam.o_name, "同户"),
         )
     )
@@ -486,7 +502,7 @@ def official_link(
         every.filter(every.acct.notnull()).select(a_pid=every.r_pid, a_acct=every.acct).distinct()
     )
     accts = known.join(o, known.a_pid == o.o_pid)
-    with_acct = flagged.filter(flagged.acct.notnull())
+    with_acct = pay.filter(pay.acct.notnull())
     acc = with_acct.join(accts, with_acct.acct == accts.a_acct)
     acc = acc.filter(in_office(acc))
     account = acc.select(
@@ -501,7 +517,21 @@ def official_link(
         link=links.link.collect(distinct=True).sort().join("；"),
         context=links.ctx.collect(distinct=True),
     )
-    hit = flagged.join(per, flagged.payment_id == per.l_id)
+    candidates = subsidies.semi_join(per, subsidies.payment_id == per.l_id)
+    flags = _flagged(
+        candidates,
+        subsidies,
+        rights,
+        deaths,
+        households,
+        area_tolerance=area_tolerance,
+        amount_tolerance=amount_tolerance,
+    )
+    rules_per = flags.group_by("f_id").aggregate(
+        rules=flags.f_rule.collect(distinct=True).sort().join("、")
+    )
+    linked = pay.join(per, pay.payment_id == per.l_id)
+    hit = linked.join(rules_per, linked.payment_id == rules_per.f_id)
     return hit.select(
         subject_id=hit.payment_id,
         region=hit.region,

@@ -39,7 +39,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from huiyan.rules import Hits, parameters, ref, rule
+from huiyan.rules import Hits, parameters, ref, rule, text
 from huiyan.workspace import Workspace
 
 MODEL = "judicial_auction"
@@ -85,7 +85,7 @@ def _date(x: ir.DateValue) -> ir.StringValue:
 
 
 def _blank(x: ir.StringValue) -> ir.StringValue:
-    return x.strip().nullif("")
+    return text(x)
 
 
 def _is_movable(t: ir.Table) -> ir.BooleanValue:
