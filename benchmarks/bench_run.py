@@ -1,113 +1,314 @@
-"""Fixed overhead of one ``huiyan run`` on tiny data, and the wall time of ``--each-county``.
+"""The whole ``huiyan run``: its fixed overhead on tiny data, and every model's run at province scale.
 
-Usage: .venv/bin/python benchmarks/bench_run.py [--scale tiny|county] [--jobs N] [--model NAME]
+Usage:
+    .venv/bin/python benchmarks/bench_run.py                        # tiny + province (make bench)
+    .venv/bin/python benchmarks/bench_run.py --part tiny --repeat 7
+    .venv/bin/python benchmarks/bench_run.py --part province --home /tmp/me/province \\
+        --models judicial_auction,insurance_fraud
+    .venv/bin/python benchmarks/bench_run.py --part each-county --home /tmp/me/province --jobs 2
 
-Builds a synthetic workspace under benchmarks/work/, runs the model three times
-(median of 3 after one warm-up that fills the validation cache), then once per
-county with ``--each-county``. The fixed overhead is the wall time of a whole
-``huiyan run`` process on tiny data, where the model's own work is negligible;
-the breakdown shows where it goes (papermill + kernel start, rendering the report).
+Every figure is a whole ``huiyan -q run MODEL`` process as a user types it (parameter
+check, validation, kernel, notebook, report, Excel, run folder), timed from outside.
+Peak memory is the largest sum of resident memory over the whole process tree (the
+command and the notebook kernel it starts), sampled every 50 ms.
+
+- ``tiny``: the fixed overhead, where the model's own work is negligible: one warm-up run
+  (fills the validation cache), then the median of ``--repeat`` runs of each ``--model``.
+- ``province``: each model once with its inputs' validation not cached (the cache file is
+  removed first: a first run after new data), then once more with the cache filled. The
+  run folder's manifest and notebook give the split: validation, kernel start, notebook.
+- ``each-county``: ``huiyan run MODEL --each-county --jobs N`` once.
+
+A run writes run folders (and the validation cache) into the workspace: point ``--home``
+at a copy of a shared workspace, never at one other people are reading.
 The last line printed is ``BENCH {json}``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import ROOT, WORK, bench_line
 
-HUIYAN = [str(Path(sys.executable).with_name("huiyan"))]
+HUIYAN = str(Path(sys.executable).with_name("huiyan"))
+TARGET_TINY_S = 5.0
+TARGET_RUN_S = 60.0
+TARGET_PEAK_MB = 4 * 1024
 
 
-def _huiyan(home: Path, *args: str) -> tuple[float, str]:
+@dataclass(frozen=True)
+class Measured:
+    """One ``huiyan`` command from outside: wall time, peak memory of its process tree, output."""
+
+    wall_s: float
+    peak_mb: float
+    returncode: int
+    load_1m: float
+    last_line: str = ""
+    tail: str = field(default="", repr=False)
+
+
+def measure(args: list[str], *, home: Path, timeout: float = 3600) -> Measured:
+    """Run ``huiyan -q --home HOME ARGS``; sample the resident memory of its whole process tree."""
+    import psutil
+
+    load = os.getloadavg()[0]
     started = time.perf_counter()
-    done = subprocess.run(
-        [*HUIYAN, "-q", "--home", str(home), *args],
-        capture_output=True,
+    proc = subprocess.Popen(
+        [HUIYAN, "-q", "--home", str(home), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        check=False,
         cwd=ROOT,
     )
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"huiyan {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return elapsed, done.stdout.strip().splitlines()[-1]
+    root = psutil.Process(proc.pid)
+    peak = 0
+    out: list[str] = []
+    import threading
+
+    reader = threading.Thread(target=lambda: out.extend(proc.stdout or []), daemon=True)
+    reader.start()
+    while proc.poll() is None:
+        total = 0
+        with contextlib.suppress(psutil.Error):
+            for p in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):  # a process may end between the two
+                    total += p.memory_info().rss
+        peak = max(peak, total)
+        if time.perf_counter() - started > timeout:
+            proc.kill()
+        time.sleep(0.05)
+    wall = time.perf_counter() - started
+    reader.join(timeout=10)
+    text = "".join(out)
+    lines = text.strip().splitlines()
+    return Measured(wall, peak / 2**20, proc.returncode, load, lines[-1] if lines else "", text)
+
+
+def _check(m: Measured, what: str) -> Path:
+    if m.returncode != 0:
+        raise SystemExit(f"huiyan {what} failed (exit {m.returncode}):\n{m.tail[-3000:]}")
+    return Path(m.last_line)
+
+
+def split(run_dir: Path) -> dict[str, Any]:
+    """Where a run's time went, from its manifest and executed notebook."""
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    results = (manifest.get("validation") or {}).get("datasets") or {}
+    validation = sum(float(r.get("seconds") or 0) for r in results.values() if not r.get("cached"))
+    out: dict[str, Any] = {
+        "clues": manifest.get("clue_count"),
+        "validated_s": round(validation, 2),
+        "cached": sorted(n for n, r in results.items() if r.get("cached")),
+        "inside_run_folder_s": manifest.get("duration_s"),
+    }
+    nb_path = run_dir / "notebook.ipynb"
+    if nb_path.exists():
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        pm = nb.get("metadata", {}).get("papermill", {})
+        starts = [
+            c["metadata"]["papermill"].get("start_time")
+            for c in nb["cells"]
+            if c.get("cell_type") == "code" and c.get("metadata", {}).get("papermill")
+        ]
+        first = next((s for s in starts if s), None)
+        if pm.get("start_time") and first:
+            t0 = datetime.fromisoformat(pm["start_time"])
+            out["kernel_start_s"] = round((datetime.fromisoformat(first) - t0).total_seconds(), 2)
+        out["notebook_s"] = pm.get("duration") and round(float(pm["duration"]), 2)
+        cells = [
+            (float(c["metadata"]["papermill"].get("duration") or 0), "".join(c["source"])[:50])
+            for c in nb["cells"]
+            if c.get("cell_type") == "code" and c.get("metadata", {}).get("papermill")
+        ]
+        out["slowest_cells"] = [
+            {"s": round(s, 2), "cell": src.splitlines()[0] if src else ""}
+            for s, src in sorted(cells, reverse=True)[:3]
+        ]
+    return out
+
+
+def tiny(home: Path, models: list[str], repeat: int) -> dict[str, Any]:
+    """The fixed overhead: median whole-command time of ``repeat`` runs per model on tiny data."""
+    if not (home / "datasets" / "huiyan.duckdb").exists():
+        import huiyan
+        from huiyan import synth
+
+        with huiyan.workspace(home) as ws:
+            t = time.perf_counter()
+            synth.generate(ws, scale="tiny", seed=7)
+            print(f"synth tiny into {home}: {time.perf_counter() - t:.1f} s", flush=True)
+    out: dict[str, Any] = {"home": str(home), "repeat": repeat, "target_s": TARGET_TINY_S}
+    for model in models:
+        warm = measure(["run", model], home=home)
+        _check(warm, f"run {model}")
+        runs = [measure(["run", model], home=home) for _ in range(repeat)]
+        folders = [_check(m, f"run {model}") for m in runs]
+        walls = [m.wall_s for m in runs]
+        med = statistics.median(walls)
+        inside = statistics.median(split(f)["inside_run_folder_s"] for f in folders)
+        last = split(folders[-1])
+        print(
+            f"tiny {model}: median {med:.2f} s of {repeat} "
+            f"({', '.join(f'{w:.2f}' for w in walls)}), inside the run folder {inside:.2f} s, "
+            f"kernel start {last.get('kernel_start_s')} s, peak {max(m.peak_mb for m in runs):,.0f} MB, "
+            f"load {runs[0].load_1m:.2f}-{runs[-1].load_1m:.2f}",
+            flush=True,
+        )
+        out[model] = {
+            "median_s": round(med, 2),
+            "runs_s": [round(w, 2) for w in walls],
+            "warm_up_s": round(warm.wall_s, 2),
+            "inside_run_folder_s": inside,
+            "kernel_start_s": last.get("kernel_start_s"),
+            "peak_mb": round(max(m.peak_mb for m in runs)),
+            "load_1m": [round(m.load_1m, 2) for m in runs],
+            "meets_target": med < TARGET_TINY_S,
+        }
+    return out
+
+
+def province(home: Path, models: list[str]) -> dict[str, Any]:
+    """Each model's whole run at province scale: first (validation not cached), then cached."""
+    if not (home / "datasets" / "huiyan.duckdb").exists():
+        raise SystemExit(f"No workspace at {home}: make one with benchmarks/bench_synth.py first.")
+    cache = home / "datasets" / "validation_cache.json"
+    out: dict[str, Any] = {"home": str(home), "target_s": TARGET_RUN_S, "target_mb": TARGET_PEAK_MB}
+    for model in models:
+        cache.unlink(missing_ok=True)  # the first run after new data validates every input
+        first = measure(["run", model], home=home)
+        row: dict[str, Any] = {}
+        if first.returncode != 0:
+            out[model] = {"failed": first.tail[-1500:]}
+            print(f"province {model}: FAILED\n{first.tail[-1500:]}", flush=True)
+            continue
+        second = measure(["run", model], home=home)
+        if second.returncode != 0:
+            out[model] = {"failed": second.tail[-1500:]}
+            print(f"province {model}: second run FAILED\n{second.tail[-1500:]}", flush=True)
+            continue
+        a, b = split(Path(first.last_line)), split(Path(second.last_line))
+        row = {
+            "first_s": round(first.wall_s, 1),
+            "first_validation_s": a["validated_s"],
+            "first_peak_mb": round(first.peak_mb),
+            "cached_s": round(second.wall_s, 1),
+            "cached_peak_mb": round(second.peak_mb),
+            "cached_kernel_start_s": b.get("kernel_start_s"),
+            "cached_notebook_s": b.get("notebook_s"),
+            "cached_slowest_cells": b.get("slowest_cells"),
+            "clues": b["clues"],
+            "load_1m": [round(first.load_1m, 2), round(second.load_1m, 2)],
+            "meets_target": max(first.wall_s, second.wall_s) < TARGET_RUN_S
+            and max(first.peak_mb, second.peak_mb) < TARGET_PEAK_MB,
+        }
+        out[model] = row
+        print(
+            f"province {model}: first {row['first_s']} s (validation {row['first_validation_s']} s, "
+            f"peak {row['first_peak_mb']:,} MB), cached {row['cached_s']} s (notebook "
+            f"{row['cached_notebook_s']} s, kernel start {row['cached_kernel_start_s']} s, peak "
+            f"{row['cached_peak_mb']:,} MB), {row['clues']} clues, load {row['load_1m']}",
+            flush=True,
+        )
+    return out
+
+
+def each_county(home: Path, model: str, jobs: int) -> dict[str, Any]:
+    """``huiyan run MODEL --each-county --jobs N`` once, from outside."""
+    import huiyan
+
+    with huiyan.workspace(home, read_only=True) as ws:
+        counties = len(ws.regions())
+    m = measure(["run", model, "--each-county", "--jobs", str(jobs), "--allow-unvetted"], home=home)
+    _check(m, f"run {model} --each-county")
+    print(
+        f"--each-county {model}: {counties} counties, --jobs {jobs}: {m.wall_s:.1f} s "
+        f"({m.wall_s / max(counties, 1):.1f} s per county), peak {m.peak_mb:,.0f} MB, "
+        f"load {m.load_1m:.2f}",
+        flush=True,
+    )
+    return {
+        "model": model,
+        "counties": counties,
+        "jobs": jobs,
+        "each_county_s": round(m.wall_s, 1),
+        "peak_mb": round(m.peak_mb),
+        "load_1m": round(m.load_1m, 2),
+    }
+
+
+def _models(home: Path) -> list[str]:
+    import huiyan
+    from huiyan import catalog
+
+    with huiyan.workspace(home, read_only=True) as ws:
+        return [
+            card.name for card in catalog.catalog(ws).cards if card.rules
+        ]  # models, not dashboards
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--scale", default="tiny", choices=("tiny", "county", "province"))
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--model", default="judicial_auction")
-    parser.add_argument("--home", type=Path, help="reuse this synthetic workspace")
     parser.add_argument(
-        "--each-county-only", action="store_true", help="skip the single runs (province scale)"
+        "--part",
+        default="tiny,province",
+        help="comma-separated: tiny, province, each-county (default: tiny,province)",
+    )
+    parser.add_argument(
+        "--home",
+        type=Path,
+        default=WORK / "province",
+        help="province workspace to run in (default benchmarks/work/province)",
+    )
+    parser.add_argument(
+        "--tiny-home",
+        type=Path,
+        default=WORK / "run-tiny",
+        help="tiny workspace (synthesised when missing; default benchmarks/work/run-tiny)",
+    )
+    parser.add_argument(
+        "--models", help="comma-separated models for the province part (default: the catalog)"
+    )
+    parser.add_argument(
+        "--model",
+        default="judicial_auction",
+        help="model(s) for the tiny and each-county parts, comma-separated",
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="tiny runs per model (median)")
+    parser.add_argument("--jobs", type=int, default=2, help="--jobs of the each-county part")
+    parser.add_argument(
+        "--each-county-only", action="store_true", help="the same as --part each-county"
     )
     args = parser.parse_args()
+    parts = ["each-county"] if args.each_county_only else args.part.split(",")
+    unknown = set(parts) - {"tiny", "province", "each-county"}
+    if unknown:
+        parser.error(f"unknown --part {', '.join(sorted(unknown))}")
 
-    import huiyan
-    from huiyan import synth
-
-    home = args.home or WORK / f"run-{args.scale}"
-    ws = huiyan.workspace(home)
-    if not ws.db_path.exists():
-        t = time.perf_counter()
-        synth.generate(ws, scale=args.scale, seed=7)
-        print(f"synth {args.scale}: {time.perf_counter() - t:.1f} s")
-    ws.close()
-
-    warm, _ = _huiyan(home, "run", args.model)  # fills the validation cache
-    times, folders = [], []
-    for _ in range(0 if args.each_county_only else 3):
-        elapsed, folder = _huiyan(home, "run", args.model)
-        times.append(elapsed)
-        folders.append(Path(folder))
-    manifests = [json.loads((f / "manifest.json").read_text(encoding="utf-8")) for f in folders]
-    inside = statistics.median(m["duration_s"] for m in manifests) if manifests else None
-    print(f"model {args.model}, scale {args.scale}")
-    print(f"first run (validates the inputs): {warm:.1f} s")
-    if times:
-        print(
-            f"one run, whole command, median of 3: {statistics.median(times):.1f} s "
-            f"(runs: {', '.join(f'{t:.1f}' for t in times)})"
-        )
-        print(f"  of which inside the run folder (papermill, kernel, report): {inside:.1f} s")
-
-    ws = huiyan.workspace(home, read_only=True)
-    counties = len(ws.regions())
-    ws.close()
-    elapsed, summary = _huiyan(
-        home, "run", args.model, "--each-county", "--jobs", str(args.jobs), "--allow-unvetted"
-    )
-    print(
-        f"--each-county: {counties} counties, --jobs {args.jobs}: {elapsed:.1f} s "
-        f"({elapsed / counties:.1f} s per county)"
-    )
-    print(f"summary: {summary}")
-    bench_line(
-        "run",
-        {
-            "model": args.model,
-            "scale": args.scale,
-            "first_run_s": round(warm, 2),
-            "run_median_s": round(statistics.median(times), 2) if times else None,
-            "runs_s": [round(t, 2) for t in times],
-            "inside_run_s": inside,
-            "counties": counties,
-            "jobs": args.jobs,
-            "each_county_s": round(elapsed, 2),
-        },
-    )
+    payload: dict[str, Any] = {"machine_cores": os.cpu_count()}
+    if "tiny" in parts:
+        payload["tiny"] = tiny(args.tiny_home, args.model.split(","), args.repeat)
+    if "province" in parts:
+        models = args.models.split(",") if args.models else _models(args.home)
+        payload["province"] = province(args.home, models)
+    if "each-county" in parts:
+        payload["each_county"] = each_county(args.home, args.model.split(",")[0], args.jobs)
+    bench_line("run", payload)
 
 
 if __name__ == "__main__":

@@ -182,7 +182,7 @@ evaluation.table() if evaluation is not None else "无真值表 No truth table"
 # 各规则、各县区线索数（坐标轴用规则编号和区划代码）。Clues by rule and county.
 
 # %%
-hy.report.charts(found);
+hy.report.charts(found)
 
 # %%
 hy.runs.save(found)

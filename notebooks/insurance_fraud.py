@@ -213,7 +213,7 @@ evaluation.table() if evaluation is not None else "无真值表 No truth table"
 # J 判决、C 赔案 的编号，名称见图下表）。Clue counts and the strongest rings as networks.
 
 # %%
-hy.report.charts(found);
+hy.report.charts(found)
 
 # %%
 for ring_id in graph.rings.subject_id.head(3):

@@ -204,7 +204,7 @@ evaluation.table() if evaluation is not None else "无真值表 No truth table"
 # 各县区、各规则线索数（坐标轴用规则编号和区划代码）。Clues by county and rule.
 
 # %%
-hy.report.charts(found);
+hy.report.charts(found)
 
 # %%
 hy.runs.save(found)

@@ -5,11 +5,13 @@ parameters, datasets with row counts and their quality check), then the clues:
 counts by rule and county, charts and the strongest clues, then the notebook's
 own outputs with the code hidden. A failed run's report says where it broke.
 
-Chart helpers use ASCII labels (rule and county codes) because the machine may
-have no CJK font:
+The report stage of a model notebook shows its clues with HTML bars (Chinese
+labels, drawn by the browser, no plotting library to start); the matplotlib
+helpers use ASCII labels (rule and county codes) because the machine may have
+no CJK font:
 
-    hy.report.charts(found);           # both, side by side
-    hy.report.bar_by_rule(found)
+    hy.report.charts(found)            # by rule and by county, side by side (HTML)
+    hy.report.bar_by_rule(found)       # matplotlib Axes
     hy.report.bar_by_region(found)
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -82,23 +85,47 @@ def bar_by_region(clues: Clues | pd.DataFrame, *, ax: Any = None) -> Any:
     return ax
 
 
-def charts(clues: Clues | pd.DataFrame) -> Any:
+@dataclass(frozen=True)
+class Html:
+    """An HTML fragment a notebook shows as its cell output (plain text elsewhere)."""
+
+    html: str
+    text: str = ""
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.text or "<html>"
+
+
+def charts(clues: Clues | pd.DataFrame) -> Html | None:
     """Clues by rule and by county side by side, the report stage of every model notebook.
 
-    Returns the matplotlib Figure, or None when there are no clues. End the notebook line
-    with ``;`` so the figure is shown once.
+    Drawn as HTML bars by the browser, so the labels can be Chinese and the kernel starts no
+    plotting library (matplotlib costs a run about a second). Returns None when there are no
+    clues. For a matplotlib picture use :func:`bar_by_rule` and :func:`bar_by_region`.
     """
     frame = _frame(clues)
     if frame.empty:
         return None
-    import matplotlib.pyplot as plt
-
-    rows = frame.region.nunique()
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 2.5 + 0.3 * rows))
-    bar_by_rule(frame, ax=left)
-    bar_by_region(frame, ax=right)
-    fig.tight_layout()
-    return fig
+    rules = clues.rules if isinstance(clues, Clues) else ()
+    zh = {r.code: r.zh for r in rules}
+    by_rule = frame.groupby("rule").size()
+    codes = list(dict.fromkeys([*(r.code for r in rules), *sorted(by_rule.index)]))
+    rule_counts = {c: int(by_rule.get(c, 0)) for c in codes}
+    region_counts = {str(k): int(v) for k, v in frame.groupby("region").size().sort_index().items()}
+    box = "<div style='flex:1 1 420px;min-width:320px'>"
+    page = (
+        "<div style='display:flex;flex-wrap:wrap;gap:24px'>"
+        f"{box}{_bars('各规则线索数 Clues by rule', rule_counts, zh)}</div>"
+        f"{box}{_bars('各县区线索数 Clues by county', region_counts)}</div></div>"
+    )
+    text = "\n".join(
+        [f"{k}: {v}" for k, v in rule_counts.items()]
+        + [f"{k}: {v}" for k, v in region_counts.items()]
+    )
+    return Html(page, text)
 
 
 def _new_axes() -> Any:
@@ -112,17 +139,25 @@ def _bars(title: str, counts: Mapping[str, int], labels: Mapping[str, str] | Non
     """A horizontal bar chart in plain HTML and CSS: Chinese labels, no plotting library.
 
     The browser draws the text, so no CJK font is needed on the machine that runs the model,
-    and the report needs no matplotlib start-up in the runner.
+    and neither the report nor the notebook needs matplotlib. Styles are inline, so the bars
+    look the same in report.html and in a notebook.
     """
     labels = dict(labels or {})
     top = max(counts.values(), default=0) or 1
+    cell = "style='border:none;padding:2px 6px;text-align:left'"
+    bar = "background:#8b0000;height:14px;min-width:1px"
     rows = "".join(
-        f"<tr><td>{html.escape(str(k))}</td><td class='hy-note'>{html.escape(labels.get(k, ''))}</td>"
-        f"<td style='width:50%'><div class='hy-bar' style='width:{100 * v / top:.1f}%'></div></td>"
-        f"<td>{v:,}</td></tr>"
+        f"<tr><td {cell}>{html.escape(str(k))}</td>"
+        f"<td {cell}><span style='color:#555;font-size:.9em'>{html.escape(labels.get(k, ''))}</span></td>"
+        f"<td style='border:none;padding:2px 6px;width:50%'>"
+        f"<div style='{bar};width:{100 * v / top:.1f}%'></div></td>"
+        f"<td {cell}>{v:,}</td></tr>"
         for k, v in counts.items()
     )
-    return f"<h4>{html.escape(title)}</h4><table class='hy-bars'>{rows}</table>"
+    return (
+        f"<h4>{html.escape(title)}</h4>"
+        f"<table class='hy-bars' style='border-collapse:collapse;width:100%'>{rows}</table>"
+    )
 
 
 def _table(rows: list[tuple[str, Any]]) -> str:

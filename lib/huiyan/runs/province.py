@@ -10,16 +10,12 @@ province summary (clues per county and rule) goes to
 from __future__ import annotations
 
 import json
-import multiprocessing
 import time
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from huiyan.errors import HuiyanError, ModelError, WorkspaceError
 from huiyan.runs.folder import now_utc
@@ -34,6 +30,9 @@ from huiyan.runs.runner import (
     run,
 )
 from huiyan.workspace import Engine, Workspace
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -93,6 +92,9 @@ def run_each_county(
             results.append(execute(prepared, region=region))
             bar.update()
     else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
         spawn = multiprocessing.get_context("spawn")  # fork would copy DuckDB's threads and locks
         with ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
             futures = [pool.submit(execute, prepared, region=region) for region in regions]
@@ -143,6 +145,8 @@ def _summarise(
                     "clues": int(by_rule.get(code, 0)),
                 }
             )
+    import pandas as pd
+
     long = pd.DataFrame(rows, columns=["region", "run_id", "status", "rule", "clues"])
     ok = long[long.status == "succeeded"]
     table = ok.pivot_table(

@@ -11,11 +11,10 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-import os
 import re
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +30,13 @@ from huiyan.errors import (
     WorkspaceError,
     did_you_mean,
 )
+from huiyan.runs.execution import (
+    KERNEL_NAME,
+    CellFailed,
+    execute_notebook,
+    start_kernel,
+    stop_kernel,
+)
 from huiyan.runs.folder import (
     make_run_dir,
     new_run_id,
@@ -44,8 +50,7 @@ from huiyan.workspace import Engine, Workspace
 
 log = logging.getLogger(__name__)
 
-KERNEL_NAME = "python3"
-"""The kernel runs use: jupyter_client starts it with this interpreter (sys.executable)."""
+__all__ = ["KERNEL_NAME", "Prepared", "RunResult", "Slot", "execute", "prepare", "run"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,33 @@ class RunResult:
     @property
     def workbook(self) -> Path:
         return self.run_dir / "clues.xlsx"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A run's identity and start, fixed before its checks so its kernel can boot meanwhile."""
+
+    run_id: str
+    run_dir: Path
+    started_wall: datetime
+    started: float
+
+    @classmethod
+    def new(cls, home: Path, model: str, region: str) -> Slot:
+        run_id = new_run_id(region)
+        return cls(run_id, home / "runs" / model / run_id, now_utc(), time.monotonic())
+
+    def env(self, card: ModelCard, home: Path, engine: str) -> dict[str, str]:
+        """The environment of the run's kernel (read by hy.workspace and hy.runs.save)."""
+        return {
+            "HUIYAN_HOME": str(home),
+            "HUIYAN_READ_ONLY": "1",
+            "HUIYAN_RUN_DIR": str(self.run_dir),
+            "HUIYAN_MODEL": card.name,
+            "HUIYAN_MODEL_VERSION": card.version,
+            "HUIYAN_RUN_STARTED": self.started_wall.isoformat(),
+            "HUIYAN_ENGINE": engine,
+        }
 
 
 # ----------------------------------------------------------------------------- checks
@@ -180,9 +212,19 @@ def prepare(
     given.pop("region", None)
     values = check_parameters(card, given)
     _check_datasets(ws, card)
-    datasets = {name: fingerprint(ws, name) for name in card.datasets}
     validation = validate(ws, card.datasets) if validate_inputs else {"ok": None, "skipped": "off"}
+    datasets = {name: _fingerprint(ws, name, validation) for name in card.datasets}
     return Prepared(card, values, engine or ws.engine_name, datasets, validation, ws.home)
+
+
+def _fingerprint(ws: Workspace, name: str, validation: Mapping[str, Any]) -> dict[str, Any]:
+    """The row count and fingerprint validation just took (the same), else one of our own."""
+    result = (validation.get("datasets") or {}).get(name)
+    if isinstance(result, Mapping) and isinstance(result.get("rows"), int):
+        fp = str(result.get("fingerprint") or "")
+        if fp.partition(":")[0] == str(result["rows"]):
+            return {"rows": int(result["rows"]), "fingerprint": fp}
+    return fingerprint(ws, name)
 
 
 def checking_workspace(ws: Workspace | None, engine: Engine | None) -> tuple[Workspace, Engine]:
@@ -249,30 +291,6 @@ def record_in_ledger(home: Path, results: list[RunResult]) -> None:
 
 
 # ----------------------------------------------------------------------------- execution
-
-
-@contextlib.contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    """Set environment variables for the kernel papermill starts, then restore them."""
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def _import_papermill() -> Any:
-    # jsonschema builds an IRI grammar at import (~1.8 s via rfc3987_syntax) that nbformat
-    # never uses; skipping it is most of a run's fixed overhead (see benchmarks/bench_run.py).
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    import papermill
-
-    return papermill
 
 
 def _manifest_start(
@@ -405,48 +423,49 @@ def _cell_error(err: Any, notebook: Path) -> tuple[str, str, dict[str, Any]]:
     return zh, en, cell
 
 
-def execute(prepared: Prepared, *, region: str = "", progress: bool = False) -> RunResult:
-    """Execute a prepared model for ``region`` into a new run folder; RunFailed when it fails."""
+def execute(
+    prepared: Prepared,
+    *,
+    region: str = "",
+    progress: bool = False,
+    slot: Slot | None = None,
+    kernel: Any = None,
+) -> RunResult:
+    """Execute a prepared model for ``region`` into a new run folder; RunFailed when it fails.
+
+    ``slot`` and ``kernel`` come from :func:`run`, which starts the kernel (with the slot's
+    environment) before validating; without them the kernel starts here. Either way the
+    kernel is shut down when the notebook ends.
+    """
     card = prepared.card
     assert card.notebook is not None
-    started_wall = now_utc()
-    started = time.monotonic()
-    run_id = new_run_id(region)
-    runs_dir = prepared.home / "runs"
-    run_dir = make_run_dir(runs_dir, card.name, run_id)
-    manifest = _manifest_start(prepared, run_id, region, started_wall)
+    slot = slot or Slot.new(prepared.home, card.name, region)
+    started = slot.started
+    run_dir = make_run_dir(prepared.home / "runs", card.name, slot.run_id)
+    manifest = _manifest_start(prepared, slot.run_id, region, slot.started_wall)
     write_manifest(run_dir, manifest)
-    env = {
-        "HUIYAN_HOME": str(prepared.home),
-        "HUIYAN_READ_ONLY": "1",
-        "HUIYAN_RUN_DIR": str(run_dir),
-        "HUIYAN_MODEL": card.name,
-        "HUIYAN_MODEL_VERSION": card.version,
-        "HUIYAN_RUN_STARTED": started_wall.isoformat(),
-        "HUIYAN_ENGINE": prepared.engine,
-    }
     params = dict(prepared.parameters)
     if "region" in notebook_parameters(card.notebook):
         params = {"region": region, **params}
     clues = None
     try:
-        pm = _import_papermill()
-        with _environment(env):
-            try:
-                pm.execute_notebook(
-                    str(card.notebook),
-                    str(run_dir / "notebook.ipynb"),
-                    parameters=params,
-                    kernel_name=KERNEL_NAME,
-                    cwd=str(card.notebook.parent),
-                    progress_bar=progress,
-                    log_output=False,
-                    # the kernel's own start-up warnings are not the prosecutor's business
-                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                )
-            except pm.PapermillExecutionError as err:
-                zh, en, cell = _cell_error(err, run_dir / "notebook.ipynb")
-                raise _Failure(zh, en, cell) from err
+        if kernel is None:
+            kernel = start_kernel(
+                slot.env(card, prepared.home, prepared.engine), cwd=card.notebook.parent
+            )
+        try:
+            execute_notebook(
+                card.notebook,
+                run_dir / "notebook.ipynb",
+                parameters=params,
+                kernel=kernel,
+                progress=progress,
+            )
+        except CellFailed as cell_failed:
+            zh, en, cell = _cell_error(cell_failed.error, run_dir / "notebook.ipynb")
+            raise _Failure(zh, en, cell) from cell_failed.error
+        finally:
+            stop_kernel(kernel)  # a no-op when the notebook ended: papermill stopped it then
         clues = _read_clues(run_dir, card)
     except Exception as err:  # any failure is recorded in the folder, never half a result
         failed = _fail(run_dir, manifest, started, err)
@@ -503,10 +522,11 @@ def _fail(run_dir: Path, manifest: dict[str, Any], started: float, err: BaseExce
 def _render(run_dir: Path, manifest: dict[str, Any], clues: Any) -> None:
     from huiyan import report, rules
 
-    zh: dict[str, str] = {}
+    codes = list(manifest.get("rules") or [])
     with contextlib.suppress(Exception):
-        rules._load_models()
-        zh = {c: rules.REGISTRY[c].zh for c in manifest.get("rules", []) if c in rules.REGISTRY}
+        if not all(c in rules.REGISTRY for c in codes):  # the model's module is usually loaded
+            rules._load_models()
+    zh = {c: rules.REGISTRY[c].zh for c in codes if c in rules.REGISTRY}
     report.render(run_dir, manifest, clues=clues, rules_zh=zh)
 
 
@@ -593,15 +613,26 @@ def run(
 
     ws, engine = checking_workspace(ws, engine)
     card = catalog.get(model, ws)
+    slot = Slot.new(ws.home, card.name, region)
+    kernel = None
     try:
         check_region(ws, region)
+        check_parameters(card, {k: v for k, v in (parameters or {}).items() if k != "region"})
+        if card.notebook is not None and card.notebook.exists():
+            # the kernel boots while the inputs are validated; it opens no database until
+            # the notebook's first cell runs
+            env = slot.env(card, ws.home, engine or ws.engine_name)
+            kernel = start_kernel(env, cwd=card.notebook.parent)
         prepare_inputs(card, ws, engine=engine or ws.engine_name)
         prepared = prepare(card, ws, parameters=parameters, engine=engine)
-    except HuiyanError as err:
+    except BaseException as err:
+        stop_kernel(kernel)
+        if not isinstance(err, HuiyanError):
+            raise
         result = fail_early(card, ws.home, region, parameters or {}, err)
     else:
         ws.close()  # the kernel opens the database itself; DuckDB allows one writer process
-        result = execute(prepared, region=region, progress=progress)
+        result = execute(prepared, region=region, progress=progress, slot=slot, kernel=kernel)
         record_in_ledger(ws.home, [result])
     if check and result.status != "succeeded":
         raise failure(result)

@@ -54,7 +54,8 @@ def _check_rules(found: Clues, model: str) -> None:
 
     wrong = []
     for code in sorted(set(found.frame.rule)):
-        known = rules.get(code)  # raises a ModelError with the nearest code
+        # the notebook has registered its rules; loading every model is for unknown codes only
+        known = rules.REGISTRY.get(code) or rules.get(code)  # ModelError with the nearest code
         if known.model != model:
             wrong.append(f"{code}（属于 belongs to {known.model}）")
     others = sorted(set(found.frame.model) - {model})

@@ -4,13 +4,23 @@ Headers are the Chinese names of the clue schema (:data:`huiyan.clues.HEADERS_ZH
 record lists are joined with newlines so each reference sits on its own line in
 the cell. All xlsx writing lives in :func:`write_workbook`, so the review
 columns of the clue ledger can be added in one place.
+
+The file is written as SpreadsheetML text streamed into the zip, column by column
+values prepared once, rather than through openpyxl's cell objects: a province run
+has tens of thousands of clues, and openpyxl takes minutes for them where this
+takes seconds. The result is an ordinary workbook (bold headers, wrapped text,
+frozen header row, column widths, the review status drop-down) that Excel, WPS and
+openpyxl read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 import pandas as pd
 
@@ -24,9 +34,25 @@ REVIEW_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 """Blank columns reviewers fill in; ``huiyan clues import`` reads them back into the ledger."""
 _WIDTHS = {"summary": 60, "evidence": 48, "context": 48, "subject_id": 24, "clue_id": 24}
+_WRAPPED = ("summary", "evidence", "context")
+_DROPDOWN_SPARE_ROWS = 500
+"""The status drop-down reaches this many rows past the last clue, for rows reviewers add."""
+_MAX_CELL = 32767  # Excel's limit on the characters of one cell
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# cell styles (cellXfs): 0 plain, 1 bold, 2 wrapped and top-aligned
+_PLAIN, _BOLD, _WRAP = 0, 1, 2
+
+
+def _text(value: Any) -> str:
+    text = str(value)
+    if _ILLEGAL.search(text):
+        text = _ILLEGAL.sub("", text)
+    return escape(text[:_MAX_CELL])
 
 
 def _cell(value: Any) -> Any:
+    """One value as the workbook shows it: lists one per line, times in Beijing time."""
     if value is None:
         return None
     if isinstance(value, list | tuple) or (hasattr(value, "tolist") and not isinstance(value, str)):
@@ -41,6 +67,138 @@ def _cell(value: Any) -> Any:
     if isinstance(value, float) and value != value:
         return None
     return value
+
+
+def _column(values: pd.Series) -> tuple[bool, list[Any]]:
+    """A whole column as workbook values, converted in one pass: (is_text, values).
+
+    Text comes back XML-escaped (and cut to Excel's cell limit); a blank is None. The values
+    are those of :func:`_cell`, worked out per column rather than per cell.
+    """
+    if pd.api.types.is_float_dtype(values.dtype) or pd.api.types.is_integer_dtype(values.dtype):
+        return False, [None if v != v else v for v in values.tolist()]
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        text = values.dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m-%d %H:%M:%S")
+    elif isinstance(values.dtype, pd.StringDtype):
+        text = values
+    else:
+        text = pd.Series([_cell(v) for v in values.tolist()], index=values.index, dtype=object)
+        if not all(v is None or isinstance(v, str) for v in text):
+            return True, [None if v is None else _text(v) for v in text]
+    text = text.astype("string")
+    escaped = (
+        text.str.replace(_ILLEGAL.pattern, "", regex=True)
+        .str.slice(0, _MAX_CELL)
+        .str.replace("&", "&amp;", regex=False)
+        .str.replace("<", "&lt;", regex=False)
+        .str.replace(">", "&gt;", regex=False)
+    )
+    return True, [v if isinstance(v, str) else None for v in escaped.tolist()]
+
+
+def _cells(
+    letter: str, first_row: int, values: Sequence[Any], style: int, *, text: bool
+) -> list[str]:
+    """The SpreadsheetML cells of one column from row ``first_row`` down ("" for a blank cell).
+
+    ``text`` values must be XML-escaped already (see :func:`_column`).
+    """
+    s = f' s="{style}"' if style else ""
+    if text:
+        return [
+            ""
+            if not v  # None or an empty text: a blank cell
+            else f'<c r="{letter}{row}" t="inlineStr"{s}><is><t xml:space="preserve">{v}</t></is></c>'
+            for row, v in enumerate(values, start=first_row)
+        ]
+    inf = (float("inf"), float("-inf"))
+    return [
+        f'<c r="{letter}{row}"{s}><v>{v!r}</v></c>'
+        if v is not None and v == v and v not in inf
+        else ""
+        for row, v in enumerate(values, start=first_row)
+    ]
+
+
+def _letter(index: int) -> str:
+    """The column letter of a 1-based column index (1 -> A, 27 -> AA)."""
+    out = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _row(number: int, values: Sequence[Any], styles: Sequence[int]) -> str:
+    cells = []
+    for i, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
+        text = value is not None and not isinstance(value, int | float)
+        shown = _text(value) if text else value
+        cells.append(_cells(_letter(i), number, [shown], style, text=text)[0])
+    return f'<row r="{number}">{"".join(cells)}</row>'
+
+
+class _Sheet:
+    """One worksheet: rows, column widths, frozen panes and drop-down lists."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rows: list[str] = []
+        self.widths: dict[int, float] = {}
+        self.freeze: str | None = None
+        self.validations: list[str] = []
+        self.columns = 1
+
+    def append(self, values: Sequence[Any], styles: Sequence[int] | int = _PLAIN) -> None:
+        if isinstance(styles, int):
+            styles = [styles] * len(values)
+        self.columns = max(self.columns, len(values))
+        self.rows.append(_row(len(self.rows) + 1, values, styles))
+
+    def extend(self, columns: Sequence[tuple[bool, list[Any]]], styles: Sequence[int]) -> None:
+        """Append many rows given column by column, as :func:`_column` returns them."""
+        first = len(self.rows) + 1
+        self.columns = max(self.columns, len(columns))
+        cells = [
+            _cells(_letter(i), first, values, style, text=text)
+            for i, ((text, values), style) in enumerate(zip(columns, styles, strict=True), start=1)
+        ]
+        self.rows.extend(
+            f'<row r="{n}">{"".join(row)}</row>'
+            for n, row in enumerate(zip(*cells, strict=True), start=first)
+        )
+
+    def xml(self) -> Iterable[str]:
+        yield (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<dimension ref="A1:{_letter(self.columns)}{max(len(self.rows), 1)}"/>'
+        )
+        if self.freeze:
+            col = int(self.freeze[0] != "A")
+            row = int(re.sub(r"\D", "", self.freeze)) - 1
+            split = (f' xSplit="{col}"' if col else "") + (f' ySplit="{row}"' if row else "")
+            yield (
+                '<sheetViews><sheetView workbookViewId="0">'
+                f'<pane{split} topLeftCell="{self.freeze}" activePane="bottomRight" state="frozen"/>'
+                '<selection pane="bottomRight"/></sheetView></sheetViews>'
+            )
+        if self.widths:
+            cols = "".join(
+                f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+                for i, w in sorted(self.widths.items())
+            )
+            yield f"<cols>{cols}</cols>"
+        yield "<sheetData>"
+        yield from self.rows
+        yield "</sheetData>"
+        if self.validations:
+            yield f'<dataValidations count="{len(self.validations)}">'
+            yield from self.validations
+            yield "</dataValidations>"
+        yield '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+        yield "</worksheet>"
 
 
 def write_workbook(
@@ -66,69 +224,143 @@ def write_workbook(
     Returns:
         ``path``.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     from huiyan.ledger import STATUS_HEADER, STATUSES
 
     rules = dict(rules or {})
     counts = clues.groupby("rule").size() if len(clues) else pd.Series(dtype=int)
     codes = list(dict.fromkeys([*rules, *sorted(counts.index)]))
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SUMMARY_SHEET
-    bold = Font(bold=True)
+    summary = _Sheet(SUMMARY_SHEET)
     for label, value in facts:
-        ws.append([label, _cell(value)])
-        ws.cell(ws.max_row, 1).font = bold
+        summary.append([label, _cell(value)], [_BOLD, _PLAIN])
     if facts:
-        ws.append([])
-    ws.append(["规则编号 rule", "监督点 supervision point", "线索数 clues"])
-    for c in ws[ws.max_row]:
-        c.font = bold
+        summary.append([])
+    summary.append(["规则编号 rule", "监督点 supervision point", "线索数 clues"], _BOLD)
     for code in codes:
-        ws.append([code, rules.get(code, ""), int(counts.get(code, 0))])
-    ws.append(["合计 total", "", len(clues)])
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 60
-    ws.column_dimensions["C"].width = 14
+        summary.append([code, rules.get(code, ""), int(counts.get(code, 0))])
+    summary.append(["合计 total", "", len(clues)])
+    summary.widths = {1: 28, 2: 60, 3: 14}
+    sheets = [summary]
 
     columns = list(SCHEMA.names)
+    names = columns + [c for c, _ in extra_columns]
     headers = [HEADERS_ZH[c] for c in columns] + [zh for _, zh in extra_columns]
-    wrap = Alignment(wrap_text=True, vertical="top")
+    styles = [_WRAP if name in _WRAPPED else _PLAIN for name in names]
     for code in codes:
-        sheet = wb.create_sheet(code[:31])
-        sheet.append(headers)
-        for c in sheet[1]:
-            c.font = bold
+        sheet = _Sheet(code[:31])
+        sheet.append(headers, _BOLD)
         subset = clues[clues.rule == code].sort_values(
             ["score", "clue_id"], ascending=[False, True]
         )
-        for row in subset[columns].itertuples(index=False):
-            sheet.append([_cell(v) for v in row] + [None] * len(extra_columns))
-        for i, name in enumerate(columns + [c for c, _ in extra_columns], start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(name, 14)
-            if name in ("summary", "evidence", "context"):
-                for cell in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell[0].alignment = wrap
-        sheet.freeze_panes = "B2"
+        blank = [None] * len(subset)
+        sheet.extend(
+            [*(_column(subset[c]) for c in columns), *((True, blank) for _ in extra_columns)],
+            styles,
+        )
+        sheet.widths = {i: _WIDTHS.get(name, 14) for i, name in enumerate(names, start=1)}
+        sheet.freeze = "B2"
         if STATUS_HEADER in headers:
-            letter = get_column_letter(headers.index(STATUS_HEADER) + 1)
-            choices = DataValidation(
-                type="list",
-                formula1='"' + ",".join(STATUSES) + '"',
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle=STATUS_HEADER,
-                error="请从下拉列表中选择 Choose a status from the list",
+            letter = _letter(headers.index(STATUS_HEADER) + 1)
+            last = len(subset) + 1 + _DROPDOWN_SPARE_ROWS
+            sheet.validations.append(
+                '<dataValidation type="list" allowBlank="1" showErrorMessage="1" '
+                f"errorTitle={quoteattr(STATUS_HEADER)} "
+                f"error={quoteattr('请从下拉列表中选择 Choose a status from the list')} "
+                f'sqref="{letter}2:{letter}{last}">'
+                f"<formula1>{escape(chr(34) + ','.join(STATUSES) + chr(34))}</formula1>"
+                "</dataValidation>"
             )
-            sheet.add_data_validation(choices)
-            choices.add(f"{letter}2:{letter}{len(subset) + 501}")
+        sheets.append(sheet)
+
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    wb.save(tmp)
+    _save(tmp, sheets)
     tmp.replace(path)
     return path
+
+
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+def _save(path: Path, sheets: Sequence[_Sheet]) -> None:
+    """Write the sheets as an .xlsx package (zip) at ``path``."""
+    main = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{main}.worksheet+xml"/>'
+        for i in range(1, len(sheets) + 1)
+    )
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{main}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{main}.styles+xml"/>'
+        f"{overrides}</Types>"
+    )
+    root_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    )
+    book = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'xmlns:r="{rel}"><bookViews><workbookView activeTab="0"/></bookViews><sheets>'
+        + "".join(
+            f'<sheet name={quoteattr(s.name)} sheetId="{i}" r:id="rId{i}"/>'
+            for i, s in enumerate(sheets, start=1)
+        )
+        + "</sheets></workbook>"
+    )
+    book_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="{rel}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        + f'<Relationship Id="rId{len(sheets) + 1}" Type="{rel}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    )
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("[Content_Types].xml", content_types)
+        zf.writestr("_rels/.rels", root_rels)
+        zf.writestr("xl/workbook.xml", book)
+        zf.writestr("xl/_rels/workbook.xml.rels", book_rels)
+        zf.writestr("xl/styles.xml", _STYLES)
+        for i, sheet in enumerate(sheets, start=1):
+            _stream(zf, f"xl/worksheets/sheet{i}.xml", sheet.xml())
+
+
+def _stream(zf: zipfile.ZipFile, name: str, parts: Iterable[str]) -> None:
+    """Write one zip member from text parts without holding it whole in memory."""
+    write: Callable[[bytes], Any]
+    with zf.open(name, "w") as out:
+        write = out.write
+        buffer: list[str] = []
+        size = 0
+        for part in parts:
+            buffer.append(part)
+            size += len(part)
+            if size > 1 << 20:
+                write("".join(buffer).encode("utf-8"))
+                buffer, size = [], 0
+        write("".join(buffer).encode("utf-8"))

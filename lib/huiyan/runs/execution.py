@@ -1,0 +1,200 @@
+"""Executing a model notebook with papermill: the kernel, the papermill engine, and saving.
+
+Two things make a run's fixed cost smaller than papermill's defaults:
+
+- The kernel can start before the notebook executes (:func:`start_kernel`), so it boots
+  while the runner checks parameters and validates the inputs. papermill hands it to
+  nbclient (``km=``), which then shuts it down at the end as if it had started it.
+- papermill writes the whole notebook (serialised and schema-checked) before and after
+  every cell. A run writes it at most every :data:`SAVE_EVERY_S` seconds while cells run
+  and always when the notebook ends, failed or not, so a long run can still be watched
+  and a failed one still shows its failing cell.
+
+Both live in a papermill engine of our own (:data:`ENGINE`), papermill's extension point
+for how a notebook is executed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+KERNEL_NAME = "python3"
+"""The kernel runs use: jupyter_client starts it with this interpreter (sys.executable)."""
+KERNEL_ARGUMENTS = (
+    "--IPKernelApp.log_level=ERROR",  # the kernel's start-up warnings are not the user's business
+    "--HistoryManager.hist_file=:memory:",  # as nbclient does: no shared history database
+)
+SAVE_EVERY_S = 10.0
+"""While cells run, notebook.ipynb is rewritten at most this often (and always at the end)."""
+ENGINE = "huiyan"
+"""The papermill engine name runs use (registered by :func:`papermill`)."""
+
+_registered = False
+
+
+def papermill() -> Any:
+    """The papermill module, with the run engine registered."""
+    global _registered
+    # jsonschema builds an IRI grammar at import (~1.8 s via rfc3987_syntax) that nbformat
+    # never uses; skipping it is a large part of a run's fixed overhead.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import papermill as pm
+
+    if not _registered:
+        from papermill.engines import papermill_engines
+
+        papermill_engines.register(ENGINE, _engine())
+        _registered = True
+    return pm
+
+
+def start_kernel(env: Mapping[str, str], *, cwd: Path) -> Any:
+    """Start the notebook kernel now with ``env`` added to this process's environment.
+
+    Returns the jupyter_client kernel manager to pass to :func:`execute_notebook`; the
+    kernel boots in its own process while the caller goes on.
+    """
+    from jupyter_client import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    run_sync(km.start_kernel)(
+        extra_arguments=list(KERNEL_ARGUMENTS), env={**os.environ, **env}, cwd=str(cwd)
+    )
+    return km
+
+
+def stop_kernel(km: Any) -> None:
+    """Stop a kernel started by :func:`start_kernel` that no notebook will use."""
+    if km is None or not km.has_kernel:
+        return
+    from jupyter_core.utils import run_sync
+
+    with contextlib.suppress(Exception):
+        run_sync(km.shutdown_kernel)(now=True)  # also removes its connection file
+
+
+class CellFailed(Exception):
+    """A notebook cell raised; ``error`` is papermill's PapermillExecutionError (cell, source)."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def execute_notebook(
+    notebook: Path,
+    output: Path,
+    *,
+    parameters: Mapping[str, Any],
+    kernel: Any,
+    progress: bool = False,
+) -> None:
+    """Execute ``notebook`` into ``output`` with papermill on the started ``kernel``.
+
+    Raises:
+        CellFailed: a cell raised; the output notebook is written first, with that cell marked.
+    """
+    pm = papermill()
+    try:
+        pm.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=dict(parameters),
+            kernel_name=KERNEL_NAME,
+            engine_name=ENGINE,
+            cwd=str(notebook.parent),
+            progress_bar=progress,
+            log_output=False,
+            km=kernel,
+        )
+    except pm.PapermillExecutionError as err:
+        raise CellFailed(err) from err
+
+
+def _engine() -> type:
+    """papermill's nbclient engine, with throttled saves and a kernel handed over by the run."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, NotebookExecutionManager
+    from papermill.log import logger
+
+    class Manager(NotebookExecutionManager):  # type: ignore[misc]
+        """Saves at most every SAVE_EVERY_S seconds while cells run, and always at the end."""
+
+        final = False
+
+        def save(self, **kwargs: Any) -> None:
+            elapsed = (self.now() - self.last_save_time).total_seconds()
+            if self.final or elapsed >= SAVE_EVERY_S:
+                super().save(**kwargs)
+
+        def notebook_complete(self, **kwargs: Any) -> None:
+            self.final = True
+            super().notebook_complete(**kwargs)
+
+    class Client(PapermillNotebookClient):  # type: ignore[misc]
+        """The kernel started for this run is this run's: shut it down when the notebook ends."""
+
+        def __init__(self, nb_man: Any, km: Any = None, **kw: Any) -> None:
+            super().__init__(nb_man, km=km, **kw)
+            self.owns_km = True
+
+    class Engine(NBClientEngine):  # type: ignore[misc]
+        @classmethod
+        def execute_notebook(
+            cls,
+            nb: Any,
+            kernel_name: str,
+            output_path: str | None = None,
+            progress_bar: bool = True,
+            log_output: bool = False,
+            autosave_cell_every: int = 30,
+            **kwargs: Any,
+        ) -> Any:
+            nb_man = Manager(
+                nb,
+                output_path=output_path,
+                progress_bar=progress_bar,
+                log_output=log_output,
+                autosave_cell_every=autosave_cell_every,
+            )
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man: Any,
+            kernel_name: str,
+            log_output: bool = False,
+            stdout_file: Any = None,
+            stderr_file: Any = None,
+            start_timeout: int = 60,
+            execution_timeout: int | None = None,
+            **kwargs: Any,
+        ) -> Any:
+            for unused in ("input_path", "timeout", "startup_timeout"):
+                kwargs.pop(unused, None)
+            return Client(
+                nb_man,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            ).execute()
+
+    return Engine
