@@ -53,6 +53,23 @@ def ws(tmp_path: Path) -> hy.Workspace:
     w.close()
 
 
+def test_rerun_takes_in_what_changed_in_a_clue(ws: hy.Workspace) -> None:
+    changed = clue_frame(["AUC-START-LOW-0001", "AUC-START-LOW-0002"])
+    changed.loc[0, "summary"] = "起拍价低于评估价 60%"
+    changed.loc[0, "score"] = 0.9
+    changed.at[1, "evidence"] = ["judicial_auctions:0002", "judicial_auctions:0003"]
+    ledger.record_run(ws, changed, run_id="r2", model="judicial_auction", region="330602")
+    after = ledger.clues(ws).set_index("clue_id")
+    assert after.loc["AUC-START-LOW-0001", "summary"] == "起拍价低于评估价 60%"
+    assert after.loc["AUC-START-LOW-0001", "score"] == 0.9
+    assert list(after.loc["AUC-START-LOW-0001", "evidence"]) == ["judicial_auctions:0001"]
+    assert list(after.loc["AUC-START-LOW-0002", "evidence"]) == [
+        "judicial_auctions:0002",
+        "judicial_auctions:0003",
+    ]
+    assert after.loc["AUC-START-LOW-0002", "summary"] == "线索 AUC-START-LOW-0002"
+
+
 def test_rerun_keeps_one_row_per_clue_and_updates_last_seen(ws: hy.Workspace) -> None:
     first = ledger.clues(ws).set_index("clue_id")
     intake = ledger.record_run(

@@ -148,16 +148,33 @@ def record_run(
             "AND clue_id NOT IN (SELECT clue_id FROM incoming)",
             [model, region, region],
         )
+        # Updating list columns is costly in DuckDB: touch them only where they changed.
         con.execute(
             """
-            UPDATE ledger_clues AS l SET
-                model_version = i.model_version, score = i.score, amount = i.amount,
-                summary = i.summary, evidence = i.evidence, context = i.context,
-                subject_name = i.subject_name, last_seen = ?, last_run = i.run_id,
+            UPDATE ledger_clues AS l SET last_seen = ?, last_run = i.run_id,
                 runs = l.runs + 1, present = true
             FROM incoming AS i WHERE l.clue_id = i.clue_id
             """,
             [now],
+        )
+        con.execute(
+            """
+            UPDATE ledger_clues AS l SET
+                model_version = i.model_version, score = i.score, amount = i.amount,
+                summary = i.summary, subject_name = i.subject_name
+            FROM incoming AS i WHERE l.clue_id = i.clue_id AND (
+                l.model_version IS DISTINCT FROM i.model_version
+                OR l.score IS DISTINCT FROM i.score OR l.amount IS DISTINCT FROM i.amount
+                OR l.summary IS DISTINCT FROM i.summary
+                OR l.subject_name IS DISTINCT FROM i.subject_name)
+            """
+        )
+        con.execute(
+            """
+            UPDATE ledger_clues AS l SET evidence = i.evidence, context = i.context
+            FROM incoming AS i WHERE l.clue_id = i.clue_id AND (
+                l.evidence IS DISTINCT FROM i.evidence OR l.context IS DISTINCT FROM i.context)
+            """
         )
         con.execute(
             """

@@ -4,7 +4,8 @@
 background people, households, enterprises, jobs and deaths), lets each family
 module add its datasets and plant violations, then writes every dataset, the
 ``truth`` table (model, rule, record) and a ``synth_info`` table into the
-workspace DuckDB in one transaction, in bulk (Arrow).
+workspace DuckDB in bulk (Arrow), one transaction per dataset, freeing each
+dataset's rows once written so memory stays bounded at province scale.
 
 Example:
     >>> import huiyan as hy
@@ -17,11 +18,15 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib
 import json
 import logging
+import queue
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,39 +106,50 @@ def generate(
     """
     started = time.perf_counter()
     p = build(scale=scale, seed=seed, progress=progress)
-    t0 = time.perf_counter()
-    rows = write(ws, p)
-    log.info("synth: written in %.1f s", time.perf_counter() - t0)
+    planted: dict[str, dict[str, int]] = {}
+    for (model, rule), n in p.truth.groupby(["model", "rule"]).size().items():
+        planted.setdefault(str(model), {})[str(rule)] = int(n)
+    families = tuple(getattr(p, "built_families", ()))
+    missing = tuple(getattr(p, "missing_families", ()))
+    t0, c0 = time.perf_counter(), time.process_time()
+    rows = write(ws, p, release=True)
+    log.info(
+        "synth: written in %.1f s (cpu %.1f s)", time.perf_counter() - t0, time.process_time() - c0
+    )
+    del p  # the province in memory is no longer needed: free it before parsing
+    gc.collect()
     from huiyan.judgments import parse_workspace
 
     # the judgment reader's derived tables, so the workspace is ready for the models as made
+    t0 = time.perf_counter()
     parse_workspace(ws, progress=progress)
-    truth = p.truth
-    planted: dict[str, dict[str, int]] = {}
-    for (model, rule), n in truth.groupby(["model", "rule"]).size().items():
-        planted.setdefault(str(model), {})[str(rule)] = int(n)
+    log.info("synth: judgments parsed in %.1f s", time.perf_counter() - t0)
     report = SynthReport(
         scale=scale,
         seed=seed,
         rows=rows,
         planted=planted,
-        families=tuple(getattr(p, "built_families", ())),
-        missing_families=tuple(getattr(p, "missing_families", ())),
+        families=families,
+        missing_families=missing,
         seconds=time.perf_counter() - started,
     )
     if export is not None:
-        from huiyan.exports import write_exports  # written by another module; imported lazily
+        from huiyan.exports import write_exports
 
-        write_exports(ws, Path(export))
+        write_exports(ws, Path(export), seed=seed)
     return report
 
 
 def build(*, scale: str, seed: int = 7, progress: bool = False) -> Province:
     """Build the province in memory: background, then every family module in order."""
     p = Province(scales.get(scale), seed=seed)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     p.build_background()
-    log.info("synth: background built in %.1f s", time.perf_counter() - t0)
+    log.info(
+        "synth: background built in %.1f s (cpu %.1f s)",
+        time.perf_counter() - t0,
+        time.process_time() - c0,
+    )
     built: list[str] = []
     missing: list[str] = []
     steps: Any = FAMILIES
@@ -153,9 +169,14 @@ def build(*, scale: str, seed: int = 7, progress: bool = False) -> Province:
             continue
         # each family draws from its own stream, so one family's changes leave the others' alone
         p.rng = np.random.default_rng([seed, i + 1])
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         module.build(p)
-        log.info("synth: %s built in %.1f s", family, time.perf_counter() - t0)
+        log.info(
+            "synth: %s built in %.1f s (cpu %.1f s)",
+            family,
+            time.perf_counter() - t0,
+            time.process_time() - c0,
+        )
         built.append(family)
     p.built_families = tuple(built)  # type: ignore[attr-defined]
     p.missing_families = tuple(missing)  # type: ignore[attr-defined]
@@ -223,61 +244,159 @@ def _chunks(p: Province, dataset: str) -> Iterator[pd.DataFrame]:
     yield from p.chunks(dataset)
 
 
-def write(ws: Workspace, p: Province) -> dict[str, int]:
-    """Replace every dataset, ``truth``, ``synth_info`` and extra tables in one transaction."""
+def write(ws: Workspace, p: Province, *, release: bool = False) -> dict[str, int]:
+    """Replace every dataset, ``truth``, extra tables and ``synth_info`` in the workspace.
+
+    Each dataset is written in bulk (Arrow chunks) in its own transaction; with
+    ``release`` its rows are dropped from ``p`` once committed, so the province
+    scale never holds every dataset and every judgment text at once. The
+    ``synth_info`` table that marks a workspace as synthetic is removed first and
+    written last, so an interrupted write never looks like a finished one.
+    """
     raw = ws.con.con
     rows: dict[str, int] = {}
     # keep DuckDB's share of memory bounded: the province must fit in 8 GB with the builder
     raw.execute(f"SET memory_limit = '{WRITE_MEMORY_LIMIT}'")
-    raw.execute("BEGIN TRANSACTION")
-    try:
+    raw.execute(f"DROP TABLE IF EXISTS {INFO_TABLE}")
+    # rows are made and converted to Arrow here while a second thread inserts them, so the
+    # Python work (judgment texts are rendered on the fly) overlaps DuckDB's own
+    with _Inserter(raw) as inserter:
         for dataset in contracts.names():
-            raw.execute(create_table_sql(dataset, replace=True))
+            inserter.begin(dataset)
             total = 0
             for chunk in _chunks(p, dataset):
-                if not len(chunk):
-                    continue
-                table = to_arrow(dataset, chunk)
-                raw.register("_synth_chunk", table)
-                raw.execute(f"INSERT INTO {quote(dataset)} SELECT * FROM _synth_chunk")
-                raw.unregister("_synth_chunk")
-                total += len(chunk)
+                if len(chunk):
+                    inserter.insert(to_arrow(dataset, chunk))
+                    total += len(chunk)
+                del chunk
+            inserter.end()
             rows[dataset] = total
-            _check_key(raw, dataset)
-        truth = p.truth
+            if release:
+                p.release(dataset)
+    truth = p.truth
+    with _transaction(raw):
         raw.register("_synth_truth", pa.Table.from_pandas(truth.astype(str), preserve_index=False))
         raw.execute(
             f"CREATE OR REPLACE TABLE {TRUTH_TABLE} (model VARCHAR, rule VARCHAR, record VARCHAR)"
         )
         raw.execute(f"INSERT INTO {TRUTH_TABLE} SELECT model, rule, record FROM _synth_truth")
         raw.unregister("_synth_truth")
-        for name, frame in p.extra_tables().items():
-            extra = (
-                frame
-                if isinstance(frame, pa.Table)
-                else pa.Table.from_pandas(frame, preserve_index=False)
-            )
+    for name, frame in p.extra_tables().items():
+        extra = (
+            frame
+            if isinstance(frame, pa.Table)
+            else pa.Table.from_pandas(frame, preserve_index=False)
+        )
+        with _transaction(raw):
             raw.register("_synth_extra", extra)
             raw.execute(f"CREATE OR REPLACE TABLE {quote(name)} AS SELECT * FROM _synth_extra")
             raw.unregister("_synth_extra")
-        info = pa.table(
-            {
-                "scale": [p.scale.name],
-                "seed": pa.array([p.seed], pa.int64()),
-                "created_at": pa.array([dt.datetime.now()], pa.timestamp("us")),
-                "counts": [json.dumps(rows, ensure_ascii=False)],
-                "truth_rows": pa.array([len(truth)], pa.int64()),
-                "families": [",".join(getattr(p, "built_families", ()))],
-            }
-        )
+    info = pa.table(
+        {
+            "scale": [p.scale.name],
+            "seed": pa.array([p.seed], pa.int64()),
+            "created_at": pa.array([dt.datetime.now()], pa.timestamp("us")),
+            "counts": [json.dumps(rows, ensure_ascii=False)],
+            "truth_rows": pa.array([len(truth)], pa.int64()),
+            "families": [",".join(getattr(p, "built_families", ()))],
+        }
+    )
+    with _transaction(raw):
         raw.register("_synth_info", info)
         raw.execute(f"CREATE OR REPLACE TABLE {INFO_TABLE} AS SELECT * FROM _synth_info")
         raw.unregister("_synth_info")
-        raw.execute("COMMIT")
+    return rows
+
+
+class _Inserter:
+    """A thread that writes each dataset's Arrow chunks into DuckDB, one transaction each.
+
+    The caller is the only other user of the connection and does not touch it until
+    the ``with`` block ends; at most a few chunks wait in the queue (bounded memory).
+    """
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=3)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._work, name="synth-writer", daemon=True)
+
+    def __enter__(self) -> _Inserter:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._put("stop", None)
+        self.thread.join()
+        if self.error is not None and exc[0] is None:
+            raise self.error
+
+    def begin(self, dataset: str) -> None:
+        self._put("begin", dataset)
+
+    def insert(self, table: pa.Table) -> None:
+        self._put("insert", table)
+
+    def end(self) -> None:
+        self._put("end", None)
+
+    def _put(self, what: str, item: Any) -> None:
+        while True:
+            if self.error is not None and what != "stop":
+                raise self.error
+            if not self.thread.is_alive() and what == "stop":
+                return
+            try:
+                self.queue.put((what, item), timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def _work(self) -> None:
+        raw, dataset, total, t0 = self.raw, "", 0, 0.0
+        try:
+            while True:
+                what, item = self.queue.get()
+                if what == "stop":
+                    if dataset:  # the caller failed mid-dataset: leave the old table as it was
+                        raw.execute("ROLLBACK")
+                    return
+                if what == "begin":
+                    dataset, total, t0 = item, 0, time.perf_counter()
+                    raw.execute("BEGIN TRANSACTION")
+                    raw.execute(create_table_sql(dataset, replace=True))
+                elif what == "insert":
+                    raw.register("_synth_chunk", item)
+                    raw.execute(f"INSERT INTO {quote(dataset)} SELECT * FROM _synth_chunk")
+                    raw.unregister("_synth_chunk")
+                    total += item.num_rows
+                else:
+                    _check_key(raw, dataset)
+                    raw.execute("COMMIT")
+                    seconds = time.perf_counter() - t0
+                    log.info("synth: %s written (%d rows) in %.1f s", dataset, total, seconds)
+                    dataset = ""
+        except BaseException as err:
+            self.error = err
+            if dataset:
+                with suppress(Exception):
+                    raw.execute("ROLLBACK")
+            while True:  # drain so the producer never blocks on a full queue
+                what, _ = self.queue.get()
+                if what == "stop":
+                    return
+
+
+@contextmanager
+def _transaction(raw: Any) -> Iterator[None]:
+    """One DuckDB transaction: committed on success, rolled back on any error."""
+    raw.execute("BEGIN TRANSACTION")
+    try:
+        yield
     except BaseException:
         raw.execute("ROLLBACK")
         raise
-    return rows
+    raw.execute("COMMIT")
 
 
 def _check_key(raw: Any, dataset: str) -> None:

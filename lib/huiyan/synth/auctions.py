@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from huiyan.synth import ids, names
-from huiyan.synth.base import REF_DATE
+from huiyan.synth.base import REF_DATE, positions
 
 if TYPE_CHECKING:
     from huiyan.synth.base import Province
@@ -170,7 +170,7 @@ def _debtors(p: Province, n: int) -> pd.DataFrame:
         }
     ).astype({"debtor_id": object, "debtor_name": object, "household_id": object})
     n_p = int((~is_org).sum())
-    pool = p.sample_people(max(1, min(n_p, len(p.people) // 6)), min_age=25, max_age=70)
+    pool = p.sample_people(max(1, min(n_p, p.n_people // 6)), min_age=25, max_age=70)
     pick = rng.integers(0, len(pool), n_p)
     out.loc[~is_org, "debtor_id"] = pool.person_id.to_numpy()[pick]
     out.loc[~is_org, "debtor_name"] = pool.name.to_numpy()[pick]
@@ -375,7 +375,7 @@ def _rows(p: Province, sales: pd.DataFrame, plan: dict[str, np.ndarray]) -> pd.D
 
     length = plan["length"]
     sale = np.repeat(np.arange(n), length)
-    k = np.concatenate([np.arange(m) for m in length]) if n else np.zeros(0, dtype=int)
+    k = positions(length) if n else np.zeros(0, dtype=int)
     at = (sale, k)
     st = status[at]
     sold = st == "成交"
@@ -446,9 +446,7 @@ def _buyers(
     rng = p.rng
     sold = np.flatnonzero((rows.status == "成交").to_numpy())
     n = len(sold)
-    people = p.sample_people(
-        max(1, min(int(n * 0.6) + 1, len(p.people) // 4)), min_age=22, max_age=70
-    )
+    people = p.sample_people(max(1, min(int(n * 0.6) + 1, p.n_people // 4)), min_age=22, max_age=70)
     orgs = p.enterprises
     household = pd.Series(p.people.household_id.to_numpy(), index=p.people.person_id.to_numpy())
     officer_pairs = set(zip(p.enterprise_people.org_id, p.enterprise_people.person_id, strict=True))

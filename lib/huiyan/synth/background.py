@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from huiyan.synth.base import REF_DATE, month_index, months, random_dates
+from huiyan.synth.base import REF_DATE, month_index, months, positions, random_dates
 
 if TYPE_CHECKING:
     from huiyan.synth.base import Province
@@ -97,6 +97,9 @@ def deaths(p: Province, target: int) -> None:
     ppl = p.people
     age = p.ages(ppl).astype(float)
     weight = np.where(age >= 50, (age - 40) ** 3, 0.5)
+    weight[age < 18] = (
+        0.0  # a death is drawn after the 18th birthday: a child would die in the future
+    )
     weight = weight / weight.sum()
     k = min(target, int((weight > 0).sum()))
     chosen = p.rng.choice(len(ppl), size=k, replace=False, p=weight)
@@ -141,7 +144,7 @@ def employment(p: Province, target: int) -> None:
     )
 
     idx = np.repeat(np.arange(len(who)), k)
-    order = np.concatenate([np.arange(j) for j in k]) if len(k) else np.array([], int)
+    order = positions(k)
     birth_m = month_index(who.birth_date.to_numpy()[idx])
     first = np.maximum(birth_m + 20 * 12, month_index(np.datetime64("2006-01")))
     last = month_index(REF_DATE)

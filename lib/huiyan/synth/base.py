@@ -66,11 +66,54 @@ def month_index(dates: Any) -> np.ndarray:
     return np.asarray(dates, dtype="datetime64[M]").astype("int64")
 
 
+def object_frame(columns: dict[str, Any]) -> pd.DataFrame:
+    """A DataFrame whose text columns stay plain Python objects (no Arrow string conversion).
+
+    The builder's frames are intermediate: they are converted to Arrow once, when
+    written. Keeping text as ``object`` avoids converting every column to pandas'
+    Arrow-backed ``str`` and back on each step, which dominates at province scale.
+    """
+    out: dict[str, Any] = {}
+    n = None
+    for name, values in columns.items():
+        if np.ndim(values) == 0 and not isinstance(values, list | np.ndarray | pd.Series):
+            out[name] = values
+            continue
+        arr = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+        if arr.dtype.kind in "OUS":
+            out[name] = pd.Series(arr.astype(object, copy=False), dtype=object, copy=False)
+        else:
+            out[name] = pd.Series(arr, copy=False)
+        n = len(arr)
+    if n is None:
+        return pd.DataFrame(out)
+    return pd.DataFrame(
+        {k: (v if isinstance(v, pd.Series) else _full(v, n)) for k, v in out.items()}
+    )
+
+
+def _full(value: Any, n: int) -> pd.Series:
+    if isinstance(value, str) or value is None:
+        return pd.Series(np.full(n, value, dtype=object), dtype=object)
+    return pd.Series(np.full(n, value))
+
+
+def positions(sizes: np.ndarray) -> np.ndarray:
+    """0, 1, …, k-1 for each group size k, concatenated (``[2, 3]`` -> ``[0, 1, 0, 1, 2]``)."""
+    sizes = np.asarray(sizes, dtype=np.int64)
+    starts = np.cumsum(sizes) - sizes
+    return np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(starts, sizes)
+
+
 def random_dates(rng: np.random.Generator, start: str, end: str, n: int) -> np.ndarray:
     """``n`` dates uniformly between ``start`` and ``end`` (inclusive)."""
     a = np.datetime64(start, "D").astype("int64")
     b = np.datetime64(end, "D").astype("int64")
     return rng.integers(a, b + 1, n).astype("datetime64[D]")
+
+
+_DEDUP_CHARS = "鑫源达泰恒通瑞丰"
+"""Characters that make a taken company name distinct (see ``Province._distinct_names``)."""
 
 
 class Province:
@@ -89,9 +132,11 @@ class Province:
         self.county_codes = np.array([c.code for c in self.counties])
         weights = self.rng.lognormal(0.0, 0.4, len(self.counties))
         self.county_weights = weights / weights.sum()
-        self._people: list[pd.DataFrame] = []
+        self._pop = _Columns()
         self._people_cache: pd.DataFrame | None = None
-        self._ids: set[str] = set()
+        self._row_of: dict[str, int] = {}
+        self._candidates: dict[tuple[int, int], _Candidates] = {}
+        self._empty_orgs: pd.DataFrame | None = None
         self._codes: set[str] = set()
         self._household_seq = 0
         self._dead: dict[str, np.datetime64] = {}
@@ -110,6 +155,15 @@ class Province:
     def county(self, code: str) -> regions.County:
         """The county with this code."""
         return regions.BY_CODE[code]
+
+    def county_values(self, regions: Any, attr: str) -> np.ndarray:
+        """``attr`` of the county of each region code (e.g. "city", "plate_prefix"), vectorised."""
+        codes, uniq = pd.factorize(np.asarray(regions, dtype=object))
+        if attr == "short":
+            values = [names.short_place(self.county(str(u)).name) for u in uniq]
+        else:
+            values = [getattr(self.county(str(u)), attr) for u in uniq]
+        return np.array([*values, None], dtype=object)[codes]
 
     def pick_regions(self, n: int) -> np.ndarray:
         """``n`` county codes drawn by the counties' (fixed, uneven) population weights."""
@@ -137,20 +191,36 @@ class Province:
     def people(self) -> pd.DataFrame:
         """Every person: person_id, name, gender, birth_date, region, household_id, relation."""
         if self._people_cache is None:
-            self._people_cache = (
-                pd.concat(self._people, ignore_index=True)
-                if self._people
-                else pd.DataFrame(columns=list(PEOPLE_COLUMNS))
-            )
+            self._people_cache = self.person_rows(None)
         return self._people_cache
+
+    def person_rows(self, rows: np.ndarray | None) -> pd.DataFrame:
+        """The people at these positions of :attr:`people` (all of them for None), as a frame."""
+        cols = {c: self._pop[c] for c in PEOPLE_COLUMNS}
+        if rows is not None:
+            cols = {c: v[rows] for c, v in cols.items()}
+        return object_frame(cols)
+
+    @property
+    def n_people(self) -> int:
+        """How many people the province has so far."""
+        return self._pop.n
+
+    def rows_of(self, person_ids: Iterable[str]) -> np.ndarray:
+        """Positions in :attr:`people` of these resident IDs (-1 for an unknown ID)."""
+        if isinstance(person_ids, pd.Series | pd.Index):
+            person_ids = person_ids.to_numpy()
+        get = self._row_of.get
+        return np.fromiter((get(x, -1) for x in person_ids), np.int64)
 
     def _unique_ids(
         self, id_regions: np.ndarray, births: np.ndarray, genders: np.ndarray
     ) -> np.ndarray:
         out = ids.resident_ids(id_regions, births, genders, self.rng.integers(0, 500, len(births)))
+        known = self._row_of
         for _ in range(50):
             seen = pd.Series(out).duplicated().to_numpy()
-            clash = seen | np.fromiter((x in self._ids for x in out), bool, len(out))
+            clash = seen | np.fromiter((x in known for x in out), bool, len(out))
             if not clash.any():
                 break
             k = int(clash.sum())
@@ -159,7 +229,6 @@ class Province:
             )
         else:  # pragma: no cover - needs an absurdly dense population
             raise SynthError("无法生成不重复的身份证号。", "Could not draw unique resident IDs.")
-        self._ids.update(out)
         return out
 
     def _append_people(
@@ -183,20 +252,24 @@ class Province:
                 self.rng.choice(OUTSIDE_REGIONS, n),
             ),
         )
-        frame = pd.DataFrame(
-            {
-                "person_id": self._unique_ids(id_region, birth, gender),
-                "name": names.person_names(self.rng, gender, family=family),
-                "gender": gender.astype(object),
-                "birth_date": birth.astype("datetime64[D]"),
-                "region": region.astype(object),
-                "household_id": household.astype(object),
-                "relation": relation.astype(object),
-            }
+        first = self._pop.n
+        pid = self._unique_ids(id_region, birth, gender)
+        self._row_of.update(zip(pid, range(first, first + n), strict=True))
+        births = birth.astype("datetime64[D]")
+        self._pop.append(
+            person_id=pid.astype(object),
+            name=names.person_names(self.rng, gender, family=family),
+            gender=np.asarray(gender).astype(object),
+            birth_date=births,
+            region=np.asarray(region).astype(object),
+            household_id=np.asarray(household).astype(object),
+            relation=np.asarray(relation).astype(object),
+            age=(REF_DATE - births).astype("int64") // 365.25,
+            region_code=np.asarray(region).astype("<U6").astype(np.int64),
+            alive=np.ones(n, dtype=bool),
         )
-        self._people.append(frame)
         self._people_cache = None
-        return frame
+        return self.person_rows(np.arange(first, first + n))
 
     def _new_household_ids(self, regions_: np.ndarray) -> np.ndarray:
         n = len(regions_)
@@ -231,7 +304,7 @@ class Province:
             gender: '男', '女', an array, or None for a random mix.
         """
         if n <= 0:
-            return self.people.iloc[0:0].copy()
+            return self.person_rows(np.array([], dtype=np.int64))
         if isinstance(household, str):
             regs = self._regions_for(n, region)
             hh = self._new_household_ids(regs)
@@ -239,14 +312,17 @@ class Province:
             family = None
         else:
             hh = np.asarray(household, dtype=object)
-            ppl = self.people
-            heads = ppl.drop_duplicates("household_id").set_index("household_id")
-            regs = heads.region.reindex(hh).to_numpy()
-            missing = pd.isna(regs)
+            head = self._household_heads(hh)
+            found = head >= 0
+            regs = np.full(n, None, dtype=object)
+            regs[found] = self._pop["region"][head[found]]
+            missing = ~found
             if missing.any():
                 regs[missing] = self._regions_for(int(missing.sum()), region)[: int(missing.sum())]
             rel = np.full(n, relation, dtype=object)
-            head_names = heads.name.reindex(hh).fillna("").to_numpy().astype(str)
+            head_names = np.full(n, "", dtype=object)
+            head_names[found] = self._pop["name"][head[found]]
+            head_names = head_names.astype(str)
             family = np.where(
                 (relation == "子女") & (head_names != ""),
                 names.surname_of(head_names),
@@ -261,89 +337,121 @@ class Province:
             np.asarray(regs, dtype=object), g, births, hh, rel, family=family
         )
 
+    def _household_heads(self, households: np.ndarray) -> np.ndarray:
+        """The position of each household's first member (its head), -1 where unknown."""
+        hh = self._pop["household_id"]
+        index = pd.Index(hh, dtype=object)
+        first = np.flatnonzero(~index.duplicated())
+        pos = pd.Index(hh[first], dtype=object).get_indexer(pd.Index(households, dtype=object))
+        return np.where(pos >= 0, first[np.maximum(pos, 0)], -1)
+
     def ages(self, people: pd.DataFrame | None = None) -> np.ndarray:
         """Age in whole years on :data:`REF_DATE`."""
-        ppl = self.people if people is None else people
-        days = (REF_DATE - ppl.birth_date.to_numpy().astype("datetime64[D]")).astype("int64")
+        if people is None:
+            return self._pop["age"]
+        days = (REF_DATE - people.birth_date.to_numpy().astype("datetime64[D]")).astype("int64")
         return days // 365.25
 
     def _masks(self) -> tuple[np.ndarray, np.ndarray]:
-        """(age, alive) of every person, cached until people or deaths change."""
-        key = (len(self.people), len(self._dead))
-        if getattr(self, "_mask_key", None) != key:
-            ppl = self.people
-            self._mask_cache = (self.ages(ppl), self.is_alive(ppl.person_id.to_numpy()))
-            self._mask_key = key
-        return self._mask_cache
+        """(age, alive) of every person, aligned with :attr:`people`."""
+        return self._pop["age"], self._pop["alive"]
 
     def is_alive(self, person_ids: Iterable[str]) -> np.ndarray:
         """True for each person not recorded as dead."""
-        if isinstance(person_ids, pd.Series):
+        if isinstance(person_ids, pd.Series | pd.Index):
             person_ids = person_ids.to_numpy()
-        elif not isinstance(person_ids, np.ndarray):
-            person_ids = np.asarray(list(person_ids), dtype=object)
-        idx = pd.Index(np.asarray(person_ids, dtype=object), dtype=object)
-        if not self._dead:
-            return np.ones(len(idx), dtype=bool)
-        return ~idx.isin(pd.Index(list(self._dead), dtype=object))
+        dead = self._dead
+        if not dead:
+            return np.ones(len(np.asarray(person_ids, dtype=object)), dtype=bool)
+        return np.fromiter((x not in dead for x in person_ids), bool)
+
+    def _eligible(
+        self, *, min_age: int, max_age: int, alive: bool, exclude: Iterable[str] | None
+    ) -> np.ndarray:
+        age, living = self._masks()
+        mask = (age >= min_age) & (age <= max_age)
+        if alive:
+            mask &= living
+        if exclude is not None:
+            rows = self.rows_of(exclude)
+            mask[rows[rows >= 0]] = False
+        return mask
 
     def sample_people(
         self,
         n: int,
         *,
-        region: str | None = None,
+        region: str | np.ndarray | None = None,
         alive: bool = True,
         exclude: Iterable[str] | None = None,
         min_age: int = 20,
         max_age: int = 70,
     ) -> pd.DataFrame:
-        """``n`` existing adults, without replacement (fresh people make up any shortfall)."""
-        ppl = self.people
-        age, living = self._masks()
-        mask = (age >= min_age) & (age <= max_age)
+        """``n`` existing adults, without replacement (fresh people make up any shortfall).
+
+        ``region`` is one county code, None (anywhere), or an array of ``n`` county codes:
+        one person per entry, living in that county.
+        """
+        mask = self._eligible(min_age=min_age, max_age=max_age, alive=alive, exclude=exclude)
+        if region is not None and not isinstance(region, str):
+            return self._sample_by_region(np.asarray(region), mask, min_age, max_age)
         if region:
-            mask &= self._region_mask(region)
-        if alive:
-            mask &= living
-        if exclude is not None:
-            skip = set(exclude)
-            if skip:
-                ids_ = pd.Index(ppl.person_id.to_numpy(), dtype=object)
-                mask &= ~ids_.isin(pd.Index(list(skip), dtype=object))
+            mask &= self._pop["region_code"] == int(region)
         pool = np.flatnonzero(mask)
         k = min(n, len(pool))
-        chosen = (
-            ppl.iloc[np.sort(self.rng.choice(pool, size=k, replace=False))] if k else ppl.iloc[0:0]
-        )
+        rows = np.sort(self.rng.choice(pool, size=k, replace=False)) if k else pool[:0]
+        chosen = self.person_rows(rows)
         if k < n:
             log.debug("sample_people: %d short in %s, adding fresh people", n - k, region or "all")
             extra = self.new_people(n - k, region=region, min_age=min_age, max_age=max_age)
             chosen = pd.concat([chosen, extra], ignore_index=True)
-        return chosen.reset_index(drop=True)
+        return chosen
+
+    def _sample_by_region(
+        self, regs: np.ndarray, mask: np.ndarray, min_age: int, max_age: int
+    ) -> pd.DataFrame:
+        codes = regs.astype("<U6").astype(np.int64)
+        rows = np.full(len(regs), -1, dtype=np.int64)
+        pool_rows = np.flatnonzero(mask)
+        groups = _group_rows(pool_rows, self._pop["region_code"][pool_rows])
+        want = _group_rows(np.arange(len(codes)), codes)
+        for code, sel in want.items():
+            pool = groups.get(code, pool_rows[:0])
+            k = min(len(sel), len(pool))
+            if k:
+                rows[sel[:k]] = np.sort(self.rng.choice(pool, size=k, replace=False))
+        short = np.flatnonzero(rows < 0)
+        out = self.person_rows(np.maximum(rows, 0))
+        if len(short):
+            extra = self.new_people(
+                len(short), region=regs[short], min_age=min_age, max_age=max_age
+            )
+            out.iloc[short] = extra[list(out.columns)].to_numpy()
+        return out
 
     def _region_mask(self, region: str) -> np.ndarray:
-        key = len(self.people)
-        if getattr(self, "_region_key", None) != key:
-            codes = self.people.region.to_numpy().astype("<U6")
-            self._region_codes = codes
-            uniq, inv = np.unique(codes, return_inverse=True)
-            self._region_ints = uniq.astype(np.int64)[inv]
-            self._region_key = key
-        return self._region_codes == region
+        return self._pop["region_code"] == int(region)
 
     def kill(self, person_ids: np.ndarray, death_dates: np.ndarray) -> pd.DataFrame:
         """Record people as dead (rows of ``deaths``) and return those rows."""
-        ppl = self.people.set_index("person_id")
         pid = np.asarray(person_ids, dtype=object)
-        frame = pd.DataFrame(
+        rows = self.rows_of(pid)
+        known = rows >= 0
+        name = np.full(len(pid), None, dtype=object)
+        name[known] = self._pop["name"][rows[known]]
+        frame = object_frame(
             {
                 "person_id": pid,
-                "name": ppl.name.reindex(pid).to_numpy(),
+                "name": name,
                 "death_date": np.asarray(death_dates).astype("datetime64[D]"),
             }
         )
-        frame = frame[self.is_alive(frame.person_id.to_numpy())].drop_duplicates("person_id")
+        keep = self.is_alive(pid) & ~pd.Series(pid).duplicated().to_numpy()
+        frame = frame[keep]
         self._dead.update(zip(frame.person_id, frame.death_date.to_numpy(), strict=True))
+        dead_rows = rows[keep & known]
+        self._pop.set("alive", dead_rows, False)
+        self._candidates.clear()
         self.add("deaths", frame)
         return frame
 
@@ -379,9 +487,9 @@ class Province:
         new ``enterprises`` rows.
         """
         if n <= 0:
-            return pd.DataFrame(columns=list(contracts.dataset("enterprises").column_names))
+            return self.no_enterprises()
         regs = self._regions_for(n, region)
-        places = np.array([names.short_place(self.county(r).name) for r in regs])
+        places = self.county_values(regs, "short").astype(str)
         if kind == "company":
             kinds = self.rng.choice(names.COMPANY_KINDS, size=n)
         else:
@@ -393,17 +501,20 @@ class Province:
             org_names[sel], industries[sel] = names.company_names(self.rng, places[sel], str(k))
         org_names = self._distinct_names(org_names)
         if legal_reps is None:
-            legal_reps = self._people_in(regs, min_age=25, max_age=65)
+            rep_rows = self._rows_in(regs, min_age=25, max_age=65)
+            rep_names, rep_ids = self._pop["name"][rep_rows], self._pop["person_id"][rep_rows]
+        else:
+            rep_names, rep_ids = legal_reps.name.to_numpy(), legal_reps.person_id.to_numpy()
         if status is None:
             st = self.rng.choice(ENTERPRISE_STATUS[:4], size=n, p=[0.72, 0.16, 0.04, 0.08])
         else:
             st = np.full(n, status, dtype=object) if isinstance(status, str) else np.asarray(status)
-        frame = pd.DataFrame(
+        frame = object_frame(
             {
                 "org_id": self._unique_codes(regs),
                 "name": org_names,
-                "legal_rep_name": legal_reps.name.to_numpy(),
-                "legal_rep_id": legal_reps.person_id.to_numpy(),
+                "legal_rep_name": rep_names,
+                "legal_rep_id": rep_ids,
                 "industry": industries,
                 "region": regs.astype(object),
                 "established_date": random_dates(self.rng, "1998-01-01", "2021-12-31", n),
@@ -416,6 +527,13 @@ class Province:
             self._add_officers(frame)
         return frame
 
+    def no_enterprises(self) -> pd.DataFrame:
+        """An empty ``enterprises`` frame (contract columns plus ``kind``)."""
+        if self._empty_orgs is None:
+            cols = [*contracts.dataset("enterprises").column_names, "kind"]
+            self._empty_orgs = pd.DataFrame(columns=cols)
+        return self._empty_orgs.copy()
+
     def _distinct_names(self, org_names: np.ndarray) -> np.ndarray:
         taken = self._org_names()
         out = org_names.copy()
@@ -425,11 +543,10 @@ class Province:
             candidate = name
             while candidate in taken or candidate in seen:
                 k += 1
-                candidate = (
-                    name.replace("有限公司", f"第{k}有限公司")
-                    if "有限公司" in name
-                    else f"{name}{k}分厂"
-                )
+                # a longer trade name after the place (越城鑫信正价格评估有限公司), as a
+                # registry would have it: never 第2有限公司, which no reader takes for a name
+                rounds, which = divmod(k - 2, len(_DEDUP_CHARS))
+                candidate = name[:2] + _DEDUP_CHARS[which] * (1 + rounds) + name[2:]
             out[i] = candidate
             seen.add(candidate)
         taken.update(seen)
@@ -442,41 +559,43 @@ class Province:
 
     def _people_in(self, regs: np.ndarray, *, min_age: int, max_age: int) -> pd.DataFrame:
         """One existing adult per entry of ``regs`` (the same person may recur)."""
-        ppl = self.people
-        rows = np.empty(len(regs), dtype=np.int64)
-        regs = np.asarray(regs).astype("<U6")
-        key = (len(ppl), len(self._dead), min_age, max_age)
-        cache = getattr(self, "_cand_cache", {})
-        if key not in cache:
-            age, living = self._masks()
-            ok = (age >= min_age) & (age <= max_age) & living
-            self._region_mask("")  # refresh the cache
-            cand_ = np.flatnonzero(ok)
-            cache = {k: v for k, v in cache.items() if k[:2] == key[:2]}
-            cache[key] = (cand_, pd.Series(cand_).groupby(self._region_ints[cand_]).indices)
-            self._cand_cache = cache
-        cand, groups = cache[key]
-        want_codes, want_uniq = pd.factorize(regs.astype(np.int64))
-        fresh_parts = []
-        for j, reg in enumerate(want_uniq):
-            sel = np.flatnonzero(want_codes == j)
-            pool = cand[groups[reg]] if reg in groups else np.array([], dtype=np.int64)
-            if len(pool) == 0:
-                fresh_parts.append((sel, reg))
+        return self.person_rows(self._rows_in(regs, min_age=min_age, max_age=max_age))
+
+    def _rows_in(self, regs: np.ndarray, *, min_age: int, max_age: int) -> np.ndarray:
+        """Positions of one living adult per entry of ``regs``, drawn with replacement."""
+        codes = np.asarray(regs).astype("<U6").astype(np.int64)
+        rows = np.empty(len(codes), dtype=np.int64)
+        groups = self._adults_by_region(min_age, max_age)
+        for code, sel in _group_rows(np.arange(len(codes)), codes).items():
+            pool = groups.get(code)
+            if pool is None or not len(pool):
+                fresh = self.new_people(
+                    len(sel), region=str(code), min_age=min_age, max_age=max_age
+                )
+                rows[sel] = self.rows_of(fresh.person_id)
                 continue
             rows[sel] = self.rng.choice(pool, size=len(sel))
-        out = ppl.iloc[rows].reset_index(drop=True)
-        for sel, reg in fresh_parts:
-            fresh = self.new_people(len(sel), region=str(reg), min_age=min_age, max_age=max_age)
-            fresh = fresh[list(out.columns)]
-            out.iloc[sel] = fresh.to_numpy()
-        return out
+        return rows
+
+    def _adults_by_region(self, min_age: int, max_age: int) -> dict[int, np.ndarray]:
+        """Living people aged min-max, grouped by county code; extended as people are added."""
+        entry = self._candidates.setdefault((min_age, max_age), _Candidates())
+        n = self._pop.n
+        if entry.upto < n:
+            age, living = self._masks()
+            new = np.arange(entry.upto, n)
+            new = new[(age[new] >= min_age) & (age[new] <= max_age) & living[new]]
+            for code, rows in _group_rows(new, self._pop["region_code"][new]).items():
+                have = entry.groups.get(code)
+                entry.groups[code] = rows if have is None else np.concatenate([have, rows])
+            entry.upto = n
+        return entry.groups
 
     def _add_officers(self, orgs: pd.DataFrame) -> None:
         n = len(orgs)
         regs = orgs.region.to_numpy()
         parts = [
-            pd.DataFrame(
+            object_frame(
                 {
                     "org_id": orgs.org_id.to_numpy(),
                     "person_id": orgs.legal_rep_id.to_numpy(),
@@ -497,13 +616,13 @@ class Province:
         ):
             sel = self.rng.random(n) < share
             if sel.any():
-                who = self._people_in(regs[sel], min_age=22, max_age=70)
+                who = self._rows_in(regs[sel], min_age=22, max_age=70)
                 parts.append(
-                    pd.DataFrame(
+                    object_frame(
                         {
                             "org_id": orgs.org_id.to_numpy()[sel],
-                            "person_id": who.person_id.to_numpy(),
-                            "name": who.name.to_numpy(),
+                            "person_id": self._pop["person_id"][who],
+                            "name": self._pop["name"][who],
                             "role": role,
                         }
                     )
@@ -519,7 +638,7 @@ class Province:
 
     def add_officers(self, org_ids: np.ndarray, people: pd.DataFrame, role: str) -> pd.DataFrame:
         """Make each person an officer (``role``) of the matching organisation."""
-        rows = pd.DataFrame(
+        rows = object_frame(
             {
                 "org_id": np.asarray(org_ids, dtype=object),
                 "person_id": people.person_id.to_numpy(),
@@ -550,7 +669,7 @@ class Province:
             end = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
         else:
             end = np.asarray(end_months, dtype="datetime64[M]").astype("datetime64[D]")
-        rows = pd.DataFrame(
+        rows = object_frame(
             {
                 "person_id": people.person_id.to_numpy(),
                 "name": people.name.to_numpy(),
@@ -617,7 +736,7 @@ class Province:
         """Record planted violations: one truth row per record reference; returns how many."""
         recs = pd.unique(np.asarray(list(records), dtype=object))
         if len(recs):
-            self._truth.append(pd.DataFrame({"model": model, "rule": rule, "record": recs}))
+            self._truth.append(object_frame({"model": model, "rule": rule, "record": recs}))
         return len(recs)
 
     @property
@@ -635,6 +754,13 @@ class Province:
         yield from self._frames.get(dataset, [])
         for producer in self._producers.get(dataset, []):
             yield from producer()
+
+    def release(self, dataset: str) -> None:
+        """Forget the rows (and producers) of ``dataset`` once written, to free memory."""
+        self._frames.pop(dataset, None)
+        self._producers.pop(dataset, None)
+        if dataset == "households":
+            self._people_cache = None
 
     def extra_tables(self) -> dict[str, Any]:
         """The extra (non-contract) tables families added (DataFrames or Arrow tables)."""
@@ -655,3 +781,47 @@ class Province:
         from huiyan.synth import background
 
         background.build(self)
+
+
+class _Columns:
+    """Columns of numpy arrays that grow in chunks and are joined when read."""
+
+    def __init__(self) -> None:
+        self._parts: dict[str, list[np.ndarray]] = {}
+        self.n = 0
+
+    def append(self, **columns: np.ndarray) -> None:
+        for name, values in columns.items():
+            self._parts.setdefault(name, []).append(values)
+        self.n += len(next(iter(columns.values())))
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        parts = self._parts.get(name, [])
+        if len(parts) > 1:
+            parts[:] = [np.concatenate(parts)]
+        return parts[0] if parts else np.array([], dtype=object)
+
+    def set(self, name: str, rows: np.ndarray, value: Any) -> None:
+        """Overwrite ``name`` at ``rows`` (in place)."""
+        self[name][rows] = value
+
+
+class _Candidates:
+    """People of an age band grouped by county (rows of the population), kept up to date."""
+
+    def __init__(self) -> None:
+        self.upto = 0
+        self.groups: dict[int, np.ndarray] = {}
+
+
+def _group_rows(rows: np.ndarray, keys: np.ndarray) -> dict[int, np.ndarray]:
+    """``rows`` split by ``keys`` (integers), each group in its original order."""
+    if not len(rows):
+        return {}
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    cuts = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+    starts = np.r_[0, cuts]
+    return {
+        int(k): rows[g] for k, g in zip(sorted_keys[starts], np.split(order, cuts), strict=True)
+    }

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from huiyan.synth import ids
-from huiyan.synth.base import Province, random_dates
+from huiyan.synth.base import Province, positions, random_dates
 
 log = logging.getLogger(__name__)
 
@@ -72,25 +72,23 @@ def _officials(p: Province) -> pd.DataFrame:
     """A few officials per village, current terms from 2014-2018 (some with an earlier ended term)."""
     rng = p.rng
     target = p.count("village_officials")
-    rows = []
     per_county = max(2, target // max(1, len(p.counties)))
-    for county in p.counties:
-        villages = p.villages(county.code)
-        people = p.sample_people(per_county, region=county.code, min_age=28, max_age=65)
-        rows.append(
-            pd.DataFrame(
-                {
-                    "person_id": people.person_id.to_numpy(),
-                    "name": people.name.to_numpy(),
-                    "region": county.code,
-                    "village": np.resize(rng.permutation(villages), per_county),
-                    "position": rng.choice(POSITIONS, per_county),
-                    "term_start": random_dates(rng, "2014-01-01", "2018-12-31", per_county),
-                    "term_end": np.full(per_county, np.datetime64("NaT"), dtype="datetime64[D]"),
-                }
-            )
-        )
-    off = pd.concat(rows, ignore_index=True)
+    codes = np.repeat(p.county_codes, per_county).astype(object)
+    people = p.sample_people(len(codes), region=codes, min_age=28, max_age=65)
+    village = np.concatenate(
+        [np.resize(rng.permutation(p.villages(str(c))), per_county) for c in p.county_codes]
+    )
+    off = pd.DataFrame(
+        {
+            "person_id": people.person_id.to_numpy(),
+            "name": people.name.to_numpy(),
+            "region": codes,
+            "village": village,
+            "position": rng.choice(POSITIONS, len(codes)),
+            "term_start": random_dates(rng, "2014-01-01", "2018-12-31", len(codes)),
+            "term_end": np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[D]"),
+        }
+    )
     old = off.sample(frac=0.2, random_state=int(rng.integers(1 << 30)))
     old = old.assign(
         term_start=old.term_start - np.timedelta64(5 * 365, "D"),
@@ -111,15 +109,22 @@ def _rights(p: Province, n: int, officials: pd.DataFrame, linked: set[str]) -> p
     cur = officials[officials.term_end.isna()].drop_duplicates("person_id")
     n_off = min(len(cur), n // 4)
     regs = p.pick_regions(n - n_off)
-    holders = []
-    for r in np.unique(regs):
-        k = int((regs == r).sum())
-        pool = p.sample_people(
-            max(1, int(k * 0.8)), region=str(r), min_age=30, max_age=70, exclude=linked
-        )
-        holders.append(pool.iloc[rng.integers(0, len(pool), k)].assign(region=str(r)))
-    h = pd.concat(holders, ignore_index=True)
-    village = np.array([rng.choice(p.villages(r)) for r in h.region])
+    # per county, holders are drawn (with repeats) from a pool of about 0.8 per certificate
+    uniq, per = np.unique(regs.astype("<U6"), return_counts=True)
+    size = np.maximum(1, (per * 0.8).astype(int))
+    pool = p.sample_people(
+        int(size.sum()),
+        region=np.repeat(uniq, size).astype(object),
+        min_age=30,
+        max_age=70,
+        exclude=linked,
+    )
+    start = np.r_[0, np.cumsum(size)[:-1]]
+    which = np.repeat(np.arange(len(uniq)), per)
+    h = pool.iloc[start[which] + (rng.random(len(which)) * size[which]).astype(int)]
+    h = h.assign(region=uniq[which].astype(object)).reset_index(drop=True)
+    table = np.stack([p.villages(str(c)) for c in uniq])
+    village = table[which, rng.integers(0, table.shape[1], len(which))]
     frame = pd.DataFrame(
         {
             "holder_name": np.concatenate([h.name.to_numpy(), cur.name.to_numpy()[:n_off]]),
@@ -146,7 +151,7 @@ def _payments(p: Province, rights: pd.DataFrame, target: int) -> pd.DataFrame:
     mean_k = min(len(YEARS), max(1.0, target / max(1, len(paid))))
     k = np.clip(rng.poisson(mean_k, len(paid)), 1, len(YEARS))
     idx = np.repeat(np.arange(len(paid)), k)
-    offset = np.concatenate([np.arange(x) for x in k]) if len(k) else np.array([], int)
+    offset = positions(k)
     year = YEARS[-1] - offset
     pay = paid.iloc[idx].reset_index(drop=True)
     pay["year"] = year

@@ -34,6 +34,14 @@ def _chars(strings: np.ndarray, width: int) -> np.ndarray:
     return arr.view(np.uint32).reshape(len(arr), width)
 
 
+def _rowjoin(chars: np.ndarray) -> np.ndarray:
+    """Join each row of an (n, width) array of single characters into one string."""
+    n, width = chars.shape
+    if not n:
+        return np.array([], dtype=f"<U{width}")
+    return np.ascontiguousarray(chars, dtype="<U1").view(f"<U{width}").ravel()
+
+
 def _join(columns: list[np.ndarray]) -> np.ndarray:
     out = columns[0].astype(object)
     for col in columns[1:]:
@@ -87,7 +95,7 @@ def credit_codes(regions: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     new_style = rng.random(n) < 0.5
     body[new_style, 0] = "M"
     body[new_style, 1] = "A"
-    org = np.array(["".join(row) for row in body], dtype="<U9") if n else np.array([], "<U9")
+    org = _rowjoin(body)
     first17 = np.char.add(np.char.add("91", regions), org)
     return _join([first17, credit_code_checks(first17)])
 
@@ -111,8 +119,8 @@ def plates(
     ev_letter = np.where(rng.random(n) < 0.8, "D", "F")
     ev_body = _DIGITS[rng.integers(0, 10, size=(n, 5))]
     out = np.empty(n, dtype=object)
-    plain = np.array(["".join(r) for r in body], dtype=object) if n else np.array([], object)
-    evs = np.array(["".join(r) for r in ev_body], dtype=object) if n else np.array([], object)
+    plain = _rowjoin(body).astype(object)
+    evs = _rowjoin(ev_body).astype(object)
     out[:] = prefixes.astype(object) + plain
     out[ev] = prefixes[ev].astype(object) + ev_letter[ev].astype(object) + evs[ev]
     return out

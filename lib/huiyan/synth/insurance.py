@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from huiyan.synth import ids, names
-from huiyan.synth.base import random_dates
+from huiyan.synth.base import positions, random_dates
 
 if TYPE_CHECKING:
     from huiyan.synth.base import Province
@@ -142,6 +142,9 @@ def build(p: Province) -> None:
     p.add("vehicles", vehicles)
     p.add("insurance_claims", claims.drop(columns=["ring", "kind"]))
     _plant(p, cases, claims, vehicles)
+    # texts are rendered row by row: plain Python strings iterate far faster than Arrow ones
+    text = [c for c, t in cases.dtypes.items() if pd.api.types.is_string_dtype(t)]
+    cases = cases.astype(dict.fromkeys(text, object))
     judgment_text.register(p, cases, n_judgments - len(cases))
 
 
@@ -156,12 +159,12 @@ class _Context:
         self.rng = p.rng
         ppl = p.people
         age, alive = p._masks()
-        counts = ppl.name.value_counts()
-        unique = (ppl.name.map(counts).to_numpy() == 1) & alive & (age >= 20) & (age <= 70)
+        unique = ~ppl.name.duplicated(keep=False).to_numpy() & alive & (age >= 20) & (age <= 70)
         pool = ppl[unique].reset_index(drop=True)
         order = self.rng.permutation(len(pool))
         pool = pool.iloc[order].reset_index(drop=True)
         self.pool = pool
+        self.pool_names = pool.name.to_numpy().astype(object)
         self.by_region = {
             str(k): list(v)
             for k, v in pd.Series(np.arange(len(pool)))
@@ -197,13 +200,15 @@ class _Context:
         """One fresh person with a name no other plaintiff has, per region entry."""
         rows = np.empty(len(regions), dtype=np.int64)
         fresh: list[int] = []
+        pool_names = self.pool_names
+        used = self.used_names
         for i, reg in enumerate(regions):
             bucket = self.by_region.get(str(reg))
             while bucket:
                 j = bucket.pop()
-                if self.pool.name.iat[j] not in self.used_names:
+                if pool_names[j] not in used:
                     rows[i] = j
-                    self.used_names.add(self.pool.name.iat[j])
+                    used.add(pool_names[j])
                     break
             else:
                 rows[i] = -1
@@ -215,18 +220,28 @@ class _Context:
         return out
 
     def _fresh_named(self, regions: np.ndarray) -> pd.DataFrame:
-        out = []
-        for reg in regions:
-            while True:
-                person = self.p.new_people(1, region=str(reg), min_age=22, max_age=60)
-                if person.name.iat[0] not in self.used_names:
-                    self.used_names.add(person.name.iat[0])
-                    out.append(person)
-                    break
-        return pd.concat(out, ignore_index=True)
+        """New people for ``regions``, each with a name no plaintiff has yet (drawn in bulk)."""
+        out = np.full(len(regions), -1, dtype=np.int64)
+        parts: list[pd.DataFrame] = []
+        todo = np.arange(len(regions))
+        while len(todo):
+            people = self.p.new_people(
+                len(todo), region=np.asarray(regions, dtype=object)[todo], min_age=22, max_age=60
+            )
+            got = people.name.to_numpy()
+            ok = np.zeros(len(todo), dtype=bool)
+            for i, name in enumerate(got):
+                if name not in self.used_names:
+                    self.used_names.add(name)
+                    ok[i] = True
+            base = sum(len(x) for x in parts)
+            parts.append(people)
+            out[todo[ok]] = base + np.flatnonzero(ok)
+            todo = todo[~ok]
+        return pd.concat(parts, ignore_index=True).iloc[out].reset_index(drop=True)
 
     def new_plates(self, regions: np.ndarray) -> np.ndarray:
-        prefixes = np.array([self.p.county(str(r)).plate_prefix for r in regions])
+        prefixes = self.p.county_values(regions, "plate_prefix").astype(str)
         out = ids.plates(prefixes, self.rng)
         for _ in range(20):
             clash = pd.Series(out).duplicated().to_numpy() | np.fromiter(
@@ -282,14 +297,11 @@ class _Context:
     def insurer(self, regions: np.ndarray) -> np.ndarray:
         """Insurer branch companies: 中国人民财产保险股份有限公司绍兴市分公司 / …越城支公司."""
         heads = self.rng.integers(0, len(INSURERS), len(regions))
-        out = np.empty(len(regions), dtype=object)
-        for i, (reg, h) in enumerate(zip(regions, heads, strict=True)):
-            c = self.p.county(str(reg))
-            if (h + int(reg)) % 3 == 0:
-                out[i] = f"{INSURERS[h][0]}{c.city}{names.short_place(c.name)}支公司"
-            else:
-                out[i] = f"{INSURERS[h][0]}{c.city}分公司"
-        return out
+        head = np.array([name for name, _ in INSURERS], dtype=object)[heads]
+        city = self.p.county_values(regions, "city")
+        sub = (heads + np.asarray(regions).astype(np.int64)) % 3 == 0
+        short = self.p.county_values(regions, "short")
+        return np.where(sub, head + city + short + "支公司", head + city + "分公司")
 
     def agents(
         self, regions: np.ndarray, *, kinds: np.ndarray | None = None
@@ -303,17 +315,23 @@ class _Context:
                 p=[0.62, 0.16, 0.1, 0.12],
             )
         agent = names.person_names(self.rng, np.where(self.rng.random(n) < 0.6, "男", "女"))
-        firm = np.empty(n, dtype=object)
-        for i, (reg, k) in enumerate(zip(regions, kinds, strict=True)):
-            if k == "lawyer":
-                firm[i] = self.firms[str(reg)][self.rng.integers(0, 6)]
-            elif k == "legal_service":
-                c = self.p.county(str(reg))
-                firm[i] = (
-                    f"{c.city}{c.name}{self.rng.choice(['城东', '城南', '城北', '中心', '府山', '东湖'])}法律服务所"
-                )
-            else:
-                firm[i] = None
+        firm = np.full(n, None, dtype=object)
+        lawyer = np.flatnonzero(kinds == "lawyer")
+        if len(lawyer):
+            regs = np.asarray(regions, dtype=object)[lawyer]
+            codes, uniq = pd.factorize(regs)
+            table = np.stack([self.firms[str(u)] for u in uniq])
+            firm[lawyer] = table[codes, self.rng.integers(0, table.shape[1], len(lawyer))]
+        service = np.flatnonzero(kinds == "legal_service")
+        if len(service):
+            regs = np.asarray(regions, dtype=object)[service]
+            part = np.array(["城东", "城南", "城北", "中心", "府山", "东湖"], dtype=object)
+            firm[service] = (
+                self.p.county_values(regs, "city")
+                + self.p.county_values(regs, "name")
+                + part[self.rng.integers(0, len(part), len(service))]
+                + "法律服务所"
+            )
         agent = agent.copy()
         agent[kinds == "none"] = None
         return agent, firm, kinds
@@ -342,13 +360,7 @@ def _vins(rng: np.random.Generator, n: int) -> np.ndarray:
     chars = np.array(list("ABCDEFGHJKLMNPRSTUVWXYZ0123456789"))
     wmi = rng.choice(np.array(["LSV", "LFV", "LGB", "LHG", "LVS", "LBV", "LDC", "LSG"]), n)
     body = chars[rng.integers(0, len(chars), (n, 14))]
-    return (
-        np.char.add(wmi.astype("<U3"), np.array(["".join(r) for r in body], dtype="<U14")).astype(
-            object
-        )
-        if n
-        else np.array([], dtype=object)
-    )
+    return np.char.add(wmi.astype("<U3"), ids._rowjoin(body)).astype(object)
 
 
 # -- cases -------------------------------------------------------------------------------------
@@ -540,7 +552,7 @@ def _rings(ctx: _Context, n_rings: int) -> pd.DataFrame:
     cases = _base_cases(ctx, regs[ring], "ring", dates=dates, property_share=0.6)
     # the plaintiff is a shop employee; the car's owner (the customer) assigned the claim
     starts = np.r_[0, np.cumsum(n_staff)[:-1]]
-    pos = np.concatenate([np.arange(j) for j in k])
+    pos = positions(k)
     who = staff.iloc[starts[ring] + pos % n_staff[ring]].reset_index(drop=True)
     main = starts[ring] + rng.integers(0, np.maximum(1, n_staff[ring] // 2))
     rep = staff.iloc[main].reset_index(drop=True)
@@ -759,13 +771,11 @@ def _claims(ctx: _Context, cases: pd.DataFrame) -> pd.DataFrame:
     claims["report_date"] = claims.accident_date.to_numpy().astype("datetime64[D]") + rng.integers(
         0, 3, n
     ).astype("timedelta64[D]")
-    heads = {name: code for name, code in INSURERS}
-    code = np.array(
-        [
-            next((c for h, c in heads.items() if str(ins).startswith(h)), "PICC")
-            for ins in claims.insurer
-        ]
+    branch, branches = pd.factorize(claims.insurer.to_numpy().astype(object))
+    branch_code = np.array(
+        [next((c for h, c in INSURERS if str(b).startswith(h)), "PICC") for b in branches] + [""]
     )
+    code = branch_code[branch]
     year = pd.to_datetime(claims.accident_date).dt.year.astype(str).to_numpy()
     seq = np.char.zfill(np.arange(1, n + 1).astype(str), 8)
     claims["claim_id"] = (
@@ -939,17 +949,26 @@ def _plant(p: Province, cases: pd.DataFrame, claims: pd.DataFrame, vehicles: pd.
         order = rows[np.argsort(jdates[rows], kind="stable")]
         freq[order] = _windows(cases.judgment_date.to_numpy()[order], 3, 730)
     p.plant(MODEL, "INS-FREQUENT-PLAINTIFF", jref[freq])
-    conc = np.zeros(len(cases), dtype=bool)
+    # a shop named in >= 5 judgments whose most frequent assessor is named in over half
     shop_idx = np.flatnonzero(cases.shop.notna().to_numpy())
-    assessors = cases.assessor.to_numpy()
-    for idx in _groups(cases.shop.to_numpy()[shop_idx], 5):
-        rows = shop_idx[idx]
-        top = pd.Series(assessors[rows]).value_counts()
-        if len(top) and top.iloc[0] * 2 > len(rows):
-            conc[rows] = True
+    named_shops = pd.DataFrame(
+        {
+            "shop": cases.shop.to_numpy()[shop_idx].astype(object),
+            "assessor": cases.assessor.to_numpy()[shop_idx].astype(object),
+        }
+    )
+    per_shop = named_shops.groupby("shop").size()
+    top = named_shops.dropna().groupby(["shop", "assessor"]).size().groupby(level=0).max()
+    top = top.reindex(per_shop.index).fillna(0)
+    hot = per_shop.index[(per_shop >= 5) & (top * 2 > per_shop)]
+    conc = cases.shop.isin(set(hot)).to_numpy() & cases.shop.notna().to_numpy()
     p.plant(MODEL, "INS-SHOP-CONCENTRATION", jref[conc])
+    # only the jobs and offices at shops named in a judgment or claim can link anyone
+    shop_ids = set(cases.shop_org_id.dropna()) | set(claims.repair_shop_org_id.dropna())
     ss = p.social_security
+    ss = ss[ss.employer_org_id.isin(shop_ids).to_numpy()]
     ep = p.enterprise_people
+    ep = ep[ep.org_id.isin(shop_ids).to_numpy()]
     linked = set(zip(ss.employer_org_id.to_numpy(), ss.name.to_numpy(), strict=True)) | set(
         zip(ep.org_id.to_numpy(), ep.name.to_numpy(), strict=True)
     )

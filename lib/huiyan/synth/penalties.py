@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from huiyan.synth import ids
-from huiyan.synth.base import Province, random_dates
+from huiyan.synth.base import Province, object_frame, random_dates
 from huiyan.synth.names import short_place
 
 log = logging.getLogger(__name__)
@@ -197,18 +197,65 @@ WASTES = ("废矿物油", "废铅蓄电池", "含铜污泥", "废有机溶剂", 
 
 @dataclass
 class _Rows:
-    """Penalty rows under construction, column by column."""
+    """Rows of one dataset under construction (every county), as chunks of numpy columns."""
 
-    cols: dict[str, list[Any]] = field(default_factory=dict)
+    cols: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    n: int = 0
 
     def add(self, **columns: Any) -> None:
         n = max(len(v) for v in columns.values() if isinstance(v, np.ndarray | list | pd.Series))
         for k, v in columns.items():
-            vals = list(v) if isinstance(v, np.ndarray | list | pd.Series) else [v] * n
-            self.cols.setdefault(k, []).extend(vals)
+            if isinstance(v, np.ndarray | list | pd.Series):
+                arr = np.asarray(v)
+            else:
+                arr = np.full(n, v, dtype=object if v is None or isinstance(v, str) else None)
+            if arr.dtype.kind in "US":
+                arr = arr.astype(object)
+            self.cols.setdefault(k, []).append(arr)
+        self.n += n
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.cols)
+        """Every row added, built once."""
+        return object_frame({k: np.concatenate(v) for k, v in self.cols.items()})
+
+
+class _Table:
+    """Named numpy columns: a lightweight frame for the per-county loop (no pandas overhead)."""
+
+    def __init__(self, cols: dict[str, np.ndarray]) -> None:
+        self.cols = cols
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        try:
+            return self.__dict__["cols"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __len__(self) -> int:
+        return len(next(iter(self.cols.values()))) if self.cols else 0
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, columns: tuple[str, ...]) -> _Table:
+        return cls({c: frame[c].to_numpy().astype(object) for c in columns})
+
+    def take(self, rows: Any) -> _Table:
+        return _Table({k: v[rows] for k, v in self.cols.items()})
+
+    def assign(self, **columns: Any) -> _Table:
+        return _Table({**self.cols, **{k: np.asarray(v) for k, v in columns.items()}})
+
+    def concat(self, other: _Table) -> _Table:
+        return _Table({k: np.concatenate([v, other.cols[k]]) for k, v in self.cols.items()})
+
+
+PERSON = ("person_id", "name")
+ORG = ("org_id", "name", "legal_rep_id", "legal_rep_name")
+
+
+def _years(dates: np.ndarray) -> np.ndarray:
+    """The year of each date, as strings (an object array)."""
+    y = np.asarray(dates, dtype="datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    return y.astype(str).astype(object)
 
 
 def _where(mask: np.ndarray, values: Any) -> np.ndarray:
@@ -221,18 +268,30 @@ def _where(mask: np.ndarray, values: Any) -> np.ndarray:
 class _County:
     """Generates one county's penalties and the criminal cases that answer them."""
 
-    def __init__(self, p: Province, code: str, n: int, seq: list[int], pools: _Pools) -> None:
+    def __init__(
+        self,
+        p: Province,
+        code: str,
+        n: int,
+        seq: list[int],
+        pools: _Pools,
+        rows: _Rows,
+        cases: _Rows,
+        truth: dict[str, list[np.ndarray]],
+    ) -> None:
         self.p, self.rng, self.code, self.n = p, p.rng, code, n
         c = p.county(code)
         self.city, self.name, self.short = c.city, c.name, short_place(c.name)[:1]
         self.plate_prefix = c.plate_prefix
         self.seq = seq
-        self.rows = _Rows()
-        self.cases = _Rows()
-        self.truth: dict[str, list[str]] = {r: [] for r in RATES}
+        self.rows, self.cases, self.truth = rows, cases, truth
+        self.first_row, self.first_case = rows.n, cases.n
         self.people_used: list[np.ndarray] = []
-        self.pool = pools.people.get(code, p.people.iloc[0:0])
-        self.ents = {k: v.get(code, p.enterprises.iloc[0:0]) for k, v in pools.orgs.items()}
+        self.pool = pools.people.get(code, _Table({k: np.array([], object) for k in PERSON}))
+        self.ents = {
+            k: v.get(code, _Table({c: np.array([], object) for c in ORG}))
+            for k, v in pools.orgs.items()
+        }
         self.taken = 0
         self.ents_taken = dict.fromkeys(self.ents, 0)
 
@@ -245,11 +304,11 @@ class _County:
         m = len(dates)
         nums = np.arange(self.seq[0], self.seq[0] + m).astype(str).astype(object)
         self.seq[0] += m
-        years = pd.DatetimeIndex(dates).year.astype(str).to_numpy().astype(object)
+        years = _years(dates)
         abbr = np.broadcast_to(np.asarray(abbr, dtype=object), (m,))
         return self.short + abbr + "罚〔" + years + "〕" + nums + "号"
 
-    def parties(self, n: int, org_share: float, kind: str) -> pd.DataFrame:
+    def parties(self, n: int, org_share: float, kind: str) -> _Table:
         """``n`` distinct fresh parties: people of this county and (a share of) new enterprises."""
         orgs = self.rng.random(n) < org_share
         k_org = int(orgs.sum())
@@ -259,7 +318,7 @@ class _County:
             k: np.empty(n, dtype=object) for k in ("party_name", "party_id", "rep_id", "rep_name")
         }
         for key, src in (("party_name", "name"), ("party_id", "person_id")):
-            cols[key][~orgs] = ppl[src].to_numpy()
+            cols[key][~orgs] = getattr(ppl, src)
         cols["rep_id"][~orgs] = cols["party_id"][~orgs]
         cols["rep_name"][~orgs] = cols["party_name"][~orgs]
         if k_org:
@@ -269,35 +328,34 @@ class _County:
                 ("rep_id", "legal_rep_id"),
                 ("rep_name", "legal_rep_name"),
             ):
-                cols[key][orgs] = ent[src].to_numpy()
-        out = pd.DataFrame({"party_type": np.where(orgs, "法人", "自然人").astype(object), **cols})
-        return out
+                cols[key][orgs] = getattr(ent, src)
+        return _Table({"party_type": np.where(orgs, "法人", "自然人").astype(object), **cols})
 
-    def fresh_people(self, n: int) -> pd.DataFrame:
+    def fresh_people(self, n: int) -> _Table:
         """``n`` people of this county not used before by this family (distinct)."""
         if self.taken + n > len(self.pool):
             more = self.p.new_people(self.taken + n - len(self.pool) + 20, region=self.code)
-            self.pool = pd.concat([self.pool, more], ignore_index=True)
-        out = self.pool.iloc[self.taken : self.taken + n].reset_index(drop=True)
+            self.pool = self.pool.concat(_Table.of(more, PERSON))
+        out = self.pool.take(slice(self.taken, self.taken + n))
         self.taken += n
-        self.people_used.append(out.person_id.to_numpy())
+        self.people_used.append(out.person_id)
         return out
 
-    def fresh_orgs(self, n: int, kind: str) -> pd.DataFrame:
+    def fresh_orgs(self, n: int, kind: str) -> _Table:
         """``n`` new enterprises of ``kind`` in this county, made in bulk beforehand."""
         have, taken = self.ents.get(kind), self.ents_taken.get(kind, 0)
         if have is None or taken + n > len(have):
-            more = self.p.new_enterprises(n + 10, region=self.code, kind=kind)
-            have = more if have is None else pd.concat([have, more], ignore_index=True)
+            more = _Table.of(self.p.new_enterprises(n + 10, region=self.code, kind=kind), ORG)
+            have = more if have is None else have.concat(more)
             self.ents[kind] = have
         self.ents_taken[kind] = taken + n
-        return have.iloc[taken : taken + n].reset_index(drop=True)
+        return have.take(slice(taken, taken + n))
 
-    def generic_people(self) -> pd.DataFrame:
+    def generic_people(self) -> _Table:
         """The county's people this family has not used for a planted or lawful-offence row."""
-        rest = self.pool.iloc[self.taken :][["person_id", "name"]].reset_index(drop=True)
-        if rest.empty:
-            rest = self.p.new_people(50, region=self.code)[["person_id", "name"]]
+        rest = self.pool.take(slice(self.taken, None))
+        if not len(rest):
+            rest = _Table.of(self.p.new_people(50, region=self.code), PERSON)
         return rest
 
     def _used(self) -> set[str]:
@@ -314,7 +372,7 @@ class _County:
         domain: Any,
         agency: Any,
         abbr: Any,
-        party: pd.DataFrame,
+        party: _Table,
         violation: np.ndarray,
         facts: list[str],
         dates: np.ndarray,
@@ -330,9 +388,9 @@ class _County:
             + np.broadcast_to(np.asarray(agency, dtype=object), (n,)),
             domain=np.broadcast_to(np.asarray(domain, dtype=object), (n,)),
             region=self.code,
-            party_type=party.party_type.to_numpy(),
-            party_name=party.party_name.to_numpy(),
-            party_id=party.party_id.to_numpy(),
+            party_type=party.party_type,
+            party_name=party.party_name,
+            party_id=party.party_id,
             violation=violation,
             facts=facts,
             quantity=extra.get("quantity", np.full(n, np.nan)),
@@ -348,7 +406,7 @@ class _County:
     def case(
         self,
         offence: Any,
-        suspects: pd.DataFrame | None,
+        suspects: _Table | None,
         filed: np.ndarray,
         source: Any = None,
         *,
@@ -356,11 +414,11 @@ class _County:
         names_: np.ndarray | None = None,
     ) -> None:
         n = len(filed)
-        sid = ids_ if ids_ is not None else suspects.party_id.to_numpy()  # type: ignore[union-attr]
-        sname = names_ if names_ is not None else suspects.party_name.to_numpy()  # type: ignore[union-attr]
+        sid = ids_ if ids_ is not None else suspects.party_id  # type: ignore[union-attr]
+        sname = names_ if names_ is not None else suspects.party_name  # type: ignore[union-attr]
         nums = np.arange(self.seq[1], self.seq[1] + n)
         self.seq[1] += n
-        years = pd.DatetimeIndex(filed).year.astype(str).to_numpy()
+        years = _years(filed)
         self.cases.add(
             case_id=np.array(
                 [f"A{self.code}{y}{s:08d}" for y, s in zip(years, nums, strict=True)], dtype=object
@@ -397,7 +455,7 @@ def _mining(
     values: np.ndarray,
     restricted: np.ndarray,
     dates: np.ndarray,
-    party: pd.DataFrame,
+    party: _Table,
     *,
     transferred: Any = False,
 ) -> np.ndarray:
@@ -452,7 +510,7 @@ def _shoddy(
     sales: np.ndarray,
     unsold: np.ndarray,
     dates: np.ndarray,
-    party: pd.DataFrame,
+    party: _Table,
     *,
     transferred: Any = False,
 ) -> np.ndarray:
@@ -504,7 +562,7 @@ def _drink(
     c: _County,
     bac: np.ndarray,
     dates: np.ndarray,
-    party: pd.DataFrame,
+    party: _Table,
     *,
     transferred: Any = False,
     mislabel: np.ndarray | None = None,
@@ -543,7 +601,7 @@ def _drink(
 
 
 def _waste(
-    c: _County, kg: np.ndarray, dates: np.ndarray, party: pd.DataFrame, *, transferred: Any = False
+    c: _County, kg: np.ndarray, dates: np.ndarray, party: _Table, *, transferred: Any = False
 ) -> np.ndarray:
     n = len(kg)
     rng = c.rng
@@ -619,7 +677,7 @@ def _plant_offence(
         dates = random_dates(rng, "2019-06-01", "2024-06-30", n)
         cid = make(c, measures, dates, party, transferred=(name == "transferred"))
         if is_clue:
-            c.truth[rule].extend(cid)
+            c.truth[rule].append(cid)
         crime = CRIMINAL[kind]
         reps = party.assign(party_id=party.rep_id, party_name=party.rep_name)
         if name == "transferred":
@@ -645,8 +703,8 @@ def _plant_offence(
                 None,
                 dates + rng.integers(5, 90, n).astype("timedelta64[D]"),
                 cid,
-                ids_=other.person_id.to_numpy(),
-                names_=other.name.to_numpy(),
+                ids_=other.person_id,
+                names_=other.name,
             )
 
 
@@ -669,7 +727,7 @@ def _plant_mining_value(c: _County) -> None:
         v[edge] = np.where(restricted[edge], 49_999.99, 99_999.99)
         return v, restricted
 
-    def make(c: _County, m: Any, dates: np.ndarray, party: pd.DataFrame, **kw: Any) -> np.ndarray:
+    def make(c: _County, m: Any, dates: np.ndarray, party: _Table, **kw: Any) -> np.ndarray:
         return _mining(c, m[0], m[1], dates, party, **kw)
 
     _plant_offence(c, "mining", "ACT-MINING-VALUE", make, over, under, 0.3, "mining")
@@ -696,7 +754,7 @@ def _plant_shoddy(c: _County) -> None:
         unsold = np.where(rng.random(n) < 0.5, _near(rng, n, 100_000, 149_900), 0.0)
         return sales, unsold
 
-    def make(c: _County, m: Any, dates: np.ndarray, party: pd.DataFrame, **kw: Any) -> np.ndarray:
+    def make(c: _County, m: Any, dates: np.ndarray, party: _Table, **kw: Any) -> np.ndarray:
         return _shoddy(c, m[0], m[1], dates, party, **kw)
 
     _plant_offence(c, "shoddy", "ACT-SHODDY-GOODS", make, over, under, 0.5, "trade")
@@ -716,7 +774,7 @@ def _plant_drunk(c: _County) -> None:
     def under(n: int, exact: bool = False) -> np.ndarray:
         return np.where(rng.random(n) < 0.5, 79.0, np.round(rng.uniform(60, 79.9, n), 1))
 
-    def make(c: _County, m: Any, dates: np.ndarray, party: pd.DataFrame, **kw: Any) -> np.ndarray:
+    def make(c: _County, m: Any, dates: np.ndarray, party: _Table, **kw: Any) -> np.ndarray:
         # 以罚代刑: the drunk driver is often written up as mere drink driving
         return _drink(c, m, dates, party, mislabel=rng.random(len(m)) < 0.6, **kw)
 
@@ -737,7 +795,7 @@ def _plant_waste(c: _County) -> None:
     def under(n: int, exact: bool = False) -> np.ndarray:
         return np.where(rng.random(n) < 0.4, 2_999.0, np.round(rng.uniform(1_500, 2_990, n), -1))
 
-    def make(c: _County, m: Any, dates: np.ndarray, party: pd.DataFrame, **kw: Any) -> np.ndarray:
+    def make(c: _County, m: Any, dates: np.ndarray, party: _Table, **kw: Any) -> np.ndarray:
         return _waste(c, m, dates, party, **kw)
 
     _plant_offence(c, "waste", "ACT-POLLUTION-WASTE", make, over, under, 0.7, "manufacturing")
@@ -764,7 +822,7 @@ def _plant_repeat(c: _County) -> None:
             tr = last and name == "transferred"
             ids_.append(_mining(c, values, np.zeros(n, bool), d, party, transferred=tr))
         if name == "clue":
-            c.truth["ACT-MINING-REPEAT"].extend(ids_[2])
+            c.truth["ACT-MINING-REPEAT"].append(ids_[2])
         elif name == "transferred":
             reps = party.assign(party_id=party.rep_id, party_name=party.rep_name)
             c.case(
@@ -782,29 +840,30 @@ def _plant_repeat(c: _County) -> None:
 # -- background -----------------------------------------------------------------------------------
 
 
-def _background(c: _County, generic: pd.DataFrame, companies: pd.DataFrame) -> None:
+def _background(c: _County, generic: _Table, companies: _Table) -> None:
     rng = c.rng
     b = {k: c.k(v, low=1) for k, v in BACKGROUND.items()}
 
-    def draw(n: int, org_share: float) -> pd.DataFrame:
+    def draw(n: int, org_share: float) -> _Table:
         """Parties drawn with replacement from the county's people and companies."""
         orgs = (rng.random(n) < org_share) if len(companies) else np.zeros(n, bool)
         pi = rng.integers(0, len(generic), n)
-        names_ = generic.name.to_numpy()[pi].astype(object)
-        pids = generic.person_id.to_numpy()[pi].astype(object)
+        names_ = generic.name[pi].astype(object)
+        pids = generic.person_id[pi].astype(object)
         if orgs.any():
             ci = rng.integers(0, len(companies), int(orgs.sum()))
-            names_[orgs] = companies.name.to_numpy()[ci]
-            pids[orgs] = companies.org_id.to_numpy()[ci]
+            names_[orgs] = companies.name[ci]
+            pids[orgs] = companies.org_id[ci]
         pids[~orgs & (rng.random(n) < 0.02)] = None  # some exports leave the ID blank
-        out = pd.DataFrame(
+        return _Table(
             {
                 "party_type": np.where(orgs, "法人", "自然人").astype(object),
                 "party_name": names_,
                 "party_id": pids,
+                "rep_id": pids,
+                "rep_name": names_,
             }
         )
-        return out.assign(rep_id=out.party_id, rep_name=out.party_name)
 
     # lawful mining: distinct parties (so no one reaches three penalties), below the threshold
     n = b["mining"]
@@ -826,7 +885,7 @@ def _background(c: _County, generic: pd.DataFrame, companies: pd.DataFrame) -> N
     _drink(c, np.round(rng.uniform(20, 78, n)), c.dates(n), draw(n, 0.0))
     n = b["drunk_sent"]
     party, dates = draw(n, 0.0), c.dates(n)
-    party = party[party.party_id.notna()].reset_index(drop=True)
+    party = party.take(np.flatnonzero(pd.notna(party.party_id)))
     dates = dates[: len(party)]
     cid = _drink(c, rng.integers(80, 220, len(party)).astype(float), dates, party, transferred=True)
     src = _where(rng.random(len(party)) < 0.9, cid)
@@ -854,7 +913,7 @@ def _background(c: _County, generic: pd.DataFrame, companies: pd.DataFrame) -> N
         quantity_unit="吨",
     )
     # every other domain: ordinary violations with no criminal figure
-    left = c.n - len(c.rows.cols.get("case_id", []))
+    left = c.n - (c.rows.n - c.first_row)
     if left <= 0:
         return
     shares = np.array([d[3] for d in DOMAINS])
@@ -868,17 +927,17 @@ def _background(c: _County, generic: pd.DataFrame, companies: pd.DataFrame) -> N
         dtype=object,
     )
     party = draw(left, 0.2)
-    names_ = party.party_name.to_numpy().astype(object)
+    names_ = party.party_name.astype(object)
     facts = (
         "经查，当事人" + names_ + "存在" + act + "的违法行为，违反了相关法律法规的规定。"
     ).tolist()
     c.penalty(dom, agency, abbr, party, act, facts, c.dates(left))
 
 
-def _cases_fill(c: _County, target: int, generic: pd.DataFrame) -> None:
+def _cases_fill(c: _County, target: int, generic: _Table) -> None:
     """Police-opened cases and unrelated crimes, up to the county's share of criminal_cases."""
     rng = c.rng
-    have = len(c.cases.cols.get("case_id", []))
+    have = c.cases.n - c.first_case
     left = max(0, target - have)
     if not left:
         return
@@ -891,8 +950,8 @@ def _cases_fill(c: _County, target: int, generic: pd.DataFrame) -> None:
         offence,
         None,
         c.dates(direct),
-        ids_=fresh.person_id.to_numpy(),
-        names_=fresh.name.to_numpy(),
+        ids_=fresh.person_id,
+        names_=fresh.name,
     )
     n = left - direct
     pi = rng.integers(0, len(generic), n)
@@ -900,8 +959,8 @@ def _cases_fill(c: _County, target: int, generic: pd.DataFrame) -> None:
         c.pick(UNRELATED_OFFENCES, n),
         None,
         c.dates(n),
-        ids_=generic.person_id.to_numpy()[pi],
-        names_=generic.name.to_numpy()[pi],
+        ids_=generic.person_id[pi],
+        names_=generic.name[pi],
     )
 
 
@@ -909,30 +968,33 @@ def _cases_fill(c: _County, target: int, generic: pd.DataFrame) -> None:
 class _Pools:
     """People and new enterprises for every county, drawn in bulk before the county loop."""
 
-    people: dict[str, pd.DataFrame]
-    orgs: dict[str, dict[str, pd.DataFrame]]
+    people: dict[str, _Table]
+    orgs: dict[str, dict[str, _Table]]
 
 
 ORG_NEEDS = {"mining": 0.004, "trade": 0.0015, "manufacturing": 0.002}
 """New enterprises made per penalty, by kind (planted and lawful-offence parties)."""
 
 
+def _by_region(regions: np.ndarray, table: _Table) -> dict[str, _Table]:
+    """``table`` split by county code, each part in its original order."""
+    codes, uniq = pd.factorize(np.asarray(regions, dtype=object))
+    order = np.argsort(codes, kind="stable")
+    cuts = np.flatnonzero(np.diff(codes[order])) + 1
+    return {str(uniq[codes[g[0]]]): table.take(g) for g in np.split(order, cuts) if len(g)}
+
+
 def _pools(p: Province, codes: list[str], per_county: np.ndarray) -> _Pools:
-    ppl = p.people
-    ages = p.ages(ppl)
-    keep = (ages >= 20) & (ages <= 70)
-    if len(p.deaths):
-        keep &= ~ppl.person_id.isin(set(p.deaths.person_id)).to_numpy()
-    adults = ppl[keep]
-    adults = adults.iloc[p.rng.permutation(len(adults))]
-    people = {str(r): g.reset_index(drop=True) for r, g in adults.groupby("region", sort=False)}
-    orgs: dict[str, dict[str, pd.DataFrame]] = {}
+    age, alive = p._masks()
+    rows = np.flatnonzero((age >= 20) & (age <= 70) & alive)
+    rows = rows[p.rng.permutation(len(rows))]
+    adults = p.person_rows(rows)
+    people = _by_region(adults.region.to_numpy(), _Table.of(adults, PERSON))
+    orgs: dict[str, dict[str, _Table]] = {}
     for kind, rate in ORG_NEEDS.items():
         counts = np.round(per_county * rate).astype(int) + 25
         made = p.new_enterprises(int(counts.sum()), region=np.repeat(codes, counts), kind=kind)
-        orgs[kind] = {
-            str(r): g.reset_index(drop=True) for r, g in made.groupby("region", sort=False)
-        }
+        orgs[kind] = _by_region(made.region.to_numpy(), _Table.of(made, ORG))
     return _Pools(people, orgs)
 
 
@@ -946,16 +1008,15 @@ def build(p: Province) -> None:
     per_county = np.maximum(1, np.round(total * weights / weights.sum())).astype(int)
     cases_per = np.round(p.count("criminal_cases") * weights / weights.sum()).astype(int)
     seq = [1, 1]
-    penalties, cases = [], []
+    rows, cases = _Rows(), _Rows()
+    truth: dict[str, list[np.ndarray]] = {r: [] for r in RATES}
     ents = p.enterprises
-    background_orgs = {
-        str(r): g[["org_id", "name"]].reset_index(drop=True)
-        for r, g in ents.groupby("region", sort=False)
-    }
+    background_orgs = _by_region(ents.region.to_numpy(), _Table.of(ents, ("org_id", "name")))
+    no_orgs = _Table({"org_id": np.array([], object), "name": np.array([], object)})
     pools = _pools(p, codes, per_county)
     for code, n, n_cases in zip(codes, per_county, cases_per, strict=True):
-        c = _County(p, code, int(n), seq, pools)
-        companies = background_orgs.get(code, pd.DataFrame(columns=["org_id", "name"]))
+        c = _County(p, code, int(n), seq, pools, rows, cases, truth)
+        companies = background_orgs.get(code, no_orgs)
         _plant_mining_value(c)
         _plant_repeat(c)
         _plant_shoddy(c)
@@ -964,11 +1025,9 @@ def build(p: Province) -> None:
         generic = c.generic_people()
         _background(c, generic, companies)
         _cases_fill(c, int(n_cases), generic)
-        penalties.append(c.rows.frame())
-        cases.append(c.cases.frame())
-        for rule, refs in c.truth.items():
-            p.plant(MODEL, rule, ["admin_penalties:" + str(x) for x in refs])
-    frame = pd.concat(penalties, ignore_index=True)
-    p.add("admin_penalties", frame)
-    p.add("criminal_cases", pd.concat(cases, ignore_index=True))
-    log.debug("penalties: %d penalties, %d cases", len(frame), sum(len(x) for x in cases))
+    for rule, refs in truth.items():
+        if refs:
+            p.plant(MODEL, rule, "admin_penalties:" + np.concatenate(refs).astype(object))
+    p.add("admin_penalties", rows.frame())
+    p.add("criminal_cases", cases.frame())
+    log.debug("penalties: %d penalties, %d cases", rows.n, cases.n)
