@@ -301,3 +301,16 @@ def test_nobody_dies_a_child_or_after_the_province_s_today() -> None:
     assert died.max() <= pd.Timestamp(REF_DATE)
     age_at_death = (pd.to_datetime(died) - pd.to_datetime(born.reindex(died.index))).dt.days
     assert (age_at_death >= 18 * 365).all()
+
+
+def test_texts_rendered_in_worker_processes_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    from huiyan.synth import judgment_text
+
+    def texts() -> list[str]:
+        p = synth.build(scale="tiny", seed=5)
+        return [t for chunk in p.chunks("judgments") for t in chunk.text]
+
+    in_process = texts()
+    monkeypatch.setattr(judgment_text, "POOL_MIN", 0)  # the province path, on tiny data
+    monkeypatch.setattr(judgment_text, "CHUNK", 150)  # several chunks in flight at once
+    assert texts() == in_process

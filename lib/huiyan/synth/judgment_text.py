@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 FACTS_TABLE = "synth_judgment_facts"
 CHUNK = 20_000
+POOL_MIN = 100_000
+"""From this many judgments on (province scale), texts are rendered in worker processes."""
+RENDER_WORKERS = 2
 
 OTHER_CAUSES = (
     ("民间借贷纠纷", "借款"),
@@ -96,16 +99,11 @@ def register(p: Province, cases: pd.DataFrame, n_other: int) -> None:
 
     def produce() -> Iterator[pd.DataFrame]:
         facts: list[pa.Table] = []
-        for start in range(0, len(allc), CHUNK):
+        starts = range(0, len(allc), CHUNK)
+        jobs = ((seed, start, allc.iloc[start : start + CHUNK]) for start in starts)
+        rendered = _rendered(jobs, pool=len(allc) >= POOL_MIN)
+        for start, (texts, rows) in zip(starts, rendered, strict=True):
             part = allc.iloc[start : start + CHUNK]
-            texts, rows = [], []
-            for i, c in enumerate(part.itertuples(index=False)):
-                r = random.Random(seed * 1_000_003 + start + i)
-                text, fact = (
-                    render_insurance(c, r) if c.family == "insurance" else render_other(c, r)
-                )
-                texts.append(text)
-                rows.append(fact)
             facts.append(pa.Table.from_pylist(rows, schema=FACTS_SCHEMA))
             yield pd.DataFrame(
                 {
@@ -124,6 +122,42 @@ def register(p: Province, cases: pd.DataFrame, n_other: int) -> None:
             p.add_table(FACTS_TABLE, pa.concat_tables(facts))
 
     p.add_later("judgments", produce)
+
+
+def render_chunk(job: tuple[int, int, pd.DataFrame]) -> tuple[list[str], list[dict[str, Any]]]:
+    """Texts and facts of one chunk of cases; document ``start + i`` draws from its own seed."""
+    seed, start, part = job
+    texts, rows = [], []
+    for i, c in enumerate(part.itertuples(index=False)):
+        r = random.Random(seed * 1_000_003 + start + i)
+        text, fact = render_insurance(c, r) if c.family == "insurance" else render_other(c, r)
+        texts.append(text)
+        rows.append(fact)
+    return texts, rows
+
+
+def _rendered(
+    jobs: Iterator[tuple[int, int, pd.DataFrame]], *, pool: bool
+) -> Iterator[tuple[list[str], list[dict[str, Any]]]]:
+    """``render_chunk`` of every job, in order; large provinces render in worker processes.
+
+    At most ``2 * RENDER_WORKERS`` chunks are in flight, so rendered texts never pile up
+    in memory while the writer catches up.
+    """
+    if not pool:
+        yield from map(render_chunk, jobs)
+        return
+    import multiprocessing as mp
+    from collections import deque
+
+    with mp.get_context("spawn").Pool(RENDER_WORKERS) as workers:
+        pending: deque[Any] = deque()
+        for job in jobs:
+            pending.append(workers.apply_async(render_chunk, (job,)))
+            if len(pending) > 2 * RENDER_WORKERS:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 FACTS_SCHEMA = pa.schema(
