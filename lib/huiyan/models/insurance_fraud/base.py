@@ -63,6 +63,13 @@ ASSESSOR_TEXT_RE = (
     + r"(?:有限公司|事务所|鉴定所|鉴定中心|认证中心|鉴证中心))(?:对|进行|作出|评估|鉴定)"
 )
 """An assessor named where it was commissioned: 委托X对车辆损失进行评估."""
+CLAIM_COLUMNS = (
+    "claim_id", "plate_no", "reporter_name", "reporter_id", "report_date", "repair_shop",
+    "assessor", "claimed_amount", "region",
+)  # fmt: skip
+"""The columns of ``insurance_claims`` the rules read (region: the accident's county)."""
+ID_WORD = "身份"
+"""Every wording of :data:`huiyan.linking.RESIDENT_ID_TEXT_RE` holds it (身份证号, 公民身份号码)."""
 
 
 @dataclass(frozen=True)
@@ -83,11 +90,18 @@ class Facts:
 
 
 def insurance_documents(judgments: ir.Table, documents: ir.Table) -> ir.Table:
-    """Insurance judgments: the dataset's rows joined to their parse, with the model's own flags.
+    """Insurance judgments: the dataset's rows joined to their parse, with what the model reads in the text.
+
+    Every text is read once, here; the rest of the model works on these columns:
+    commissioned (the plaintiff commissioned the assessment: read only where the
+    insurer did not assess, the one case INS-NO-ASSESSMENT looks at, else False),
+    shop_in_text and assessor_in_text (the names :data:`SHOP_TEXT_RE` and
+    :data:`ASSESSOR_TEXT_RE` find, else null) and id_text (the text where it may
+    carry a resident ID, for :func:`huiyan.linking.resident_id_after`, else null).
 
     Columns: doc_id, region, case_no, court, cause, judgment_date, claimed_amount,
-    awarded_amount, assigned, insurer_assessed, commissioned (the plaintiff
-    commissioned the assessment), text.
+    awarded_amount, assigned, insurer_assessed, commissioned, shop_in_text,
+    assessor_in_text, id_text.
     """
     d = documents.select(
         "doc_id",
@@ -100,6 +114,7 @@ def insurance_documents(judgments: ir.Table, documents: ir.Table) -> ir.Table:
     )
     j = judgments.join(d, "doc_id")
     j = j.filter((j.cause.isin(CAUSES) | j._pcause.isin(CAUSES)) & j.has_insurer.fill_null(False))
+    not_assessed = j.insurer_assessed == False  # noqa: E712  (null: the text does not say)
     return j.select(
         "doc_id",
         "region",
@@ -111,8 +126,13 @@ def insurance_documents(judgments: ir.Table, documents: ir.Table) -> ir.Table:
         awarded_amount=j.awarded_amount.cast("float64"),
         assigned=j.assigned.fill_null(False),
         insurer_assessed=j.insurer_assessed,
-        commissioned=j.text.re_search(COMMISSIONED_RE).fill_null(False),
-        text=j.text,
+        commissioned=ibis.ifelse(
+            not_assessed, j.text.re_search(COMMISSIONED_RE).fill_null(False), False
+        ),
+        shop_in_text=j.text.re_extract(SHOP_TEXT_RE, 1).nullif(""),
+        assessor_in_text=j.text.re_extract(ASSESSOR_TEXT_RE, 1).nullif(""),
+        # every wording of linking.RESIDENT_ID_TEXT_RE holds 身份: other texts carry no ID
+        id_text=ibis.ifelse(j.text.contains(ID_WORD), j.text, ibis.null("string")),
     )
 
 
@@ -122,14 +142,18 @@ def people_register(
     enterprise_people: ir.Table,
     enterprises: ir.Table,
 ) -> ir.Table:
-    """Everyone the registers know with a county: ``person_id, name, region`` (for 姓名+县区一致)."""
+    """Everyone the registers know with a county: ``person_id, name, region`` (for 姓名+县区一致).
+
+    Rows may repeat (a person in several registers): the linking step removes
+    repeats after narrowing the register to the names it looks for.
+    """
     ss = social_security.select("person_id", "name", "region")
     v = vehicles.filter(vehicles.owner_id.re_search(r"^\d{17}[\dXx]$"))
     vo = v.select(person_id=v.owner_id.upper(), name=v.owner_name, region=v.region)
     e = enterprises.select("org_id", _region=enterprises.region)
     ep = enterprise_people.join(e, "org_id")
     eo = ep.select("person_id", "name", region=ep._region)
-    return ss.union(vo).union(eo).distinct()
+    return ss.union(vo).union(eo)
 
 
 def plate_owners(vehicles: ir.Table, claims: ir.Table) -> ir.Table:
@@ -142,14 +166,17 @@ def plate_owners(vehicles: ir.Table, claims: ir.Table) -> ir.Table:
 
 
 def shop_staff(social_security: ir.Table, enterprise_people: ir.Table) -> ir.Table:
-    """Employees (any time) and officers of companies: ``org_id, person_id, name``."""
+    """Employees (any time) and officers of companies: ``org_id, person_id, name``.
+
+    Rows may repeat (one row per employment spell), as for :func:`people_register`.
+    """
     ss = social_security.select(
         org_id=social_security.employer_org_id,
         person_id=social_security.person_id,
         name=social_security.name,
     )
     ep = enterprise_people.select("org_id", "person_id", "name")
-    return ss.union(ep).distinct()
+    return ss.union(ep)
 
 
 def _orgs_of(enterprises: ir.Table, words: str) -> ir.Table:
@@ -161,10 +188,14 @@ def facts(ws: Workspace, *, region: str = "") -> Facts:
 
     The linked tables are computed once and kept as temporary tables of the
     query engine (see :func:`keep`: works on a read-only DuckDB and on Spark),
-    so each rule afterwards reads small, ready tables.
+    so each rule afterwards reads small, ready tables. The work is shared, not
+    repeated: the judgment texts are read in one pass (:func:`insurance_documents`),
+    each distinct shop or assessor name is normalised and linked once per county
+    (not once per judgment or claim), and the plaintiffs and the claim reporters
+    are linked to people in one query over the registers.
 
     Tables:
-        documents: see :func:`insurance_documents` (without the text).
+        documents: see :func:`insurance_documents` (without the text columns).
         plaintiffs: doc_id, seq, mention_id, name, kind, masked, region, judgment_date,
             person_id, org_id, party_key (person_id, org_id, or ``N:county:name`` for an
             unmasked name that links nowhere; null for a masked one), suit_key (what
@@ -173,8 +204,9 @@ def facts(ws: Workspace, *, region: str = "") -> Facts:
         plates: doc_id, plate. shops: doc_id, region, shop, org_id, shop_key, shop_link.
         assessors: doc_id, assessor, assessor_key. agents: doc_id, agent_key, name, law_firm
             (agents of plaintiffs only: an insurer's lawyers would join every case).
-        claims: the claims (of the county: ``accident_region``) with region, reporter_pid,
-            reporter_link, reporter_confidence, shop_org_id, shop_key, assessor_key.
+        claims: the claims (of the county: ``accident_region``), the columns the rules read
+            (:data:`CLAIM_COLUMNS`, region = accident_region) with shop_org_id, shop_key,
+            assessor_key, reporter_pid, reporter_link, reporter_confidence.
     """
     from huiyan.judgments import parsed
 
@@ -186,27 +218,37 @@ def facts(ws: Workspace, *, region: str = "") -> Facts:
     officers = ws.table("enterprise_people")
     all_claims = ws.table("insurance_claims")
     claims = all_claims.filter(all_claims.accident_region == region) if region else all_claims
+    claims = claims.mutate(region=claims.accident_region)
 
-    full = insurance_documents(judgments, jd.documents)
-    docs = keep(full.drop("text"))
+    read = keep(insurance_documents(judgments, jd.documents))  # the one pass over the texts
+    docs = read.drop("shop_in_text", "assessor_in_text", "id_text")
     keys = docs.select("doc_id", "region", "judgment_date")
     plates = keep(jd.plates.semi_join(keys, "doc_id").select("doc_id", "plate"))
-    shop_names = _named(jd.shops, full, "shop", SHOP_TEXT_RE)
-    shops = keep(_shops(shop_names.join(keys, "doc_id"), _orgs_of(enterprises, SHOP_WORDS)))
-    assessor_names = _named(jd.assessors, full, "assessor", ASSESSOR_TEXT_RE)
-    assessors = keep(
-        _assessors(assessor_names.join(keys, "doc_id"), _orgs_of(enterprises, ASSESSOR_WORDS))
-    )
-    staff = shop_staff(social, officers)
-    owners = keep(plate_owners(vehicles, all_claims))
-    register = people_register(social, vehicles, officers, enterprises)
-    texts = full.select("doc_id", "text")
-    plaintiffs = keep(_plaintiffs(
-        jd.parties, docs, texts, plates, shops, enterprises,
-        register=register, owners=owners, staff=staff,
+    shop_names = _named(jd.shops, read, "shop", "shop_in_text").join(keys, "doc_id")
+    assessor_names = _named(jd.assessors, read, "assessor", "assessor_in_text").join(keys, "doc_id")
+    shop_links = keep(_name_links(
+        shop_names.select(name="shop", region="region"),
+        claims.select(name="repair_shop", region="region"),
+        companies=_orgs_of(enterprises, SHOP_WORDS),
     ))  # fmt: skip
+    assessor_links = keep(_name_links(
+        assessor_names.select(name="assessor", region="region"),
+        claims.select(name="assessor", region="region"),
+        companies=_orgs_of(enterprises, ASSESSOR_WORDS),
+    ))  # fmt: skip
+    shops = keep(_shops(shop_names, shop_links))
+    assessors = keep(_assessors(assessor_names, assessor_links))
+    owners = keep(plate_owners(vehicles, all_claims))
+    linked_claims = _claim_orgs(claims, shop_links, assessor_links)
+    parties = _plaintiff_parties(jd.parties, keys)
+    people = keep(_people(
+        parties, read, plates, shops, linked_claims,
+        register=people_register(social, vehicles, officers, enterprises),
+        owners=owners, staff=shop_staff(social, officers),
+    ))  # fmt: skip
+    plaintiffs = keep(_plaintiffs(parties, people, enterprises))
     agents = keep(_agents(jd.agents, plaintiffs))
-    claims = keep(_claims(claims, enterprises, register=register, owners=owners, staff=staff))
+    claims = keep(_claims(linked_claims, people))
     return Facts(
         documents=docs,
         plaintiffs=plaintiffs,
@@ -243,92 +285,191 @@ def keep(t: ir.Table) -> ir.Table:
 _KEPT = itertools.count()
 
 
-def _named(parsed: ir.Table, full: ir.Table, column: str, pattern: str) -> ir.Table:
-    """``doc_id, <column>``: the parser's names plus any the model's own pattern reads in the text.
+def _named(parsed: ir.Table, read: ir.Table, column: str, found: str) -> ir.Table:
+    """``doc_id, <column>``: the parser's names plus those the model's own pattern read in the text.
 
-    The second reading catches names the general parser does not know
-    (汽车修配厂, a numbered 第2有限公司) where the sentence makes the role plain.
+    The second reading (``found``, a column of :func:`insurance_documents`) catches
+    names the general parser does not know (汽车修配厂, a numbered 第2有限公司)
+    where the sentence makes the role plain.
     """
-    own = full.select("doc_id", **{column: full.text.re_extract(pattern, 1).nullif("")})
-    own = own.filter(own[column].notnull())
-    theirs = parsed.semi_join(full, "doc_id").select("doc_id", column)
+    own = read.filter(read[found].notnull()).select("doc_id", **{column: read[found]})
+    theirs = parsed.semi_join(read, "doc_id").select("doc_id", column)
     return theirs.union(own).distinct()
 
 
-def _shops(mentions: ir.Table, shop_orgs: ir.Table) -> ir.Table:
-    m = mentions.mutate(mention_id=mentions.doc_id.concat("#", mentions.shop), name=mentions.shop)
-    linked = linking.link_orgs(m, shop_orgs).select("mention_id", "org_id", shop_link="link")
-    t = m.left_join(linked, "mention_id").drop("mention_id_right")
-    core = linking.core_name(t.shop)
+def _name_key(name: ir.StringValue, region: ir.StringValue) -> ir.StringValue:
+    """One text per (name, county), null county included: ``<length>:<name>@<county>`` or ``~``."""
+    where = ibis.ifelse(region.isnull(), ibis.literal("~"), ibis.literal("@").concat(region))
+    return name.length().cast("string").concat(":", name, where)
+
+
+def _name_links(*names: ir.Table, companies: ir.Table) -> ir.Table:
+    """``name_key, org_id, link, core``: each distinct (name, county) normalised and linked once.
+
+    A shop is named the same way in hundreds of judgments and claims: its core
+    name and its link (:func:`huiyan.linking.link_orgs`, which depends on the
+    name and the county only) are computed once per distinct pair instead of
+    once per record. Blank names link nowhere.
+    """
+    n = names[0]
+    for more in names[1:]:
+        n = n.union(more)
+    n = n.filter(n.name.notnull()).distinct()
+    n = n.mutate(name_key=_name_key(n.name, n.region))
+    named = n.filter(n.name.strip() != "")
+    linked = linking.link_orgs(
+        named.select(mention_id=named.name_key, name=named.name, region=named.region), companies
+    ).select("mention_id", "org_id", "link")
+    t = n.left_join(linked, n.name_key == linked.mention_id)
+    return t.select("name_key", "org_id", "link", core=linking.core_name(t.name))
+
+
+def _shops(mentions: ir.Table, links: ir.Table) -> ir.Table:
+    t = mentions.mutate(name_key=_name_key(mentions.shop, mentions.region))
+    t = t.left_join(links, "name_key")
     return t.select(
         "doc_id",
         "region",
         "shop",
         "org_id",
-        shop_key=t.org_id.coalesce(ibis.literal("S:").concat(core)),
-        shop_link=t.shop_link,
+        shop_key=t.org_id.coalesce(ibis.literal("S:").concat(t.core)),
+        shop_link=t.link,
     ).filter(lambda x: x.shop_key.notnull())
 
 
-def _assessors(mentions: ir.Table, assessor_orgs: ir.Table) -> ir.Table:
-    m = mentions.mutate(
-        mention_id=mentions.doc_id.concat("#", mentions.assessor), name=mentions.assessor
-    )
-    linked = linking.link_orgs(m, assessor_orgs).select("mention_id", "org_id")
-    t = m.left_join(linked, "mention_id").drop("mention_id_right")
-    core = linking.core_name(t.assessor)
+def _assessors(mentions: ir.Table, links: ir.Table) -> ir.Table:
+    t = mentions.mutate(name_key=_name_key(mentions.assessor, mentions.region))
+    t = t.left_join(links, "name_key")
     return t.select(
         "doc_id",
         "assessor",
-        assessor_key=t.org_id.coalesce(ibis.literal("A:").concat(core)),
+        assessor_key=t.org_id.coalesce(ibis.literal("A:").concat(t.core)),
     ).filter(lambda x: x.assessor_key.notnull())
 
 
-def _plaintiffs(
+def _claim_orgs(claims: ir.Table, shop_links: ir.Table, assessor_links: ir.Table) -> ir.Table:
+    """The claims with shop_org_id (given, else linked), shop_key and assessor_key."""
+    s = shop_links.select(_skey="name_key", _shop_org="org_id", _shop_core="core")
+    c = claims.left_join(s, _name_key(claims.repair_shop, claims.region) == s._skey)
+    a = assessor_links.select(_akey="name_key", _asr_org="org_id", _asr_core="core")
+    c = c.left_join(a, _name_key(c.assessor, c.region) == a._akey)
+    shop_org_id = c.repair_shop_org_id.strip().nullif("").coalesce(c._shop_org)
+    return c.select(
+        *CLAIM_COLUMNS,
+        shop_org_id=shop_org_id,
+        shop_key=shop_org_id.coalesce(ibis.literal("S:").concat(c._shop_core)),
+        assessor_key=c._asr_org.coalesce(ibis.literal("A:").concat(c._asr_core)),
+    )
+
+
+def _plaintiff_parties(parties: ir.Table, keys: ir.Table) -> ir.Table:
+    """The plaintiffs of the insurance judgments (insurers left out), with mention_id and county."""
+    p = parties.filter((parties.role == "plaintiff") & ~parties.is_insurer.fill_null(False))
+    p = p.join(keys, "doc_id")
+    return p.mutate(mention_id=p.doc_id.concat("#", p.seq.cast("string")))
+
+
+def _people(
     parties: ir.Table,
-    docs: ir.Table,
-    texts: ir.Table,
+    read: ir.Table,
     plates: ir.Table,
     shops: ir.Table,
-    enterprises: ir.Table,
+    claims: ir.Table,
     *,
     register: ir.Table,
     owners: ir.Table,
     staff: ir.Table,
 ) -> ir.Table:
-    p = parties.filter((parties.role == "plaintiff") & ~parties.is_insurer.fill_null(False))
-    d = docs.select("doc_id", "region", "judgment_date").join(texts, "doc_id")
-    p = p.join(d, "doc_id")
-    p = p.mutate(mention_id=p.doc_id.concat("#", p.seq.cast("string")))
-    persons = p.filter(p.kind == "person")
-    mentions = persons.select(
+    """Plaintiffs (``J`` + mention_id) and claim reporters (``C`` + claim_id) linked to people at once.
+
+    One :func:`huiyan.linking.link_people` over both kinds of mention: the
+    registers are grouped and joined once for the run. A plaintiff's context is
+    the judgment (its plates, its linked repair shops, the ID written in their
+    own line); a reporter's the claim (its plate, its shop, the reporter_id).
+
+    A resident ID settles a link (身份证号一致 is the only way at full confidence,
+    so it always wins): mentions that carry one are linked by it alone, and only
+    the others go through ``link_people``, with the plates, shops and registers
+    first narrowed to the names and companies those mentions can meet. The
+    result is the same as one ``link_people`` over every mention.
+    """
+    persons = parties.filter(parties.kind == "person")
+    texts = read.filter(read.id_text.notnull()).select("doc_id", "id_text")
+    pt = persons.left_join(texts, "doc_id")
+    pm = pt.select(
+        mention_id=ibis.literal("J").concat(pt.mention_id),
+        name=pt.name,
+        region=pt.region,
+        id_hint=linking.resident_id_after(pt.id_text, pt.name),
+    )
+    cm = claims.select(
+        mention_id=ibis.literal("C").concat(claims.claim_id),
+        name=claims.reporter_name,
+        region=claims.region,
+        id_hint=claims.reporter_id,
+    )
+    ids = persons.select(_m=ibis.literal("J").concat(persons.mention_id), doc_id=persons.doc_id)
+    cid = ibis.literal("C").concat(claims.claim_id)
+    judgment_plates = ids.join(plates, "doc_id").select(mention_id="_m", plate="plate")
+    plate_ctx = judgment_plates.union(claims.select(mention_id=cid, plate=claims.plate_no))
+    linked_shops = shops.filter(shops.org_id.notnull()).select("doc_id", "org_id")
+    judgment_shops = ids.join(linked_shops, "doc_id").select(mention_id="_m", org_id="org_id")
+    claim_shops = claims.select(mention_id=cid, org_id=claims.shop_org_id)
+    shop_ctx = judgment_shops.union(claim_shops.filter(claim_shops.org_id.notnull()))
+    mentions = pm.union(cm)
+    if not _ID_SETTLES:  # pragma: no cover - only if linking's confidences change
+        return linking.link_people(
+            mentions, register=register, plates=plate_ctx, plate_owners=owners,
+            shops=shop_ctx, shop_staff=staff,
+        )  # fmt: skip
+    # linking's 身份证号一致, taken directly: each mention_id is one party of one judgment
+    # (doc_id#seq) or one claim (claim_id, the dataset's key), so no mention can hold two IDs
+    hint = mentions.id_hint.strip().upper()
+    has_id = hint.re_search(RESIDENT_ID_RE).fill_null(False)
+    by_id = mentions.filter(has_id).select(
         "mention_id",
-        "name",
-        "region",
-        id_hint=linking.resident_id_after(persons.text, persons.name),
+        person_id=hint,
+        link=ibis.literal(linking.LINK_ID),
+        confidence=ibis.literal(linking.CONFIDENCE[linking.LINK_ID], type="float64"),
     )
-    plate_ctx = (
-        persons.select("mention_id", "doc_id").join(plates, "doc_id").select("mention_id", "plate")
+    rest = mentions.filter(~has_id)
+    named = rest.select("region", "name").distinct()
+    register = register.semi_join(
+        named, [register.region == named.region, register.name == named.name]
     )
-    shop_ctx = (
-        persons.select("mention_id", "doc_id")
-        .join(shops.filter(shops.org_id.notnull()), "doc_id")
-        .select("mention_id", "org_id")
+    staff = staff.semi_join(shop_ctx.select("org_id").distinct(), "org_id").distinct()
+    others = linking.link_people(
+        rest, register=register, plates=plate_ctx, plate_owners=owners,
+        shops=shop_ctx, shop_staff=staff,
+    )  # fmt: skip
+    return by_id.union(others)
+
+
+_ID_SETTLES = linking.CONFIDENCE[linking.LINK_ID] > max(
+    linking.CONFIDENCE[k]
+    for k in (
+        linking.LINK_PLATE,
+        linking.LINK_SURNAME_PLATE,
+        linking.LINK_SHOP,
+        linking.LINK_COUNTY,
     )
-    people = linking.link_people(
-        mentions,
-        register=register,
-        plates=plate_ctx,
-        plate_owners=owners,
-        shops=shop_ctx,
-        shop_staff=staff,
-    ).select("mention_id", "person_id", _plink="link", _pconf="confidence")
+)
+"""A resident ID outranks every other way of linking a person (see :func:`_people`)."""
+RESIDENT_ID_RE = r"^\d{17}[\dX]$"
+"""A resident ID as :func:`huiyan.linking.link_people` accepts it (after trimming, upper case)."""
+
+
+def _plaintiffs(parties: ir.Table, people: ir.Table, enterprises: ir.Table) -> ir.Table:
+    p = parties.mutate(_pm=ibis.literal("J").concat(parties.mention_id))
+    persons = people.select(
+        _m="mention_id", person_id="person_id", _plink="link", _pconf="confidence"
+    )
     orgs = linking.link_orgs(
         p.filter(p.kind == "org").select("mention_id", "name", "region"), enterprises
     )
-    orgs = orgs.select("mention_id", "org_id", _olink="link", _oconf="confidence")
-    t = p.left_join(people, "mention_id").drop("mention_id_right")
-    t = t.left_join(orgs, "mention_id").drop("mention_id_right")
+    orgs = orgs.select(_om="mention_id", org_id="org_id", _olink="link", _oconf="confidence")
+    t = p.left_join(persons, p._pm == persons._m)
+    t = t.left_join(orgs, t.mention_id == orgs._om)
     masked = linking.is_masked(t.name)
     name_key = ibis.literal("N:").concat(t.region, ":", t.name)
     return t.select(
@@ -366,56 +507,12 @@ def _agents(agents: ir.Table, plaintiffs: ir.Table) -> ir.Table:
     ).distinct()
 
 
-def _claims(
-    claims: ir.Table,
-    enterprises: ir.Table,
-    *,
-    register: ir.Table,
-    owners: ir.Table,
-    staff: ir.Table,
-) -> ir.Table:
-    c = claims.mutate(region=claims.accident_region)
-    shop_names = c.filter(c.repair_shop.notnull() & (c.repair_shop.strip() != ""))
-    shop_m = shop_names.select(
-        mention_id=shop_names.claim_id, name=shop_names.repair_shop, region="region"
-    )
-    shop_link = linking.link_orgs(shop_m, _orgs_of(enterprises, SHOP_WORDS)).select(
-        "mention_id", _shop_org="org_id"
-    )
-    c = c.left_join(shop_link, c.claim_id == shop_link.mention_id).drop("mention_id")
-    given = c.repair_shop_org_id.strip().nullif("")
-    c = c.mutate(shop_org_id=given.coalesce(c._shop_org))
-    named = c.filter(c.assessor.notnull() & (c.assessor.strip() != ""))
-    asr_m = named.select(mention_id=named.claim_id, name=named.assessor, region="region")
-    asr_link = linking.link_orgs(asr_m, _orgs_of(enterprises, ASSESSOR_WORDS)).select(
-        "mention_id", _asr_org="org_id"
-    )
-    c = c.left_join(asr_link, c.claim_id == asr_link.mention_id).drop("mention_id")
-    c = c.mutate(
-        shop_key=c.shop_org_id.coalesce(
-            ibis.literal("S:").concat(linking.core_name(c.repair_shop))
-        ),
-        assessor_key=c._asr_org.coalesce(ibis.literal("A:").concat(linking.core_name(c.assessor))),
-    )
-    mentions = c.select(
-        mention_id=c.claim_id, name=c.reporter_name, region=c.region, id_hint=c.reporter_id
-    )
-    plates = c.select(mention_id=c.claim_id, plate=c.plate_no)
-    shops = c.filter(c.shop_org_id.notnull()).select(mention_id=c.claim_id, org_id=c.shop_org_id)
-    people = linking.link_people(
-        mentions,
-        register=register,
-        plates=plates,
-        plate_owners=owners,
-        shops=shops,
-        shop_staff=staff,
-    ).select(
-        "mention_id",
+def _claims(claims: ir.Table, people: ir.Table) -> ir.Table:
+    r = people.select(
+        _m="mention_id",
         reporter_pid="person_id",
         reporter_link="link",
         reporter_confidence="confidence",
     )
-    out = c.left_join(people, c.claim_id == people.mention_id).drop(
-        "mention_id", "_shop_org", "_asr_org"
-    )
-    return out
+    t = claims.left_join(r, ibis.literal("C").concat(claims.claim_id) == r._m)
+    return t.drop("_m")

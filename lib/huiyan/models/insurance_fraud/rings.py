@@ -31,6 +31,7 @@ rules, records and people.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -71,7 +72,7 @@ class RingGraph:
         """The ring's nodes with ASCII labels (P1, S1, A1, L1, J1, C1) and Chinese names."""
         ring = self.rings.set_index("subject_id").loc[subject_id]
         nodes = list(ring["actors"]) + list(ring["records"])
-        names = dict(zip(self.edges.node, self.edges.name, strict=False))
+        names = _node_names(self.edges)
         kinds = dict(zip(self.edges.node, self.edges.kind, strict=False))
         rec = self.records.set_index("record")
         rows: list[dict[str, object]] = []
@@ -174,25 +175,28 @@ def ring_graph(
     edges_t, recs_t = _edges(f, flagged)
     edges = edges_t.execute()
     records = recs_t.execute().drop_duplicates("record")
-    rules_of = fl.groupby("record")["rule"].agg(lambda s: tuple(sorted(set(s))))
-    records["rules"] = records.record.map(rules_of)
-    records = records[records.rules.notna()].reset_index(drop=True)
+    found_rules: dict[str, set[str]] = {}
+    for record, code in zip(fl.record.tolist(), fl.rule.tolist(), strict=True):
+        found_rules.setdefault(record, set()).add(code)
+    rules_of = {record: tuple(sorted(codes)) for record, codes in found_rules.items()}
+    records = records[records.record.isin(list(rules_of))].reset_index(drop=True)
+    records["rules"] = [rules_of[r] for r in records.record.tolist()]
     # a node that is both a record and an actor cannot happen: records carry a dataset prefix
     kind_of: dict[str, str] = {}
-    for node, kind in zip(edges.node, edges.kind, strict=True):
+    for node, kind in zip(edges.node.tolist(), edges.kind.tolist(), strict=True):
         if node not in kind_of or _KIND_ORDER[kind] < _KIND_ORDER[kind_of[node]]:
             kind_of[node] = kind
     g: Any = nx.Graph()
-    g.add_nodes_from(records.record)
-    g.add_edges_from(zip(edges.record, edges.node, strict=True))
-    rec = records.set_index("record")
+    g.add_nodes_from(records.record.tolist())
+    g.add_edges_from(zip(edges.record.tolist(), edges.node.tolist(), strict=True))
+    is_record = set(records.record.tolist())
     found = []
     for comp in nx.connected_components(g):
-        recs = sorted(n for n in comp if n in rec.index)
+        recs = sorted(n for n in comp if n in is_record)
         actors = sorted(
-            (n for n in comp if n not in rec.index), key=lambda n: (_KIND_ORDER[kind_of[n]], n)
+            (n for n in comp if n not in is_record), key=lambda n: (_KIND_ORDER[kind_of[n]], n)
         )
-        rules = sorted({r for x in recs for r in rec.at[x, "rules"]})
+        rules = sorted({r for x in recs for r in rules_of[x]})
         people = [a for a in actors if kind_of[a] == "P"]
         if len(rules) < min_ring_rules or len(people) < min_ring_people:
             continue
@@ -202,11 +206,17 @@ def ring_graph(
         edges = pd.concat([edges, extra_edges], ignore_index=True).drop_duplicates()
         extra_recs["rules"] = [()] * len(extra_recs)
         records = pd.concat([records, extra_recs], ignore_index=True).drop_duplicates("record")
-        rec = records.set_index("record")
-    rows = []
-    for recs, actors, rules in found:
-        own = extra_recs.record[extra_recs.ring.isin([actors[0]])] if len(extra_recs) else []
-        rows.append(_ring_row(sorted({*recs, *own}), actors, rules, rec, edges, kind_of))
+    own: dict[str, list[str]] = {}
+    if len(extra_recs):
+        for record, ring_key in zip(
+            extra_recs.record.tolist(), extra_recs.ring.tolist(), strict=True
+        ):
+            own.setdefault(ring_key, []).append(record)
+    look = _Lookup(records, edges)
+    rows = [
+        _ring_row(sorted({*recs, *own.get(actors[0], ())}), actors, rules, look, kind_of)
+        for recs, actors, rules in found
+    ]
     rings = pd.DataFrame(rows, columns=_RING_COLUMNS)
     if len(rings):
         rings = rings.sort_values(["score", "amount"], ascending=False).reset_index(drop=True)
@@ -236,23 +246,29 @@ def _members_records(
     if not pairs:
         return pd.DataFrame(columns=cols), pd.DataFrame(columns=["record", "ring"])
     key = pd.DataFrame(pairs, columns=["ring", "person", "shop"])
-    persons = sorted(set(key.person))
-    shops = sorted(set(key.shop))
-    c = f.claims.filter(f.claims.reporter_pid.isin(persons) & f.claims.shop_key.isin(shops))
+    # the (person, shop) pairs as a small table joined in the engine (not two long IN lists)
+    wanted = ibis.memtable(
+        key[["person", "shop"]].drop_duplicates(), schema={"person": "string", "shop": "string"}
+    )
+    c = f.claims.join(
+        wanted, (f.claims.reporter_pid == wanted.person) & (f.claims.shop_key == wanted.shop)
+    )
     claims = c.select(
         record=claim_ref(c.claim_id), person=c.reporter_pid, shop=c.shop_key, region=c.region,
         amount=c.claimed_amount.cast("float64"), name=c.claim_id, kind=ibis.literal("C"),
         reporter=c.reporter_name, shop_name=c.repair_shop,
-    ).execute()  # fmt: skip
-    p = f.plaintiffs.filter(f.plaintiffs.party_key.isin(persons))
-    s = f.shops.filter(f.shops.shop_key.isin(shops))
-    ps = p.join(s, "doc_id").join(f.documents, "doc_id")
+    )  # fmt: skip
+    ps = f.plaintiffs.select("doc_id", person="party_key", reporter="name").join(
+        f.shops.select("doc_id", shop="shop_key", shop_name="shop"), "doc_id"
+    )
+    ps = ps.join(wanted, (ps.person == wanted.person) & (ps.shop == wanted.shop))
+    ps = ps.join(f.documents, ps.doc_id == f.documents.doc_id)
     docs = ps.select(
-        record=judgment_ref(ps.doc_id), person=ps.party_key, shop=ps.shop_key, region=ps.region,
+        record=judgment_ref(ps.doc_id), person=ps.person, shop=ps.shop, region=ps.region,
         amount=ps.claimed_amount.coalesce(ps.awarded_amount), name=ps.case_no, kind=ibis.literal("J"),
-        reporter=ps.name, shop_name=ps.shop,
-    ).execute()  # fmt: skip
-    both = pd.concat([claims, docs], ignore_index=True)
+        reporter=ps.reporter, shop_name=ps.shop_name,
+    )  # fmt: skip
+    both = claims.union(docs).execute()
     both = both.merge(key, on=["person", "shop"])
     edges = pd.concat(
         [
@@ -276,34 +292,68 @@ _RING_COLUMNS = [
 ]  # fmt: skip
 
 
+class _Lookup:
+    """Per-node and per-record facts of the graph as dictionaries, built once for all rings."""
+
+    def __init__(self, records: pd.DataFrame, edges: pd.DataFrame) -> None:
+        self.kind = dict(zip(records.record.tolist(), records.kind.tolist(), strict=True))
+        self.region = dict(zip(records.record.tolist(), records.region.tolist(), strict=True))
+        self.amount = dict(zip(records.record.tolist(), records.amount.tolist(), strict=True))
+        self.degree = edges.groupby("node").record.nunique().to_dict()
+        self.names = _node_names(edges)
+
+
+def _node_names(edges: pd.DataFrame) -> dict[str, Any]:
+    """Each actor's name: the one most of its records give, ties to the smallest.
+
+    A shop written several ways (骏昌汽车维修有限公司, 云和骏昌汽车维修有限公司) is
+    always shown the same way, whatever order the engine returned the edges in.
+    """
+    named = edges[edges.name.notna()]
+    counts = named.groupby(["node", "name"]).size().reset_index(name="n")
+    counts = counts.sort_values(["node", "n", "name"], ascending=[True, False, True])
+    top = counts.drop_duplicates("node")
+    return dict(zip(top.node.tolist(), top.name.tolist(), strict=True))
+
+
+def _mode(values: list[Any]) -> Any:
+    """The most frequent non-missing value, ties to the smallest (pandas ``mode().iloc[0]``)."""
+    counts: dict[Any, int] = {}
+    for v in values:
+        if v is not None and not (isinstance(v, float) and math.isnan(v)):
+            counts[v] = counts.get(v, 0) + 1
+    if not counts:
+        return None
+    top = max(counts.values())
+    return min(v for v, n in counts.items() if n == top)
+
+
 def _ring_row(
     recs: list[str],
     actors: list[str],
     rules: list[str],
-    rec: pd.DataFrame,
-    edges: pd.DataFrame,
+    look: _Lookup,
     kind_of: dict[str, str],
 ) -> dict[str, Any]:
-    degree = edges[edges.node.isin(actors)].groupby("node").record.nunique()
     shops = [a for a in actors if kind_of[a] == "S"]
     if shops:
-        key = max(shops, key=lambda s: (int(degree.get(s, 0)), s))
+        key = max(shops, key=lambda s: (int(look.degree.get(s, 0)), s))
     else:
         key = "H" + hashlib.sha256("|".join(actors).encode()).hexdigest()[:12]
-    names = edges.drop_duplicates("node").set_index("node").name
     count = {k: sum(1 for a in actors if kind_of[a] == k) for k in "PSAL"}
-    people = [str(names.get(a)) for a in actors if kind_of[a] == "P"]
-    sub = rec.loc[recs]
-    n_j = int((sub.kind == "J").sum())
-    n_c = int((sub.kind == "C").sum())
-    amount = float(sub.amount.fillna(0).sum())
+    people = [str(look.names.get(a)) for a in actors if kind_of[a] == "P"]
+    kinds = [look.kind[r] for r in recs]
+    n_j = sum(1 for k in kinds if k == "J")
+    n_c = sum(1 for k in kinds if k == "C")
+    amounts = pd.Series([look.amount[r] for r in recs], dtype="float64")
+    amount = float(amounts.fillna(0).sum())
     strength = (
         0.45 + 0.15 * (len(rules) - 1) + 0.02 * min(len(recs), 10) + 0.03 * min(count["P"], 5)
     )
-    shop_name = str(names.get(shops[0])) if shops else ""
+    shop_name = str(look.names.get(shops[0])) if shops else ""
     return {
         "subject_id": f"ring:{key}",
-        "region": str(sub.region.mode().iloc[0]),
+        "region": str(_mode([look.region[r] for r in recs])),
         "subject_name": shop_name or people[0],
         "evidence": recs,
         "amount": amount,

@@ -9,10 +9,13 @@ rule's base strength times the confidence of the weakest link it relies on.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import ibis
 import ibis.expr.types as ir
 
-from huiyan.models.insurance_fraud.base import MODEL, SHOP_WORDS
+from huiyan.models.insurance_fraud.base import MODEL, SHOP_WORDS, keep
 from huiyan.rules import ref, rule
 
 _B198 = "《刑法》第一百九十八条（保险诈骗罪，立案追诉标准5万元）"
@@ -25,6 +28,20 @@ def judgment_ref(doc_id: ir.StringValue) -> ir.StringValue:
 
 def claim_ref(claim_id: ir.StringValue) -> ir.StringValue:
     return ref("insurance_claims", claim_id)
+
+
+def computed_once(fn: Callable[..., ir.Table]) -> Callable[..., ir.Table]:
+    """A rule whose hits are computed when it is called and kept (see :func:`~.base.keep`).
+
+    The ring reads every rule's hits and :func:`huiyan.clues.collect` reads them
+    again: kept, each rule's query runs once per run, and both read a small table.
+    """
+
+    @functools.wraps(fn)
+    def once(*args: object, **kwargs: object) -> ir.Table:
+        return keep(fn(*args, **kwargs))
+
+    return once
 
 
 def _doc_cols(t: ir.Table) -> dict[str, ir.Value]:
@@ -89,6 +106,7 @@ def modal(t: ir.Table, *, key: str, value: str, name: str = "region") -> ir.Tabl
     needs=("judgments.text", "vehicles.owner_id", "insurance_claims.insured_id"),
     score=0.6,
 )
+@computed_once
 def assigned(
     documents: ir.Table, plaintiffs: ir.Table, plates: ir.Table, owners: ir.Table
 ) -> ir.Table:
@@ -167,6 +185,7 @@ def assigned(
     needs=("judgments.text",),
     score=0.7,
 )
+@computed_once
 def no_assessment(documents: ir.Table, assessors: ir.Table) -> ir.Table:
     """Insurance judgments where the insurer never assessed and the plaintiff's own assessment counts."""
     d = documents.filter((documents.insurer_assessed == False) & documents.commissioned)  # noqa: E712
@@ -193,6 +212,7 @@ def no_assessment(documents: ir.Table, assessors: ir.Table) -> ir.Table:
     needs=("judgments.judgment_date",),
     score=0.6,
 )
+@computed_once
 def frequent_plaintiff(
     plaintiffs: ir.Table, documents: ir.Table, *, min_suits: int = 3, window_months: int = 24
 ) -> ir.Table:
@@ -270,6 +290,7 @@ def frequent_plaintiff(
     needs=("judgments.text",),
     score=0.7,
 )
+@computed_once
 def shop_concentration(
     shops: ir.Table, assessors: ir.Table, documents: ir.Table, *, min_shop_cases: int = 5
 ) -> ir.Table:
@@ -320,6 +341,7 @@ def shop_concentration(
     needs=("social_security.employer_org_id", "enterprise_people.role"),
     score=0.85,
 )
+@computed_once
 def plaintiff_employee(
     plaintiffs: ir.Table,
     shops: ir.Table,
@@ -391,6 +413,7 @@ def plaintiff_employee(
     needs=("insurance_claims.reporter_name", "insurance_claims.repair_shop", "vehicles.owner_id"),
     score=0.85,
 )
+@computed_once
 def frequent_reporter(
     claims: ir.Table,
     vehicles: ir.Table,
@@ -409,7 +432,9 @@ def frequent_reporter(
     own = (c._owner.notnull() & (c._owner == c.reporter_pid)) | (
         c.reporter_id.isnull() & (c.reporter_name == c._oname)
     )
-    c = c.filter(~own)
+    # kept: the steps below read these claims, their ties to shops and the tied claims
+    # several times (the engine would otherwise redo the joins for each reading)
+    c = keep(c.filter(~own))
     ss = social_security
     emp = c.join(ss, (c.reporter_pid == ss.person_id) & (c.shop_org_id == ss.employer_org_id))
     month = emp.report_date.truncate("M")
@@ -430,8 +455,8 @@ def frequent_reporter(
         record=ref("enterprise_people", off.org_id, off.person_id, off.role),
         relation=off.role,
     )
-    links = emp.union(off)
-    tied = c.semi_join(links, "claim_id")
+    links = keep(emp.union(off))
+    tied = keep(c.semi_join(links, "claim_id"))
     hits = in_windows(
         tied, key="reporter_pid", date="report_date", record="claim_id", min_count=min_reports,
         months=report_window_months,
