@@ -13,8 +13,10 @@ average before and after. Bars: province < 10 min and < 8 GB on a 2-core machine
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
+import re
 import resource
 import sys
 import tempfile
@@ -24,6 +26,24 @@ from pathlib import Path
 import huiyan as hy
 from huiyan import synth
 
+STAGE = re.compile(
+    r"synth: (background|\w+) (built|written|parsed)(?: \((\d+) rows\))? in ([\d.]+) s"
+)
+
+
+class Stages(logging.Handler):
+    """Collects the generator's own "synth: STAGE built|written|parsed in N s" log lines."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.rows: list[tuple[str, float]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        m = STAGE.search(record.getMessage())
+        if m:
+            name, verb, _, seconds = m.groups()
+            self.rows.append((f"{name} {verb}", float(seconds)))
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -32,6 +52,8 @@ def main() -> int:
     parser.add_argument("--home", type=Path, default=None)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
+    stages = Stages()
+    logging.getLogger("huiyan.synth").addHandler(stages)
     home = args.home or Path(tempfile.mkdtemp(prefix=f"bench-synth-{args.scale}-"))
     ws = hy.workspace(home)
     load_before = os.getloadavg()
@@ -55,6 +77,27 @@ def main() -> int:
     print(f"load average before: {load}; after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     size = (home / "datasets" / "huiyan.duckdb").stat().st_size / 1e9
     print(f"database size {size:.2f} GB")
+    rows = sum(report.rows.values())
+    table = [
+        f"`huiyan synth --scale {args.scale} --seed {args.seed}`: {rows:,} rows in "
+        f"{len(report.rows)} datasets, {wall:.0f} s wall ({rows / wall:,.0f} rows/s), "
+        f"{cpu:.0f} s CPU, peak memory {peak_gb:.2f} GiB (bars: 600 s, 8 GB); "
+        f"load {load_before[0]:.2f} at the start.",
+        "",
+        "| stage | seconds |",
+        "|---|---:|",
+        *[f"| {name} | {sec:.1f} |" for name, sec in stages.rows],
+    ]
+    result = {
+        "scale": args.scale,
+        "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1),
+        "peak_gb": round(peak_gb, 2),
+        "rows": rows,
+        "stages": dict(stages.rows),
+        "markdown": "\n".join(table),
+    }
+    print("BENCH " + json.dumps(result, ensure_ascii=False))
     return 0
 
 

@@ -125,6 +125,9 @@ def render(results: dict[str, Any]) -> str:
             f"| {name} | {r['ran_at'][:16].replace('T', ' ')} | {r['machine'].get('load_1m_at_start')} "
             f"| {r['returncode']} | {fmt_s(r['wall_s'])} | {fmt_mb(r['peak_mb'])} |"
         )
+    targets = BENCH_DIR / "TARGETS.md"  # the targets of issue 10, met or not, written by hand
+    if targets.exists():
+        lines += ["", targets.read_text(encoding="utf-8").strip()]
     for name, r in results.items():
         lines += ["", f"## {name}", ""]
         if r.get("args"):

@@ -36,6 +36,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="忽略缓存，重新校验 revalidate even datasets that have not changed",
     )
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default=None,
+        help="在哪个引擎上校验（spark：校验 Spark 读取的 Parquet）"
+        "engine to validate on (spark: the Parquet Spark reads; default: huiyan.toml or duckdb)",
+    )
     parser.set_defaults(handler=run_validate)
 
 
@@ -50,6 +57,7 @@ def run_validate(args: argparse.Namespace) -> int:
         html_dir=args.html,
         use_cache=not args.no_cache,
         progress=progress_enabled(),
+        engine=args.engine,
     )
     # sys.stdout, not print: ruff's T20 exemption still names the old lib/huiyan/cli.py.
     out = [report.format()]

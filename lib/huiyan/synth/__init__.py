@@ -261,7 +261,10 @@ def write(ws: Workspace, p: Province, *, release: bool = False) -> dict[str, int
     # rows are made and converted to Arrow here while a second thread inserts them, so the
     # Python work (judgment texts are rendered on the fly) overlaps DuckDB's own
     with _Inserter(raw) as inserter:
-        for dataset in contracts.names():
+        # judgments last: their texts are rendered while being written, and by then every
+        # other dataset has been written and freed
+        order = sorted(contracts.names(), key=lambda name: name == "judgments")
+        for dataset in order:
             inserter.begin(dataset)
             total = 0
             for chunk in _chunks(p, dataset):
