@@ -26,6 +26,10 @@ from pathlib import Path
 import huiyan as hy
 from huiyan import synth
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import WORK
+
 STAGE = re.compile(
     r"synth: (background|\w+) (built|written|parsed)(?: \((\d+) rows\))? in ([\d.]+) s"
 )
@@ -49,12 +53,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", default="province", choices=("tiny", "county", "province"))
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--home", type=Path, default=None)
+    parser.add_argument(
+        "--home",
+        type=Path,
+        default=None,
+        help="workspace to fill (default: benchmarks/work/province at province scale, else a temp dir)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
     stages = Stages()
     logging.getLogger("huiyan.synth").addHandler(stages)
-    home = args.home or Path(tempfile.mkdtemp(prefix=f"bench-synth-{args.scale}-"))
+    # the province workspace the other benchmark scripts measure (make bench runs this first)
+    default = WORK / "province" if args.scale == "province" else None
+    home = args.home or default or Path(tempfile.mkdtemp(prefix=f"bench-synth-{args.scale}-"))
     ws = hy.workspace(home)
     load_before = os.getloadavg()
     t0 = time.perf_counter()

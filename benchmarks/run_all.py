@@ -33,7 +33,6 @@ ORDER = (
     "bench_parse",
     "bench_models",
     "bench_run",
-    "bench_insurance_fraud",
 )
 RESULTS_JSON = BENCH_DIR / "RESULTS.json"
 RESULTS_MD = BENCH_DIR / "RESULTS.md"
@@ -137,6 +136,8 @@ def render(results: dict[str, Any]) -> str:
         bench = r.get("bench")
         if name == "bench_models.py" and bench:
             lines += _models_section(bench)
+        elif name == "bench_run.py" and bench and "province" in bench:
+            lines += _run_section(bench)
         elif bench and isinstance(bench.get("markdown"), str):  # the script's own tables
             lines += [bench["markdown"], "", "(All figures: benchmarks/RESULTS.json.)"]
         elif bench:
@@ -150,6 +151,40 @@ def render(results: dict[str, Any]) -> str:
                 "```",
             ]
     return "\n".join(lines) + "\n"
+
+
+def _run_section(bench: dict[str, Any]) -> list[str]:
+    """Whole ``huiyan run`` figures as tables (the JSON stays in RESULTS.json)."""
+    lines = [
+        "The whole `huiyan -q run MODEL` as a user types it (parameter check, validation, kernel, "
+        "notebook, report, Excel, run folder, ledger), timed from outside; peak memory = the "
+        "whole process tree, kernel included. Targets: fixed overhead on tiny < 5 s; at province "
+        "< 60 s and < 4 GiB per model.",
+        "",
+        "| tiny (fixed overhead) | median | runs | inside the run folder | peak |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for model, t in (bench.get("tiny") or {}).items():
+        if isinstance(t, dict) and "median_s" in t:
+            runs = ", ".join(f"{x:.1f}" for x in t.get("runs_s", []))
+            lines.append(
+                f"| {model} | {t['median_s']:.2f} s | {runs} | {t.get('inside_run_folder_s', 0):.2f} s "
+                f"| {t.get('peak_mb', 0):,} MB |"
+            )
+    lines += [
+        "",
+        "| province | first run | of which first validation | cached run | notebook | peak | load |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for model, r in (bench.get("province") or {}).items():
+        if isinstance(r, dict) and "first_s" in r:
+            load = "-".join(str(x) for x in r.get("load_1m", []))
+            lines.append(
+                f"| {model} | {r['first_s']:.1f} s | {r['first_validation_s']:.1f} s "
+                f"| {r['cached_s']:.1f} s | {r['cached_notebook_s']:.1f} s "
+                f"| {max(r['first_peak_mb'], r['cached_peak_mb']):,} MB | {load} |"
+            )
+    return [*lines, "", "(All figures, slowest cells included: benchmarks/RESULTS.json.)"]
 
 
 def _models_section(bench: dict[str, Any]) -> list[str]:
