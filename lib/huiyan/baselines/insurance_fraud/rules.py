@@ -249,7 +249,9 @@ def rings(
     ids = pd.Series(ok, index=ok).map(busiest)
     for r in ids.index[ids.isna()]:  # rings without a shop: few
         a = actors[actors["ring"] == r]
-        ranked = sorted(zip(a["kind"].map(_KIND_ORDER), a["node"], strict=True))
+        # each node once, as the kind it plays first (a node may have several edges and roles)
+        order = a.assign(order=a["kind"].map(_KIND_ORDER)).groupby("node")["order"].min()
+        ranked = sorted(zip(order.to_numpy(), order.index, strict=True))
         names = "|".join(node for _, node in ranked)
         ids[r] = "H" + hashlib.sha256(names.encode()).hexdigest()[:12]
     return hits("INS-RING", "ring:" + members["ring"].map(ids), members["record"])
