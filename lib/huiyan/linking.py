@@ -40,6 +40,8 @@ from functools import cache
 import ibis
 import ibis.expr.types as ir
 
+from huiyan import identifiers
+
 __all__ = [
     "CONFIDENCE", "LINK_CODE", "LINK_COUNTY", "LINK_ID", "LINK_ORG_CORE", "LINK_ORG_CORE_ANY",
     "LINK_ORG_NAME", "LINK_PLATE", "LINK_SHOP", "LINK_SURNAME_PLATE", "core_name",
@@ -261,7 +263,7 @@ def link_people(
     )
     hint = m.id_hint.strip().upper()
     parts = [
-        m.filter(hint.re_search(r"^\d{17}[\dX]$")).select(
+        m.filter(hint.re_search(identifiers.RESIDENT_ID_RE.pattern)).select(
             "mention_id", person_id=hint, link=ibis.literal(LINK_ID)
         )
     ]

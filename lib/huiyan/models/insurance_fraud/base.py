@@ -17,7 +17,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from huiyan import linking
+from huiyan import identifiers, linking
 from huiyan.workspace import Workspace
 
 MODEL = "insurance_fraud"
@@ -425,7 +425,7 @@ def _people(
     # linking's 身份证号一致, taken directly: each mention_id is one party of one judgment
     # (doc_id#seq) or one claim (claim_id, the dataset's key), so no mention can hold two IDs
     hint = mentions.id_hint.strip().upper()
-    has_id = hint.re_search(RESIDENT_ID_RE).fill_null(False)
+    has_id = hint.re_search(identifiers.RESIDENT_ID_RE.pattern).fill_null(False)
     by_id = mentions.filter(has_id).select(
         "mention_id",
         person_id=hint,
@@ -455,8 +455,6 @@ _ID_SETTLES = linking.CONFIDENCE[linking.LINK_ID] > max(
     )
 )
 """A resident ID outranks every other way of linking a person (see :func:`_people`)."""
-RESIDENT_ID_RE = r"^\d{17}[\dX]$"
-"""A resident ID as :func:`huiyan.linking.link_people` accepts it (after trimming, upper case)."""
 
 
 def _plaintiffs(parties: ir.Table, people: ir.Table, enterprises: ir.Table) -> ir.Table:
