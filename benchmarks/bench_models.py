@@ -73,7 +73,7 @@ def worker(path: str, model: str, home: str) -> None:
     load = os.getloadavg()[0]
     cpu = _cpu_s()
     start = time.perf_counter()
-    ws = hy.workspace(home, read_only=True)
+    ws = hy.workspace(home)
     if path == "huiyan":
         frame = clues.collect(*module.run_rules(ws), model=model, version="bench").frame
     else:
@@ -130,7 +130,7 @@ def _scale_of(home: Path) -> str | None:
         return None
     import duckdb
 
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db))
     try:
         row = con.execute("SELECT scale FROM synth_info LIMIT 1").fetchone()
         return str(row[0]) if row else None

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import huiyan
+import huiyan.writer
 import pytest
 from huiyan.workspace import Workspace
 
@@ -94,8 +95,8 @@ def auction_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         frame[col] = pd.to_datetime(frame[col]).dt.date
     for col in ("previous_auction_id", "buyer_id", "executed_party_id"):
         frame[col] = frame[col].astype("string")
-    ws.con.create_table("judicial_auctions", frame, overwrite=True)
-    ws.close()
+    with huiyan.writer.writing(home, "fixture") as w:
+        w.create_table("judicial_auctions", frame)
     return ws.db_path
 
 
@@ -113,3 +114,13 @@ def sample_model(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the catalog at tests/data/ (the sample_auction model); returns its notebook."""
     monkeypatch.setenv("HUIYAN_MODEL_PATH", str(DATA))
     return DATA / "sample_auction.ipynb"
+
+
+def write_sql(home: Path, *statements: str | tuple[str, list[object]]) -> None:
+    """Change a workspace's data as a writer does (readers then see it after a refresh)."""
+    with huiyan.writer.writing(home, "test", tables=None) as w:
+        for statement in statements:
+            if isinstance(statement, tuple):
+                w.con.execute(*statement)
+            else:
+                w.con.execute(statement)

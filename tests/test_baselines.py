@@ -71,7 +71,7 @@ _DEFAULTS: dict[str, tuple[set, set, set[str]]] = {}
 
 def _defaults(model: str, home: Path) -> tuple[set, set, set[str]]:
     if model not in _DEFAULTS:
-        with huiyan.workspace(home, read_only=True) as ws:
+        with huiyan.workspace(home) as ws:
             _DEFAULTS[model] = _both(model, ws)
     return _DEFAULTS[model]
 
@@ -91,7 +91,7 @@ def test_baseline_finds_the_same_clues_as_the_model(county: Path, model: str) ->
 def test_baseline_follows_changed_parameters(county: Path, model: str) -> None:
     _ready(model)
     default, _, _ = _defaults(model, county)
-    with huiyan.workspace(county, read_only=True) as ws:
+    with huiyan.workspace(county) as ws:
         ours, theirs, _ = _both(model, ws, **PARAMS[model])
     assert ours == theirs
     assert ours != default  # the changed thresholds change the clues
@@ -99,7 +99,7 @@ def test_baseline_follows_changed_parameters(county: Path, model: str) -> None:
 
 def test_baseline_frame_has_the_clue_columns(county: Path) -> None:
     _ready("judicial_auction")
-    with huiyan.workspace(county, read_only=True) as ws:
+    with huiyan.workspace(county) as ws:
         frame = baselines.run("judicial_auction", ws)
     assert list(frame.columns) == ["rule", "subject_id", "evidence"]
     assert not frame.duplicated(["rule", "subject_id"]).any()

@@ -82,7 +82,7 @@ def test_run_a_county_that_is_not_in_the_data(sample_model: Path, auction_home: 
     code, _, err = huiyan_cli(
         "--home", str(auction_home), "run", "sample_auction", "--region", "330603"
     )
-    assert code == 1 and "330603" in err and "330602" in err
+    assert code == 2 and "330603" in err and "330602" in err
 
 
 def test_runs_on_an_empty_workspace(tmp_path: Path) -> None:

@@ -141,7 +141,7 @@ def test_same_data_gives_the_same_clue_ids(
 ) -> None:
     home, _, first = succeeded
     monkeypatch.setenv("HUIYAN_MODEL_PATH", str(DATA))
-    again = runs.run("sample_auction", ws=huiyan.workspace(home, read_only=True))
+    again = runs.run("sample_auction", ws=huiyan.workspace(home))
     ids = [
         pq.read_table(d / "clues.parquet").column("clue_id").to_pylist()
         for d in (first, again.run_dir)
@@ -159,28 +159,31 @@ def _failed_run(home: Path) -> tuple[Path, dict]:
     return folders[0], manifest
 
 
-def test_bad_parameter_fails_before_running(auction_home: Path, sample_model: Path) -> None:
+def _no_run_folders(home: Path) -> bool:
+    return not list((home / "runs").glob("*/*/manifest.json"))
+
+
+def test_bad_parameter_is_refused_before_any_run_folder_exists(
+    auction_home: Path, sample_model: Path
+) -> None:
     code, _, err = huiyan_cli(
         "--home", str(auction_home), "run", "sample_auction", "-p", "ratoi=0.5"
     )
-    assert code == 1
-    assert '"ratoi"' in err and '"ratio"' in err and "运行失败" in err and "failed" in err
-    folder, manifest = _failed_run(auction_home)
-    assert manifest["error"]["type"] == "ParameterError"
-    assert not (folder / "notebook.ipynb").exists()
+    assert code == 2
+    assert '"ratoi"' in err and '"ratio"' in err
+    assert _no_run_folders(auction_home)
+    code, out, _ = huiyan_cli("--home", str(auction_home), "runs")
+    assert code == 0 and "sample_auction" not in out
 
 
-def test_failing_expectation_stops_the_run(
+def test_failing_expectation_stops_the_run_before_any_run_folder_exists(
     auction_home: Path, sample_model: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "huiyan.quality", _quality(False))
     code, _, err = huiyan_cli("--home", str(auction_home), "run", "sample_auction")
     assert code == 1
     assert "质量校验" in err and "3 rows fail" in err
-    folder, manifest = _failed_run(auction_home)
-    assert manifest["error"]["type"] == "ValidationFailed"
-    assert manifest["validation"]["ok"] is False
-    assert not (folder / "notebook.ipynb").exists()
+    assert _no_run_folders(auction_home)
 
 
 def test_error_in_a_cell_names_the_cell(auction_home: Path, sample_model: Path) -> None:
@@ -208,9 +211,7 @@ def test_clues_of_a_rule_the_card_does_not_list_are_refused(
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "sample_auction.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     monkeypatch.setenv("HUIYAN_MODEL_PATH", str(tmp_path / "models"))
-    result = runs.run(
-        "sample_auction", ws=huiyan.workspace(auction_home, read_only=True), check=False
-    )
+    result = runs.run("sample_auction", ws=huiyan.workspace(auction_home), check=False)
     assert result.status == "failed"
     assert "SMP-DEPOSIT-HIGH" in result.manifest["error"]["zh"]
     assert not list(result.run_dir.glob("clues.*"))  # the saved clues were removed

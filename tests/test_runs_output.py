@@ -17,7 +17,7 @@ from huiyan import report
 from huiyan.clues import HEADERS_ZH, SCHEMA, Clues
 from huiyan.ledger import STATUSES
 from huiyan.rules import Rule
-from huiyan.runs import runner, write_workbook
+from huiyan.runs import write_workbook
 from openpyxl import load_workbook
 
 CREATED = pd.Timestamp("2026-11-29 02:30:00", tz="UTC")  # 10:30 in Beijing
@@ -120,7 +120,7 @@ def test_workbook_reads_in_read_only_mode_as_the_ledger_does(
     clues: pd.DataFrame, tmp_path: Path
 ) -> None:
     path = write_workbook(clues, tmp_path / "clues.xlsx")
-    book = load_workbook(path, read_only=True, data_only=True)
+    book = load_workbook(path, data_only=True)
     rows = list(book["AUC-DEPOSIT-RANGE"].iter_rows(values_only=True))
     assert rows[1][0] == "AUC-DEPOSIT-RANGE-0003"
     assert len(rows) == 2
@@ -135,7 +135,7 @@ def test_workbook_of_no_clues_still_lists_the_rules(tmp_path: Path) -> None:
 
 def test_many_clues_make_one_row_each(tmp_path: Path) -> None:
     frame = _frame([_clue(i, "AUC-START-LOW", score=i / 5000) for i in range(5000)])
-    book = load_workbook(write_workbook(frame, tmp_path / "clues.xlsx"), read_only=True)
+    book = load_workbook(write_workbook(frame, tmp_path / "clues.xlsx"))
     ids = [r[0] for r in book["AUC-START-LOW"].iter_rows(min_row=2, values_only=True)]
     assert len(ids) == 5000 and len(set(ids)) == 5000
     assert ids[0] == "AUC-START-LOW-4999"
@@ -157,12 +157,3 @@ def test_report_charts_are_html_bars_with_chinese_labels(clues: pd.DataFrame) ->
     assert "<img" not in page
     assert "AUC-START-LOW: 2" in repr(shown)
     assert report.charts(_frame([])) is None
-
-
-def test_manifest_takes_row_counts_and_fingerprints_from_validation() -> None:
-    validation = {"ok": True, "datasets": {"vehicles": {"rows": 12, "fingerprint": "12:abc"}}}
-    # no workspace is needed: the validation already read the table
-    assert runner._fingerprint(None, "vehicles", validation) == {  # type: ignore[arg-type]
-        "rows": 12,
-        "fingerprint": "12:abc",
-    }

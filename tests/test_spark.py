@@ -75,7 +75,7 @@ def homes(tiny_workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) -
 
         with huiyan.workspace(home) as ws:
             insurance_fraud.prepare(ws)
-    written = spark.export_parquet(huiyan.workspace(home, read_only=True))
+    written = spark.export_parquet(huiyan.workspace(home))
     assert (home / "datasets" / "parquet" / "judicial_auctions.parquet") in written
     return home
 
@@ -83,7 +83,7 @@ def homes(tiny_workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture(scope="module")
 def spark_ws(homes: Path) -> Workspace:
     """The workspace on Spark: one session for the whole module."""
-    return huiyan.workspace(homes, read_only=True, engine="spark")
+    return huiyan.workspace(homes, engine="spark")
 
 
 def _clues(model: str, ws: Workspace) -> pd.DataFrame:
@@ -95,7 +95,7 @@ def _clues(model: str, ws: Workspace) -> pd.DataFrame:
 @pytest.mark.parametrize("model", MODELS)
 def test_spark_gives_the_same_clues_as_duckdb(model: str, homes: Path, spark_ws: Workspace) -> None:
     pytest.importorskip(f"huiyan.models.{model}")
-    with huiyan.workspace(homes, read_only=True) as duck:
+    with huiyan.workspace(homes) as duck:
         expected = _clues(model, duck)
     got = _clues(model, spark_ws)
     assert len(expected) > 0  # the tiny province plants clues for every model
@@ -106,19 +106,13 @@ def test_workspace_engine_is_spark(spark_ws: Workspace) -> None:
     assert spark_ws.engine_name == "spark"
     assert type(spark_ws.con).__module__.startswith("ibis.backends.pyspark")
     n = spark_ws.table("judicial_auctions").count().execute()
-    assert (
-        n
-        == huiyan.workspace(spark_ws.home, read_only=True)
-        .table("judicial_auctions")
-        .count()
-        .execute()
-    )
+    assert n == huiyan.workspace(spark_ws.home).table("judicial_auctions").count().execute()
 
 
 def test_export_skips_unchanged_tables(homes: Path) -> None:
     from huiyan import spark
 
-    assert spark.export_parquet(huiyan.workspace(homes, read_only=True)) == []
+    assert spark.export_parquet(huiyan.workspace(homes)) == []
 
 
 def test_whole_run_on_spark_gives_the_same_clues_parquet(homes: Path) -> None:

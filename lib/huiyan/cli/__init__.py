@@ -19,6 +19,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from huiyan import interrupts
 from huiyan.errors import HuiyanError
 
 GROUPS = ("synth", "data", "quality", "judgments", "models", "sharing", "ledger", "lab")
@@ -78,6 +79,21 @@ def _crash_log(err: BaseException) -> Path:
     return Path(name)
 
 
+def _interrupted() -> int:
+    """Ctrl-C: say truthfully what was kept, and exit 130 as shells expect."""
+    saved = interrupts.saved()
+    if saved:
+        print(
+            f"已中断。中断前已完成并保存：{'；'.join(saved)}。其余未改动。\n"
+            f"Interrupted. Completed and saved before the interrupt: {'; '.join(saved)}. "
+            "Nothing else was changed.",
+            file=sys.stderr,
+        )
+    else:
+        print("已中断，未载入/未改动任何数据 Interrupted; nothing was changed.", file=sys.stderr)
+    return 130
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``huiyan`` console script; returns the exit status."""
     parser = build_parser()
@@ -90,15 +106,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quiet:
         os.environ["HUIYAN_QUIET"] = "1"
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    interrupts.install()
     try:
         return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return _interrupted()
     except HuiyanError as err:
+        if interrupts.was_interrupted():
+            return _interrupted()
         print(f"错误 Error: {err}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
-        print("已中断 Interrupted.", file=sys.stderr)
-        return 130
     except Exception as err:  # the last line of defence: no user ever sees a traceback
+        if interrupts.was_interrupted():  # DuckDB turns Ctrl-C into a RuntimeError mid-query
+            return _interrupted()
         log_path = _crash_log(err)
         print(
             f"内部错误：{type(err).__name__}: {err}\n"

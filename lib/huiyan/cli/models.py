@@ -132,7 +132,7 @@ def _parse_params(pairs: Sequence[str]) -> dict[str, str]:
 def models_command(args: argparse.Namespace) -> int:
     from huiyan import catalog
 
-    found = catalog.catalog(open_workspace(args, read_only=True))
+    found = catalog.catalog(open_workspace(args))
     if args.json:
         for card in found.cards:
             print(
@@ -161,7 +161,7 @@ def run_command(args: argparse.Namespace) -> int:
     from huiyan import runs
 
     params = _parse_params(args.param)
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
     progress = progress_enabled()
     if args.run_all:
         return _run_all(ws, args.engine, progress)
@@ -256,7 +256,7 @@ def _run_all(ws: Any, engine: Any, progress: bool) -> int:
 def runs_command(args: argparse.Namespace) -> int:
     from huiyan import runs
 
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
     found = runs.past_runs(ws.runs_dir, args.model)
     if args.json:
         for r in found:
@@ -301,7 +301,7 @@ def runs_command(args: argparse.Namespace) -> int:
 def new_command(args: argparse.Namespace) -> int:
     from huiyan import templates
 
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
     created = templates.new_model(args.model, ws=ws)
     print(f"已创建 Created: {created.script}")
     print(f"已创建 Created: {created.notebook}")

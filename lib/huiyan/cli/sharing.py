@@ -95,7 +95,7 @@ def vet_command(args: argparse.Namespace) -> int:
 def export_command(args: argparse.Namespace) -> int:
     from huiyan import catalog, sharing
 
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
     out = args.output
     if out is None:
         out = Path(f"{catalog.get(args.model, ws).ref}.zip")
@@ -110,7 +110,7 @@ def export_command(args: argparse.Namespace) -> int:
 def import_command(args: argparse.Namespace) -> int:
     from huiyan import sharing
 
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
     done = sharing.import_bundle(args.bundle, ws=ws)
     if done.already:
         print(f"已导入过，未改动 Already imported, unchanged: {done.model}@{done.version}")
@@ -129,7 +129,7 @@ def import_command(args: argparse.Namespace) -> int:
 def keys_list_command(args: argparse.Namespace) -> int:
     from huiyan import sharing
 
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
     trusted = sharing.trusted_keys(ws)
     own = ws.keys_dir / "province.pub"
     own_fp = (
@@ -149,7 +149,7 @@ def keys_list_command(args: argparse.Namespace) -> int:
 def keys_init_command(args: argparse.Namespace) -> int:
     from huiyan import sharing
 
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
     info = sharing.init_keys(ws)
     print(
         f"已创建签名私钥 Private key (仅本人可读 owner-only, 请勿外传 never share): {info.private_path}"
@@ -162,7 +162,7 @@ def keys_init_command(args: argparse.Namespace) -> int:
 def keys_trust_command(args: argparse.Namespace) -> int:
     from huiyan import sharing
 
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
     fp = sharing.trust_key(ws, args.public_key)
     print(f"已信任公钥 Trusted key {fp}（来自 from {args.public_key}）")
     return 0

@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -30,7 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from huiyan import contracts
+from huiyan import contracts, interrupts
 from huiyan.contracts import Column, Dataset
 from huiyan.errors import IngestError, nearest
 from huiyan.identifiers import sql_literal
@@ -53,6 +54,7 @@ from huiyan.ingest.schema import (
     quote,
 )
 from huiyan.workspace import Workspace
+from huiyan.writer import writing
 
 log = logging.getLogger(__name__)
 
@@ -352,7 +354,12 @@ def ingest(
             f'不支持编码 "{encoding}"，只能是 auto、utf-8 或 gbk。',
             f'Encoding "{encoding}" is not supported; use auto, utf-8 or gbk.',
         )
-    con = ws.con.con
+    # one writer at a time: this waits (bounded, and says for whom) while another writes;
+    # readers (notebooks, runs, reviewers) are never blocked, and see the new rows only
+    # once everything is committed and published
+    write = contextlib.ExitStack()
+    writer = write.enter_context(writing(ws.home, f"huiyan ingest {ds.name}", tables=()))
+    con = writer.con
     existing = _table_exists(con, ds.name)
     prefix = f"_huiyan_ingest_{uuid.uuid4().hex[:12]}"
     temps: list[str] = []
@@ -409,6 +416,7 @@ def ingest(
         good = " AND ".join(f"{quote('r_' + c.name)} IS NULL" for c in ds.columns)
         names = ", ".join(quote(c.name) for c in ds.columns)
         values = ", ".join(quote("v_" + c.name) for c in ds.columns)
+        interrupts.check()  # a Ctrl-C pressed at any moment before this point stops the load
         con.execute("BEGIN TRANSACTION")
         try:
             if replace or not existing:
@@ -421,6 +429,7 @@ def ingest(
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        writer.changed(ds.name)
         loaded = int(row[0]) if row else 0
 
         quarantined = con.execute(
@@ -433,7 +442,10 @@ def ingest(
         total = con.execute(f"SELECT count(*) FROM main.{quote(ds.name)}").fetchone()[0]
     finally:
         for table in temps:
-            con.execute(f"DROP TABLE IF EXISTS temp.{quote(table)}")
+            with contextlib.suppress(Exception):
+                con.execute(f"DROP TABLE IF EXISTS temp.{quote(table)}")
+        write.close()  # publishes the new rows as the dataset's next snapshot
+        ws.refresh()
     report = IngestReport(
         dataset=ds.name,
         files=tuple(paths),

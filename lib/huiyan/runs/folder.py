@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import secrets
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -71,7 +72,7 @@ def now_utc() -> datetime:
 def write_manifest(run_dir: Path, manifest: dict[str, Any]) -> Path:
     """Write ``manifest.json`` atomically (a reader never sees half a manifest)."""
     path = run_dir / MANIFEST
-    tmp = path.with_suffix(".json.tmp")
+    tmp = path.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
     tmp.write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
     )
@@ -115,8 +116,43 @@ class PastRun:
     run_dir: Path
 
 
+def _process_ended(manifest: dict[str, Any]) -> bool:
+    """True when the process that ran a still-"running" run no longer exists on this host."""
+    pid, host = manifest.get("pid"), manifest.get("host")
+    if not isinstance(pid, int) or host != socket.gethostname():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def mark_interrupted(run_dir: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Mark a run whose process was killed (kill -9, a power cut) as failed, keeping no clues."""
+    remove_clue_files(run_dir)
+    manifest = {
+        **manifest,
+        "status": "failed",
+        "clue_count": None,
+        "error": {
+            "zh": "运行被中断：运行它的进程已结束（例如被强行终止），没有产生结果。",
+            "en": "The run was interrupted: its process ended (it was killed) before it finished.",
+            "type": "Interrupted",
+            "cell": None,
+        },
+    }
+    write_manifest(run_dir, manifest)
+    return manifest
+
+
 def past_runs(runs_dir: Path, model: str | None = None) -> list[PastRun]:
-    """Every run with a manifest under ``runs_dir`` (optionally of one model), oldest first."""
+    """Every run with a manifest under ``runs_dir`` (optionally of one model), oldest first.
+
+    A run still marked running whose process has ended is marked interrupted on the way.
+    """
     pattern = f"{model}/*/{MANIFEST}" if model else f"*/*/{MANIFEST}"
     out = []
     for path in runs_dir.glob(pattern):
@@ -124,6 +160,8 @@ def past_runs(runs_dir: Path, model: str | None = None) -> list[PastRun]:
             m = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             continue
+        if m.get("status") == "running" and _process_ended(m):
+            m = mark_interrupted(path.parent, m)
         out.append(
             PastRun(
                 run_id=str(m.get("run_id", path.parent.name)),

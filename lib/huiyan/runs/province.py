@@ -83,7 +83,7 @@ def run_each_county(
             f"工作区 {ws.home} 的数据中没有区划代码，无法逐县运行。",
             f"The data in workspace {ws.home} holds no county codes to run each county.",
         )
-    ws.close()
+    # ws stays open: its lease keeps the snapshot every county reads until all are done
     started, wall = time.monotonic(), now_utc()
     results: list[RunResult] = []
     bar = tqdm(total=len(regions), desc=card.name, unit="county", disable=not progress)
@@ -199,7 +199,7 @@ def run_all(
     from huiyan import catalog
     from huiyan.workspace import workspace
 
-    ws = ws or workspace(read_only=True)
+    ws = ws or workspace()
     out: list[tuple[str, RunResult | HuiyanError]] = []
     # dashboards (cards without rules) summarise the ledger, so they run after the models
     cards = sorted(catalog.catalog(ws).cards, key=lambda c: not c.rules)

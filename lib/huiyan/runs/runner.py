@@ -2,8 +2,15 @@
 
 The order matters: everything that can be checked is checked before the notebook
 starts (parameters against the card, the county code, the input datasets'
-quality), and the results go into the manifest. A failed run keeps its folder
-with status ``failed``, the error and the failing cell, and no clue files.
+quality), and the results go into the manifest. A run refused by those checks leaves
+no folder. A run that fails once started keeps its folder with status ``failed``, the
+error and the failing cell, and no clue files; a run interrupted with Ctrl-C leaves
+nothing, and one whose process was killed is marked ``interrupted`` by the next command
+that looks (:func:`huiyan.runs.folder.mark_interrupted`).
+
+The run reads one snapshot of the workspace from start to end (:mod:`huiyan.snapshots`):
+the one its checks validated, recorded per dataset in the manifest, whatever is ingested
+while it runs.
 """
 
 from __future__ import annotations
@@ -11,7 +18,10 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import os
 import re
+import shutil
+import socket
 import sys
 import time
 from collections.abc import Mapping
@@ -20,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from huiyan import interrupts
 from huiyan.catalog import ModelCard, check_parameters, notebook_parameters
 from huiyan.errors import (
     HuiyanError,
@@ -63,6 +74,8 @@ class Prepared:
     datasets: dict[str, Any] = field(hash=False)
     validation: dict[str, Any] = field(hash=False)
     home: Path = Path()
+    snapshot: str = field(default="", hash=False, repr=False)
+    """The catalog (JSON) of the snapshot that was checked: every notebook reads exactly it."""
 
 
 @dataclass(frozen=True)
@@ -107,11 +120,15 @@ class Slot:
         run_id = new_run_id(region)
         return cls(run_id, home / "runs" / model / run_id, now_utc(), time.monotonic())
 
-    def env(self, card: ModelCard, home: Path, engine: str) -> dict[str, str]:
-        """The environment of the run's kernel (read by hy.workspace and hy.runs.save)."""
+    def env(self, card: ModelCard, home: Path, engine: str, snapshot: str) -> dict[str, str]:
+        """The environment of the run's kernel (read by hy.workspace and hy.runs.save).
+
+        ``snapshot`` is the catalog the runner checked and validated: the notebook reads
+        exactly those table versions, whatever is ingested meanwhile.
+        """
         return {
             "HUIYAN_HOME": str(home),
-            "HUIYAN_READ_ONLY": "1",
+            "HUIYAN_SNAPSHOT": snapshot,
             "HUIYAN_RUN_DIR": str(self.run_dir),
             "HUIYAN_MODEL": card.name,
             "HUIYAN_MODEL_VERSION": card.version,
@@ -132,17 +149,14 @@ def _quality() -> Any:
 
 
 def fingerprint(ws: Workspace, name: str) -> dict[str, Any]:
-    """Row count and a content hash of one dataset (order-independent)."""
-    quality = _quality()
-    shared = getattr(quality, "fingerprint", None) if quality else None
-    if shared is not None:  # the quality gate's "rows:hash", so its cache and the manifest agree
-        value = str(shared(ws, name))
-        rows, _, _ = value.partition(":")
-        if rows.isdigit():
-            return {"rows": int(rows), "fingerprint": value}
-    raw = ws.con.con  # the DuckDB connection under the ibis backend
-    count, digest = raw.execute(f'SELECT count(*), bit_xor(hash(t)) FROM "{name}" t').fetchone()
-    return {"rows": int(count), "fingerprint": f"{int(count)}:{int(digest or 0):016x}"}
+    """Row count, content hash and snapshot version of one dataset, as the run reads it."""
+    snap = ws.snapshot(name)
+    return {
+        "rows": snap.rows,
+        "fingerprint": snap.fingerprint,
+        "snapshot": snap.version,
+        "published_at": snap.published_at,
+    }
 
 
 def validate(ws: Workspace, datasets: tuple[str, ...]) -> dict[str, Any]:
@@ -166,7 +180,7 @@ def validate(ws: Workspace, datasets: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _check_datasets(ws: Workspace, card: ModelCard) -> None:
-    tables = ws.con.list_tables()
+    tables = ws.tables()
     missing = [d for d in card.datasets if d not in tables]
     if missing:
         raise WorkspaceError(
@@ -194,6 +208,14 @@ def check_region(ws: Workspace, region: str) -> None:
         )
 
 
+def _check_notebook(card: ModelCard) -> None:
+    if card.notebook is None or not card.notebook.exists():
+        raise ModelError(
+            f"模型 {card.name} 的笔记本 {card.notebook} 不存在。",
+            f"The notebook of model {card.name} ({card.notebook}) does not exist.",
+        )
+
+
 def prepare(
     card: ModelCard,
     ws: Workspace,
@@ -203,53 +225,40 @@ def prepare(
     validate_inputs: bool = True,
 ) -> Prepared:
     """Check the parameters, the datasets and their quality once, before any notebook runs."""
-    if card.notebook is None or not card.notebook.exists():
-        raise ModelError(
-            f"模型 {card.name} 的笔记本 {card.notebook} 不存在。",
-            f"The notebook of model {card.name} ({card.notebook}) does not exist.",
-        )
+    _check_notebook(card)
     given = dict(parameters or {})
     given.pop("region", None)
     values = check_parameters(card, given)
     _check_datasets(ws, card)
     validation = validate(ws, card.datasets) if validate_inputs else {"ok": None, "skipped": "off"}
-    datasets = {name: _fingerprint(ws, name, validation) for name in card.datasets}
-    return Prepared(card, values, engine or ws.engine_name, datasets, validation, ws.home)
-
-
-def _fingerprint(ws: Workspace, name: str, validation: Mapping[str, Any]) -> dict[str, Any]:
-    """The row count and fingerprint validation just took (the same), else one of our own."""
-    result = (validation.get("datasets") or {}).get(name)
-    if isinstance(result, Mapping) and isinstance(result.get("rows"), int):
-        fp = str(result.get("fingerprint") or "")
-        if fp.partition(":")[0] == str(result["rows"]):
-            return {"rows": int(result["rows"]), "fingerprint": fp}
-    return fingerprint(ws, name)
+    datasets = {name: fingerprint(ws, name) for name in card.datasets}
+    return Prepared(
+        card, values, engine or ws.engine_name, datasets, validation, ws.home, ws.catalog.pinned()
+    )
 
 
 def checking_workspace(ws: Workspace | None, engine: Engine | None) -> tuple[Workspace, Engine]:
     """The workspace the runner checks and validates in (always DuckDB), and the run's engine.
 
     A Spark run still checks parameters, fingerprints and quality against the workspace's
-    DuckDB database, whose tables are what Spark reads (exported as Parquet).
+    snapshot, which is what Spark reads (exported as Parquet).
     """
     from huiyan.workspace import workspace
 
-    ws = ws or workspace(read_only=True)
+    ws = ws or workspace()
     engine = engine or ws.engine_name
     if ws.engine_name != "duckdb":
-        ws = workspace(ws.home, read_only=True, engine="duckdb")
+        ws = workspace(ws.home, engine="duckdb")
     return ws, engine
 
 
 def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
-    """Work that needs a writable database, done once before any notebook opens it read-only.
+    """Bring derived data up to date before the notebook runs, then read the newest snapshot.
 
     A model module may define ``prepare(ws)`` (insurance_fraud parses new judgments into the
-    derived tables); a Spark run needs the workspace's tables exported as Parquet.
+    derived tables; a no-op when nothing is new); a Spark run needs the snapshot exported as
+    Parquet.
     """
-    from huiyan.workspace import workspace
-
     try:
         module = importlib.import_module(f"huiyan.models.{card.name}")
     except ModuleNotFoundError as err:
@@ -257,12 +266,9 @@ def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
             raise  # the model's own module is broken: say so, never skip its preparation
         module = None
     hook = getattr(module, "prepare", None)
-    if hook is None and engine != "spark":
-        return
-    ws.close()  # DuckDB refuses a second connection with another mode in the same process
-    with workspace(ws.home, read_only=False, engine="duckdb") as writable:
-        if hook is not None:
-            hook(writable)
+    if hook is not None:
+        hook(ws)
+    ws.refresh()
     if engine == "spark" and not ws.settings.get("spark", {}).get("data"):
         from huiyan import spark  # a cluster's own data folder ([spark] data) is never overwritten
 
@@ -272,8 +278,8 @@ def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
 def record_in_ledger(home: Path, results: list[RunResult]) -> None:
     """Take the clues of every succeeded run (and of any run the ledger missed) into the ledger.
 
-    The run has succeeded whatever happens here: when the database is busy (another run or an
-    open notebook), the ledger takes these clues in with the next run or ``huiyan clues``.
+    The run has succeeded whatever happens here: if the ledger cannot be written now, it
+    takes these clues in with the next run or ``huiyan clues``.
     """
     from huiyan import ledger
     from huiyan.workspace import workspace
@@ -281,11 +287,10 @@ def record_in_ledger(home: Path, results: list[RunResult]) -> None:
     if not any(r.status == "succeeded" for r in results):
         return
     try:
-        with workspace(home, read_only=False, engine="duckdb") as ws:
-            for intake in ledger.catch_up(ws):
-                log.info(
-                    "ledger %s: %s new, %s seen again", intake.run_id, intake.new, intake.seen_again
-                )
+        for intake in ledger.catch_up(workspace(home)):
+            log.info(
+                "ledger %s: %s new, %s seen again", intake.run_id, intake.new, intake.seen_again
+            )
     except HuiyanError as err:
         log.warning("the clue ledger will take this run in later: %s", err.en)
 
@@ -307,6 +312,8 @@ def _manifest_start(
         "parameters": {"region": region, **prepared.parameters},
         "engine": prepared.engine,
         "status": "running",
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
         "started_at": started.isoformat(),
         "ended_at": None,
         "duration_s": None,
@@ -451,7 +458,8 @@ def execute(
     try:
         if kernel is None:
             kernel = start_kernel(
-                slot.env(card, prepared.home, prepared.engine), cwd=card.notebook.parent
+                slot.env(card, prepared.home, prepared.engine, prepared.snapshot),
+                cwd=card.notebook.parent,
             )
         try:
             execute_notebook(
@@ -468,9 +476,16 @@ def execute(
             stop_kernel(kernel)  # a no-op when the notebook ended: papermill stopped it then
         clues = _read_clues(run_dir, card)
     except Exception as err:  # any failure is recorded in the folder, never half a result
+        if interrupts.was_interrupted():  # Ctrl-C reached the kernel: nothing is kept
+            shutil.rmtree(run_dir, ignore_errors=True)
+            raise KeyboardInterrupt from err
         failed = _fail(run_dir, manifest, started, err)
         _audit(prepared.home, failed.manifest)
         return failed
+    except BaseException:  # Ctrl-C: the half-made run folder goes, as if never started
+        stop_kernel(kernel)
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise
     manifest.update(
         status="succeeded",
         clue_count=len(clues),
@@ -544,43 +559,6 @@ def failure(result: RunResult) -> RunFailed:
     return exc
 
 
-def _report_dict(err: HuiyanError) -> dict[str, Any]:
-    report = getattr(err, "report", None) if isinstance(err, ValidationFailed) else None
-    to_dict = getattr(report, "to_dict", None)
-    return dict(to_dict()) if callable(to_dict) else {}
-
-
-def fail_early(
-    card: ModelCard, home: Path, region: str, parameters: Mapping[str, Any], err: HuiyanError
-) -> RunResult:
-    """Record a run refused before execution (bad parameter, failed validation) as a failed run."""
-    started_wall = now_utc()
-    run_id = new_run_id(region)
-    run_dir = make_run_dir(home / "runs", card.name, run_id)
-    manifest: dict[str, Any] = {
-        "model": card.name,
-        "model_version": card.version,
-        "title_zh": card.title_zh,
-        "run_id": run_id,
-        "region": region,
-        "parameters": {"region": region, **{k: str(v) for k, v in parameters.items()}},
-        "engine": None,
-        "status": "failed",
-        "started_at": started_wall.isoformat(),
-        "notebook": str(card.notebook),
-        "notebook_sha256": sha256(card.notebook)
-        if card.notebook and card.notebook.exists()
-        else None,
-        "rules": list(card.rules),
-        "datasets": {},
-        "validation": _report_dict(err),
-        "packages": package_versions(),
-    }
-    failed = _fail(run_dir, manifest, time.monotonic(), err)
-    _audit(home, failed.manifest)
-    return failed
-
-
 def run(
     model: str,
     *,
@@ -606,34 +584,34 @@ def run(
         RunResult: the run folder and its manifest.
 
     Raises:
-        ModelError: the model is not in the catalog (no folder is made).
+        ModelError: the model is not in the catalog or its notebook is missing.
+        ParameterError: a parameter or the county code is not valid.
+        ValidationFailed: the input data failed its quality expectations.
+            None of these three leaves a run folder: the run never started.
         RunFailed: the run failed; its folder holds the manifest with the error.
     """
     from huiyan import catalog
 
     ws, engine = checking_workspace(ws, engine)
+    engine = engine or ws.engine_name
     card = catalog.get(model, ws)
     slot = Slot.new(ws.home, card.name, region)
     kernel = None
     try:
+        # everything that can refuse the run is checked before its folder exists
         check_region(ws, region)
         check_parameters(card, {k: v for k, v in (parameters or {}).items() if k != "region"})
-        if card.notebook is not None and card.notebook.exists():
-            # the kernel boots while the inputs are validated; it opens no database until
-            # the notebook's first cell runs
-            env = slot.env(card, ws.home, engine or ws.engine_name)
-            kernel = start_kernel(env, cwd=card.notebook.parent)
-        prepare_inputs(card, ws, engine=engine or ws.engine_name)
+        _check_notebook(card)
+        prepare_inputs(card, ws, engine=engine)
+        # the kernel boots while the inputs are validated; it reads the snapshot pinned here
+        env = slot.env(card, ws.home, engine, ws.catalog.pinned())
+        kernel = start_kernel(env, cwd=card.notebook.parent)  # type: ignore[union-attr]
         prepared = prepare(card, ws, parameters=parameters, engine=engine)
-    except BaseException as err:
+    except BaseException:
         stop_kernel(kernel)
-        if not isinstance(err, HuiyanError):
-            raise
-        result = fail_early(card, ws.home, region, parameters or {}, err)
-    else:
-        ws.close()  # the kernel opens the database itself; DuckDB allows one writer process
-        result = execute(prepared, region=region, progress=progress, slot=slot, kernel=kernel)
-        record_in_ledger(ws.home, [result])
+        raise
+    result = execute(prepared, region=region, progress=progress, slot=slot, kernel=kernel)
+    record_in_ledger(ws.home, [result])
     if check and result.status != "succeeded":
         raise failure(result)
     return result

@@ -14,7 +14,7 @@
    the card's ``quality_bar`` (:mod:`huiyan.evaluation`).
 
 The run (6-8) is skipped while any of 1-5 fails: fix those first. A model that passes
-is recorded in ``<home>/models/vetted.json`` (who, when, the notebook's SHA-256, the
+is recorded in the workspace journal ``<home>/huiyan.sqlite`` (who, when, the notebook's SHA-256, the
 tiny run and the scores). The record is the only source of a card's vetting status:
 the catalog shows 已审核 only while the notebook's current hash matches a record, so
 any edit after vetting needs a new ``huiyan vet``.

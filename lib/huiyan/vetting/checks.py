@@ -225,10 +225,10 @@ def tiny_workspace(ws: Workspace, *, progress: bool = False) -> Workspace:
     if not fresh or not (home / "datasets" / "huiyan.duckdb").exists():
         log.info("vetting: generating the tiny synthetic province in %s", home)
         marker.unlink(missing_ok=True)
-        with huiyan.workspace(home, read_only=False, engine="duckdb") as tiny:
+        with huiyan.workspace(home, engine="duckdb") as tiny:
             synth.generate(tiny, scale="tiny", seed=TINY_SEED, progress=progress)
         marker.write_text(json.dumps(want), encoding="utf-8")
-    return huiyan.workspace(home, read_only=True, engine="duckdb")
+    return huiyan.workspace(home, engine="duckdb")
 
 
 @dataclass(frozen=True)

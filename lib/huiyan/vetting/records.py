@@ -1,4 +1,4 @@
-"""Vetting records: ``<home>/models/vetted.json``, and a model's vetting status derived from them.
+"""Vetting records, kept in the workspace journal (``<home>/huiyan.sqlite``), and a model's vetting status derived from them.
 
 A record names the model, its version and the SHA-256 of its notebook when it was
 vetted (locally, or by the province whose key signed an imported bundle). A card
@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import os
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from huiyan import journal
 from huiyan.catalog import ModelCard
 from huiyan.errors import WorkspaceError
 from huiyan.workspace import Workspace
@@ -29,15 +30,28 @@ UNVETTED = "未审核"
 
 
 def records_path(ws: Workspace) -> Path:
-    """Where the workspace keeps its vetting records."""
-    return ws.home / "models" / "vetted.json"
+    """Where the workspace keeps its vetting records (the workspace journal)."""
+    return journal.path(ws.home)
 
 
-def records(ws: Workspace) -> list[dict[str, Any]]:
-    """Every vetting record of the workspace, oldest first (local vettings and imports)."""
-    path = records_path(ws)
-    if not path.exists():
-        return []
+_SCHEMA = "CREATE TABLE IF NOT EXISTS vetting_records (id INTEGER PRIMARY KEY, entry TEXT)"
+
+
+def _con(ws: Workspace) -> sqlite3.Connection:
+    con = journal.connect(ws.home)
+    con.execute(_SCHEMA)
+    legacy = ws.home / "models" / "vetted.json"
+    if legacy.exists():  # kept by an older huiyan: taken in once
+        found = _legacy_records(legacy)
+        with journal.transaction(con, "迁移审核记录 vetting records migration"):
+            if legacy.exists():
+                for record in found:
+                    _insert(con, record)
+                legacy.rename(legacy.with_name("vetted.json.imported"))
+    return con
+
+
+def _legacy_records(path: Path) -> list[dict[str, Any]]:
     try:
         found = json.loads(path.read_text(encoding="utf-8"))["records"]
         if not isinstance(found, list):
@@ -52,16 +66,34 @@ def records(ws: Workspace) -> list[dict[str, Any]]:
     return [r for r in found if isinstance(r, dict)]
 
 
+def _insert(con: sqlite3.Connection, record: Mapping[str, Any]) -> None:
+    con.execute(
+        "INSERT INTO vetting_records (entry) VALUES (?)",
+        [json.dumps(dict(record), ensure_ascii=False, default=str)],
+    )
+
+
+def records(ws: Workspace) -> list[dict[str, Any]]:
+    """Every vetting record of the workspace, oldest first (local vettings and imports)."""
+    if not journal.path(ws.home).exists() and not (ws.home / "models" / "vetted.json").exists():
+        return []
+    con = _con(ws)
+    try:
+        rows = con.execute("SELECT entry FROM vetting_records ORDER BY id").fetchall()
+    finally:
+        con.close()
+    return [json.loads(r[0]) for r in rows]
+
+
 def add_record(ws: Workspace, record: Mapping[str, Any]) -> Path:
     """Append one vetting record (earlier records are kept: they are the history)."""
-    path = records_path(ws)
-    found = [*records(ws), dict(record)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    text = json.dumps({"version": 1, "records": found}, ensure_ascii=False, indent=2, default=str)
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    con = _con(ws)
+    try:
+        with journal.transaction(con, "审核记录 vetting record"):
+            _insert(con, record)
+    finally:
+        con.close()
+    return records_path(ws)
 
 
 def notebook_sha256(card: ModelCard) -> str | None:
