@@ -112,3 +112,24 @@ def test_the_manifest_names_old_files_only_while_a_reader_leases_them(tmp_path: 
     old = {first: 0.0}
     snapshots.collect_garbage(tmp_path, catalog.__class__(**{**catalog.__dict__, "retired": old}))
     assert not (folder / first).exists()
+
+
+def test_a_write_committed_by_a_killed_writer_is_published(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    ws = hy.workspace(tmp_path, write=True)
+    with ws.writing("setup") as w:
+        w.create_table("vehicles", _vehicles(["浙D1"], ["330602"]))
+    killed = subprocess.run(  # commits, then dies before its publish (no clean close)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, os, sys; c = duckdb.connect(sys.argv[1]);"
+            " c.execute(\"INSERT INTO vehicles VALUES ('浙D2', '330602')\"); os._exit(9)",
+            str(ws.db_path),
+        ],
+        check=False,
+    )
+    assert killed.returncode == 9
+    assert hy.workspace(tmp_path).table("vehicles").count().execute() == 2

@@ -168,12 +168,22 @@ def _write_json(path: Path, data: Mapping[str, Any]) -> None:
 
 
 def master_stat(home: Path) -> dict[str, int]:
-    """Size and modification time of the writers' database (changes when anything writes it)."""
+    """Size and modification time of the writers' database (changes when anything writes it).
+
+    A write-ahead log beside it counts too: a writer killed after its commit leaves the commit
+    in the log (a clean close folds the log into the file and removes it).
+    """
+    path = master_path(home)
     try:
-        st = master_path(home).stat()
+        st = path.stat()
     except FileNotFoundError:
         return {}
-    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    wal = path.with_name(path.name + ".wal")
+    return {
+        "size": st.st_size,
+        "mtime_ns": st.st_mtime_ns,
+        "wal": wal.stat().st_size if wal.exists() else -1,
+    }
 
 
 def is_stale(home: Path, catalog: Catalog | None) -> bool:
