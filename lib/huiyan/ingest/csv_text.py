@@ -199,7 +199,10 @@ def _ending(
         f"ORDER BY line DESC LIMIT {_TAIL}"
     ).fetchall():
         if not raw.startswith(MARK):  # a damaged line is quarantined wherever it is
-            tail.append((line, None, next(csv.reader(io.StringIO(raw), delimiter=delimiter), [])))
+            parsed: list[str | None] = [
+                *next(csv.reader(io.StringIO(raw), delimiter=delimiter), [])
+            ]
+            tail.append((line, None, parsed))
     tail.sort(key=lambda t: t[0])
     ending = tail[len(tail) - trailing([t[2] for t in tail]) :]
     return _Ending(

@@ -58,12 +58,11 @@ class Layout:
         """What the report says about this file; nothing for a plain table from row 1."""
         out: list[str] = []
         rows = self.header_rows
-        where_zh = f"工作表“{self.sheet}”，" if self.sheet else ""
-        where_en = f'sheet "{self.sheet}", ' if self.sheet else ""
+        where = f' 工作表“{self.sheet}” sheet "{self.sheet}"' if self.sheet else ""
         if self.sheet or self.rows_above or rows[:1] not in ((), (1,)) or len(rows) > 1:
             zh_rows = f"第{rows[0]}行" if len(rows) == 1 else f"第{rows[0]}-{rows[-1]}行"
             en_rows = f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]}-{rows[-1]}"
-            line = f"  {self.file}：{where_zh}表头在{zh_rows} {where_en}header found on {en_rows}"
+            line = f"  {self.file}{where}：表头在{zh_rows} header found on {en_rows}"
             if self.rows_above:
                 line += (
                     f"；跳过其上方的标题/说明 {self.rows_above} 行 "

@@ -21,14 +21,14 @@ import datetime as dt
 import itertools
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
 from huiyan.errors import IngestError, did_you_mean
-from huiyan.ingest.header import HeaderFound, HeaderMatcher, Row, find_header
+from huiyan.ingest.header import HeaderFound, HeaderMatcher, Row, find_header, header_key
 from huiyan.ingest.layout import is_blank, trailing, vocabulary
 
 _SERIALS = (10_000, 73_415)
@@ -207,6 +207,47 @@ def _pick_sheet(
     return matching[0] if matching else names[0]
 
 
+def _header_without_copies(
+    found: HeaderFound, merges: Sequence[tuple[int, int, int, int]]
+) -> HeaderFound:
+    """A header cell merged across columns names its first column only.
+
+    Filling a merged cell copies its value right; in the header that would name one
+    column twice, so copies that no second header row tells apart are dropped.
+    """
+    headers = list(found.headers)
+    for r0, c0, r1, c1 in merges:
+        if c1 > c0 and r0 <= found.last_row and r1 >= found.rows[0] and c0 <= len(headers):
+            anchor = header_key(headers[c0 - 1])
+            for c in range(c0 + 1, min(c1, len(headers)) + 1):
+                if header_key(headers[c - 1]) == anchor:
+                    headers[c - 1] = ""
+    return dataclasses.replace(found, headers=tuple(headers))
+
+
+def _data_rows(
+    rows: Iterable[tuple[int, list[Any]]], found: HeaderFound, matcher: HeaderMatcher
+) -> tuple[list[tuple[int, list[str | None]]], int]:
+    """The rows below the header as text, and how many of them were blank."""
+    dates = [
+        (c := matcher.column(h)) is not None and c.type in ("date", "month") for h in found.headers
+    ]
+    data: list[tuple[int, list[str | None]]] = []
+    blank = 0
+    for number, values in rows:
+        if number <= found.last_row:
+            continue
+        texts = [
+            (excel_serial_date(v) if i < len(dates) and dates[i] else None) or cell_text(v)
+            for i, v in enumerate(values)
+        ]
+        if is_blank(texts):
+            blank += 1
+        else:
+            data.append((number, texts))
+    return data, blank
+
+
 def read_sheet(
     path: Path, *, matcher: HeaderMatcher, sheet: str | None, header_row: int | None
 ) -> SheetTable:
@@ -222,45 +263,25 @@ def read_sheet(
             f"无法按 Excel 读取：{err}", f"cannot be read as an Excel workbook: {err}"
         ) from err
     try:
+        sheets = len(book.sheetnames)
         name = _pick_sheet(book, path, sheet, matcher, header_row)
-        rows = _rows(book[name], merged_ranges(path, _sheet_parts(path).get(name, "")))
-        wanted = max(vocabulary().header_search_rows, header_row or 0) + 1
-        head, seen = _head(rows, wanted)
+        merges = merged_ranges(path, _sheet_parts(path).get(name, ""))
+        rows = _rows(book[name], merges)
+        head, seen = _head(rows, max(vocabulary().header_search_rows, header_row or 0) + 1)
         if not head:
             raise IngestError(
                 f"工作表“{name}”是空的。",
                 f'the sheet "{name}" is empty.',
                 "请重新导出 Please export it again.",
             )
-        found = find_header(head, matcher, header_row=header_row)
-        dates = [
-            (c := matcher.column(h)) is not None and c.type in ("date", "month")
-            for h in found.headers
-        ]
-        data: list[tuple[int, list[str | None]]] = []
-        blank = 0
-        for number, values in itertools.chain(seen, rows):
-            if number <= found.last_row:
-                continue
-            texts = [
-                (excel_serial_date(v) if i < len(dates) and dates[i] else None) or cell_text(v)
-                for i, v in enumerate(values)
-            ]
-            if is_blank(texts):
-                blank += 1
-                continue
-            data.append((number, texts))
-        sheets = len(book.sheetnames)
+        found = _header_without_copies(find_header(head, matcher, header_row=header_row), merges)
+        data, blank = _data_rows(itertools.chain(seen, rows), found, matcher)
     finally:
         book.close()
         handle.close()
     ending = data[len(data) - trailing([cells for _, cells in data]) :]
     data = data[: len(data) - len(ending)]
-    trailers = tuple(
-        (n, " ".join(c.strip() for c in cells if c and c.strip())) for n, cells in ending
-    )
     width = max([_width(found.headers), *(_width(c) for _, c in data)])
-    found = dataclasses.replace(found, headers=(*found.headers, *[""] * width)[:width])
     columns: list[list[str | None]] = [[] for _ in range(width)]
     for _, cells in data:
         for i, column in enumerate(columns):
@@ -268,9 +289,11 @@ def read_sheet(
     return SheetTable(
         sheet=name,
         sheets=sheets,
-        found=found,
+        found=dataclasses.replace(found, headers=(*found.headers, *[""] * width)[:width]),
         lines=[n for n, _ in data],
         columns=columns,
         blank_rows=blank,
-        trailers=trailers,
+        trailers=tuple(
+            (n, " ".join(c.strip() for c in cells if c and c.strip())) for n, cells in ending
+        ),
     )
