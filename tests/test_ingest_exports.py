@@ -473,3 +473,35 @@ def test_cli_refusals_have_no_traceback(tmp_path, capsys, content) -> None:
     assert code != 0
     assert "Nothing was loaded" in err and "d.csv" in err
     assert "Traceback" not in err
+
+
+# -- the same answers whatever the block size ----------------------------------------------------
+
+
+def messy_file(path: Path, encoding: str) -> Path:
+    """Title row, blank lines, CRLF line ends, a NUL byte, and a last character cut in half."""
+    header, *data = csv_records(
+        [penalty(1), penalty(2, 当事人名称="绍兴\x00某某公司"), penalty(3), penalty(4)]
+    )
+    lines = [TITLE, "", header, data[0], "", "", data[1], "  ", data[2], "", data[3]]
+    raw = "\r\n".join(lines).encode(encoding)
+    path.write_bytes(raw[:-1])
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig"])
+def test_block_boundaries_do_not_change_the_result(tmp_path, monkeypatch, encoding) -> None:
+    from huiyan.ingest import encoding as text_encoding
+
+    def outcome(home: str) -> tuple:
+        report = ingest(hy.workspace(tmp_path / home), "admin_penalties", [path])
+        examples = [(g.reason, e.line, e.value) for g in report.problems for e in g.examples]
+        return report.loaded, report.quarantined, report.layouts, examples
+
+    path = messy_file(tmp_path / "p.csv", encoding)
+    whole = outcome("a")
+    monkeypatch.setattr(text_encoding, "_CHUNK", 7)
+    assert outcome("b") == whole
+    loaded, quarantined, [layout], examples = whole
+    assert (loaded, quarantined, layout.header_rows, layout.blank_rows) == (2, 2, (3,), 4)
+    assert [(reason, line) for reason, line, _ in examples] == [("nul_byte", 7), ("bad_bytes", 11)]

@@ -27,6 +27,7 @@ from huiyan.ingest.encoding import (
     MARK,
     TextScan,
     detect_encoding,
+    has_inner_blank,
     shown,
     write_copy,
     wrong_encoding,
@@ -94,17 +95,6 @@ class CsvTable:
     """``(line, text)`` of each totals or notes row skipped after the data."""
 
 
-def _read_sql(source: Path, table: str, found: HeaderFound, delimiter: str) -> str:
-    columns = "{" + ", ".join(f"'_c{i + 1}': 'VARCHAR'" for i in range(len(found.headers))) + "}"
-    rejects = sql_literal(f"{table}_rejects")
-    return (
-        f"CREATE TEMP TABLE {quote(table)} AS SELECT * FROM read_csv({sql_literal(str(source))}, "
-        f"header = false, skip = {found.last_row}, delim = {sql_literal(delimiter)}, quote = '\"', "
-        f"escape = '\"', auto_detect = false, columns = {columns}, store_rejects = true, "
-        f"rejects_table = {rejects}, rejects_scan = {sql_literal(table + '_rejects_scan')})"
-    )
-
-
 def stage_csv(
     con: Any,
     path: Path,
@@ -116,35 +106,65 @@ def stage_csv(
     tmp: Path,
 ) -> CsvTable:
     """Read a CSV file into ``table``: header found, damaged and malformed lines set aside."""
-    text = detect_encoding(path, encoding)
     copy = tmp / f"{path.stem}.utf8.csv"
-    is_clean = text.codec == "utf-8" and not text.damaged
-    source = path if is_clean else write_copy(path, text, copy)
+    text = detect_encoding(path, encoding, copy=copy)
+    if text.copy is not None:
+        source = text.copy
+    else:
+        source = (
+            path if text.codec == "utf-8" and not text.damaged else write_copy(path, text, copy)
+        )
     delimiter, found = choose_header(source, matcher, header_row)
     if not found.is_detected and text.damaged and text.damaged[0].line <= found.searched + 1:
         raise wrong_encoding(path, encoding)
-    if source == path and text.last_inner_blank > found.last_row:
-        source = write_copy(path, text, copy)  # so that DuckDB numbers the blank lines
     try:
-        con.execute(_read_sql(source, table, found, delimiter))
-    except Exception as err:  # DuckDB raises several error types for unreadable text
-        if source != path:
-            raise _unreadable(err) from err
-        # Mixed line endings trip DuckDB's strict reader; the copy has LF endings only.
-        for leftover in (table, f"{table}_rejects", f"{table}_rejects_scan"):
-            con.execute(f"DROP TABLE IF EXISTS temp.{quote(leftover)}")
+        _read(con, source, table, found, delimiter)
+    except IngestError:
+        # Mixed line endings trip DuckDB's strict reader; this copy has LF endings only.
+        source = write_copy(path, text, copy, lf_only=True)
+        _read(con, source, table, found, delimiter)
+    if source == path and _has_unnumbered_lines(con, path, table, found, text):
+        # DuckDB skips empty lines without numbering them; in the copy they hold a space.
         source = write_copy(path, text, copy)
-        try:
-            con.execute(_read_sql(source, table, found, delimiter))
-        except Exception as again:
-            raise _unreadable(again) from again
+        _read(con, source, table, found, delimiter)
     # Empty lines at the end of a file read directly are skipped by DuckDB unnumbered.
     unseen_blank = text.trailing_empty if source == path else 0
     return _set_aside(con, table, found, delimiter, text, unseen_blank=unseen_blank)
 
 
-def _unreadable(err: Exception) -> IngestError:
-    return IngestError(f"无法按 CSV 读取：{err}", f"cannot be read as CSV: {err}")
+def _read(con: Any, source: Path, table: str, found: HeaderFound, delimiter: str) -> None:
+    """DuckDB reads the rows below the header into ``table``, setting aside bad lines."""
+    for leftover in (table, f"{table}_rejects", f"{table}_rejects_scan"):
+        con.execute(f"DROP TABLE IF EXISTS temp.{quote(leftover)}")
+    columns = "{" + ", ".join(f"'_c{i + 1}': 'VARCHAR'" for i in range(len(found.headers))) + "}"
+    try:
+        con.execute(
+            f"CREATE TEMP TABLE {quote(table)} AS SELECT * FROM read_csv("
+            f"{sql_literal(str(source))}, header = false, skip = {found.last_row}, "
+            f"delim = {sql_literal(delimiter)}, quote = '\"', escape = '\"', auto_detect = false, "
+            f"columns = {columns}, store_rejects = true, "
+            f"rejects_table = {sql_literal(table + '_rejects')}, "
+            f"rejects_scan = {sql_literal(table + '_rejects_scan')})"
+        )
+    except Exception as err:  # DuckDB raises several error types for unreadable text
+        raise IngestError(f"无法按 CSV 读取：{err}", f"cannot be read as CSV: {err}") from err
+
+
+def _has_unnumbered_lines(
+    con: Any, path: Path, table: str, found: HeaderFound, text: TextScan
+) -> bool:
+    """Whether DuckDB skipped empty lines inside the data, which would shift line numbers.
+
+    Cheap when every line is accounted for (rows read, lines set aside, empty lines at
+    the end); otherwise a line break inside a quoted value or an empty line explains
+    the difference, and only then is the file searched for empty lines.
+    """
+    q = quote
+    rows = con.execute(f"SELECT count(*) FROM {q(table)}").fetchone()[0]
+    aside = con.execute(f"SELECT count(DISTINCT line) FROM {q(table + '_rejects')}").fetchone()[0]
+    if text.lines == found.last_row + rows + aside + text.trailing_empty:
+        return False
+    return has_inner_blank(path, after=found.last_row, before=text.last_content)
 
 
 def _numbered(con: Any, table: str, lines: str, base: int) -> str:

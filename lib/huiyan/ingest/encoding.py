@@ -17,6 +17,7 @@ for each damaged line.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "UTF-16"),
 )
 _CHUNK = 16 * 1024 * 1024
+_TAIL_BYTES = 1024 * 1024
 MARK = "\x1fhuiyan-damaged-line-"
 """Placeholder for the k-th damaged line in the copy; DuckDB sets it aside as too short."""
 
@@ -60,10 +62,12 @@ class TextScan:
     codec: str
     lines: int
     damaged: tuple[Damage, ...]
-    last_inner_blank: int
-    """The last empty line that has data after it (0: none)."""
+    last_content: int
+    """The last line holding anything but spaces."""
     trailing_empty: int
     """Empty lines after the last line with text."""
+    copy: Path | None = None
+    """The normalised UTF-8 copy, where one was written while the file was decoded."""
 
 
 def _blocks(path: Path) -> Iterator[bytes]:
@@ -94,38 +98,88 @@ def _decodes(block: bytes, codec: str) -> bool:
     return b"\x00" not in block
 
 
+def _ending(path: Path, lines: int) -> tuple[int, int]:
+    """The last line with text, and the empty lines after it, from the end of the file."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        fh.seek(max(0, size - _TAIL_BYTES))
+        tail = fh.read()
+    end = len(tail.rstrip(b" \t\r\n"))
+    after = tail[end:].split(b"\n")  # the rest of the last text line, then blank lines
+    ends_with_break = tail.endswith(b"\n")
+    last_content = lines - (not ends_with_break) - (len(after) - 1) + 1
+    return last_content, sum(1 for t in after[1:-1] if not t.strip(b"\r"))
+
+
+def _is_clean(path: Path, codec: str, copy: Path | None = None) -> int | None:
+    """The line count when the whole file decodes with ``codec`` and has no NUL; else None.
+
+    With ``copy``, the normalised UTF-8 copy is written on the way (see :func:`write_copy`).
+    """
+    decoder = codecs.getincrementaldecoder(codec)()
+    breaks = 0
+    last = b""
+    cleaner = _Cleaner(lf_only=False)
+    with path.open("rb") as fh, contextlib.ExitStack() as stack:
+        dst = stack.enter_context(copy.open("w", encoding="utf-8", newline="")) if copy else None
+        try:
+            while chunk := fh.read(_CHUNK):
+                if b"\x00" in chunk:
+                    return None
+                text = decoder.decode(chunk)
+                if dst is not None:
+                    dst.write(cleaner.feed(text))
+                breaks += text.count("\n")  # faster on the decoded text than on bytes
+                last = chunk
+            tail = decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return None
+        breaks += tail.count("\n")
+        if dst is not None:
+            dst.write(cleaner.feed(tail) + cleaner.finish())
+    return breaks + (bool(last) and not last.endswith(b"\n"))
+
+
 def scan(path: Path, codec: str) -> TextScan:
-    """Decode the whole file with ``codec``; only blocks that fail are split into lines."""
+    """Every line of the file that does not decode with ``codec`` or holds a NUL byte.
+
+    Only the 16 MiB blocks that fail to decode whole are split into lines.
+    """
+    clean = _is_clean(path, codec)
     damaged: list[Damage] = []
-    lines = last_content = last_inner_blank = last_blank = 0
-    trailing_empty = 0
+    lines = clean or 0
+    if clean is None:
+        for block in _blocks(path):
+            if not _decodes(block, codec):
+                damaged += (
+                    Damage(lines + k + 1, raw.rstrip(b"\r"))
+                    for k, raw in enumerate(_lines_of(block))
+                    if not _decodes(raw, codec)
+                )
+            lines += block.count(b"\n") + (not block.endswith(b"\n"))
+    return TextScan(codec, lines, tuple(damaged), *_ending(path, lines))
+
+
+def has_inner_blank(path: Path, *, after: int, before: int) -> bool:
+    """Whether an empty line lies strictly between lines ``after`` and ``before``."""
+    lines = 0
     for block in _blocks(path):
-        if not _decodes(block, codec):
-            damaged += (
-                Damage(lines + k + 1, raw.rstrip(b"\r"))
-                for k, raw in enumerate(_lines_of(block))
-                if not _decodes(raw, codec)
-            )
-        # The last empty line in the block, and the last one before the block's last text.
-        framed = b"\n" + block
-        end = len(framed.rstrip(b" \t\r\n"))
-        if end > 1:
-            last_content = lines + framed.count(b"\n", 0, end)
-            before = max(framed.rfind(b"\n\n", 0, end), framed.rfind(b"\n\r\n", 0, end))
-            if before >= 0:
-                last_inner_blank = lines + framed.count(b"\n", 0, before + 1)
-            elif last_blank:
-                last_inner_blank = last_blank
-        after = max(framed.rfind(b"\n\n"), framed.rfind(b"\n\r\n"))
-        if after >= 0:
-            last_blank = lines + framed.count(b"\n", 0, after + 1)
-        lines += block.count(b"\n") + (not block.endswith(b"\n"))
-        if end > 1:
-            tail = framed[end:].split(b"\n")[1:-1]
-            trailing_empty = sum(1 for t in tail if not t.strip(b"\r"))
-    if last_inner_blank > last_content:
-        last_inner_blank = 0
-    return TextScan(codec, lines, tuple(damaged), last_inner_blank, trailing_empty)
+        count = block.count(b"\n") + (not block.endswith(b"\n"))
+        if lines + count > after:
+            framed = b"\n" + block  # the previous block ended a line
+            for pattern in (b"\n\n", b"\n\r\n"):
+                at = framed.find(pattern)
+                while at >= 0:
+                    line = lines + framed.count(b"\n", 0, at + 1)
+                    if line >= before:
+                        break
+                    if line > after:
+                        return True
+                    at = framed.find(pattern, at + 1)
+        lines += count
+        if lines >= before:
+            break
+    return False
 
 
 def _is_utf16(sample: bytes) -> bool:
@@ -165,12 +219,13 @@ def wrong_encoding(path: Path, requested: str) -> IngestError:
     )
 
 
-def detect_encoding(path: Path, requested: str) -> TextScan:
+def detect_encoding(path: Path, requested: str, *, copy: Path) -> TextScan:
     """The codec to read a CSV with (``utf-8`` or ``gb18030``) and its damaged lines.
 
     With ``auto``, the codec under which fewer lines are damaged wins, UTF-8 on a tie.
     A file with more damaged lines than readable ones is refused as being in another
-    encoding; so is a UTF-16 or UTF-32 file.
+    encoding; so is a UTF-16 or UTF-32 file. A clean GB18030 file is copied to ``copy``
+    (as :func:`write_copy` would) while it is decoded, and ``TextScan.copy`` says so.
     """
     if requested not in ENCODINGS:
         raise IngestError(
@@ -186,51 +241,76 @@ def detect_encoding(path: Path, requested: str) -> TextScan:
             f"the file is encoded as {name}; only UTF-8 and GBK are supported.",
             "请另存为 UTF-8 或 GBK 编码的 CSV。 Save it as a UTF-8 or GBK CSV.",
         )
-    codecs_to_try = {"auto": ("utf-8", "gb18030"), "utf-8": ("utf-8",), "gbk": ("gb18030",)}
-    scans: list[TextScan] = []
-    for codec in codecs_to_try[requested]:
-        found = scan(path, codec)
-        if not found.damaged:
-            return found
-        scans.append(found)
-    best = min(scans, key=lambda s: len(s.damaged))
+    candidates = {"auto": ("utf-8", "gb18030"), "utf-8": ("utf-8",), "gbk": ("gb18030",)}
+    for codec in candidates[requested]:
+        lines = _is_clean(path, codec, copy if codec != "utf-8" else None)
+        if lines is not None:
+            written = copy if codec != "utf-8" else None
+            return TextScan(codec, lines, (), *_ending(path, lines), copy=written)
+    # Damaged under every candidate: the one that reads more lines wins.
+    best = min((scan(path, c) for c in candidates[requested]), key=lambda s: len(s.damaged))
     if 2 * len(best.damaged) > best.lines:
         raise wrong_encoding(path, requested)
     log.info("%s: %d damaged lines read as %s", path, len(best.damaged), best.codec)
     return best
 
 
-def _clean_text(text: str, *, at_start: bool) -> str:
-    """One block as it goes into the copy: LF line ends, empty lines holding a space."""
-    text = text.replace("\r\n", "\n")
-    if "\n\n" in text:
-        # Twice: a run of empty lines is only half filled by one pass.
-        text = text.replace("\n\n", "\n \n").replace("\n\n", "\n \n")
-    if text.startswith("\n") and not at_start:
-        text = " " + text
-    return text
+class _Cleaner:
+    """Text on its way into the copy: a space in each empty line, optionally LF line ends.
+
+    Text arrives in pieces that may split a line break; the last two characters are
+    held back so that every empty line is seen whole.
+    """
+
+    def __init__(self, *, lf_only: bool) -> None:
+        self.lf_only = lf_only
+        self.held = ""
+
+    def feed(self, text: str) -> str:
+        text = self.held + text
+        if self.lf_only:
+            text = text.replace("\r\n", "\n")
+        for empty, filled in (("\n\n", "\n \n"), ("\n\r\n", "\n \r\n")):
+            if empty in text:  # twice: one pass fills only every other line of a run
+                text = text.replace(empty, filled).replace(empty, filled)
+        if text.startswith(("\n", "\r\n")) and not self.held:
+            text = " " + text  # the first line, or the line after the last piece, is empty
+        self.held = text[-2:]
+        return text[:-2]
+
+    def finish(self) -> str:
+        held, self.held = self.held, ""
+        return held
 
 
-def write_copy(path: Path, found: TextScan, out: Path) -> Path:
-    """A normalised UTF-8 copy of the file; damaged lines become placeholders."""
+def write_copy(path: Path, found: TextScan, out: Path, *, lf_only: bool = False) -> Path:
+    """A normalised UTF-8 copy of the file for DuckDB to read.
+
+    Each empty line holds a space, so that DuckDB sets it aside and numbers it rather
+    than skipping it unnumbered; each damaged line is a placeholder naming its index in
+    ``found.damaged``; ``lf_only`` makes every line end LF (DuckDB's strict reader
+    refuses a file with mixed line ends).
+    """
     damaged = {d.line: k for k, d in enumerate(found.damaged)}
+    cleaner = _Cleaner(lf_only=lf_only)
     lines = 0
     with out.open("w", encoding="utf-8", newline="") as dst:
         for block in _blocks(path):
-            parts = _lines_of(block)
             if lines == 0 and block.startswith(codecs.BOM_UTF8):
-                block, parts[0] = block[3:], parts[0][3:]
-            if not any(lines < n <= lines + len(parts) for n in damaged):
+                block = block[len(codecs.BOM_UTF8) :]
+            count = block.count(b"\n") + (not block.endswith(b"\n")) if damaged else 0
+            if not any(lines < n <= lines + count for n in damaged):
                 text = block.decode(found.codec)
             else:
                 text = "\n".join(
                     f"{MARK}{damaged[lines + k + 1]}"
                     if lines + k + 1 in damaged
                     else raw.decode(found.codec)
-                    for k, raw in enumerate(parts)
+                    for k, raw in enumerate(_lines_of(block))
                 ) + ("\n" if block.endswith(b"\n") else "")
-            dst.write(_clean_text(text, at_start=lines == 0))
-            lines += len(parts)
+            dst.write(cleaner.feed(text))
+            lines += count
+        dst.write(cleaner.finish())
     return out
 
 
