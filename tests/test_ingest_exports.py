@@ -508,3 +508,30 @@ def test_block_boundaries_do_not_change_the_result(tmp_path, monkeypatch, encodi
         (7, "nul_byte"),
         (11, "bad_bytes"),
     ]
+
+
+def test_parquet_missing_column_refusal_lists_its_columns(ws, tmp_path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "d.parquet"
+    pq.write_table(pa.table({"person_id": ["330602198001011237"], "nam": ["王伟"]}), path)
+    with pytest.raises(IngestError) as err:
+        ingest(ws, "deaths", [path])
+    message = str(err.value)
+    assert '最接近的列是 "nam"' in message and "文件的列名是：person_id、nam。" in message
+
+
+def test_a_data_row_is_never_taken_for_a_second_header_row(ws, tmp_path) -> None:
+    # The header lacks 姓名, and the first record's name happens to be "姓名".
+    path = write_lines(
+        tmp_path / "d.csv",
+        [
+            "公民身份号码,死亡日期,备注",
+            "330602198001011237,2021-03-05,姓名",
+            "11010519491231002X,2021-03-06,",
+        ],
+    )
+    with pytest.raises(IngestError) as err:
+        ingest(ws, "deaths", [path])
+    assert "第1行的表头是：公民身份号码、死亡日期、备注" in str(err.value)

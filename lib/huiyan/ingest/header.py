@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import difflib
+import itertools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -140,6 +141,18 @@ def _joined(
     return out
 
 
+def _has_groups(cells: Sequence[str]) -> bool:
+    """Whether a row can be the upper of two header rows: a merged (repeated) or empty cell.
+
+    >>> _has_groups(["序号", "当事人", "当事人", "日期"]), _has_groups(["序号", "姓名", "日期"])
+    (True, False)
+    """
+    width = len(cells) - next((i for i, c in enumerate(reversed(cells)) if c), len(cells))
+    return any(not c for c in cells[:width]) or any(
+        a and a == b for a, b in itertools.pairwise(cells[:width])
+    )
+
+
 def find_header(
     rows: Sequence[Row], matcher: HeaderMatcher, *, header_row: int | None = None
 ) -> HeaderFound:
@@ -160,7 +173,7 @@ def find_header(
             continue
         single = [_text(c) for c in cells]
         candidates.append(((line,), single))
-        if i + 1 < len(searched) and searched[i + 1][0] == line + 1:
+        if i + 1 < len(searched) and searched[i + 1][0] == line + 1 and _has_groups(single):
             candidates.append(((line, line + 1), _joined(cells, searched[i + 1][1], matcher)))
     if header_row is not None and not candidates:
         raise IngestError(
@@ -257,12 +270,15 @@ def map_headers(
 
 def _found_text(found: HeaderFound, sheet: str | None) -> tuple[str, str]:
     """What the header looked like, for a refusal: the headers found and where."""
+    present = [h for h in found.headers if h]
+    listed_zh, listed_en = "、".join(present) or "（无）", ", ".join(present) or "(none)"
+    if not found.rows:  # Parquet: the column names are the header
+        return f"文件的列名是：{listed_zh}。", f"The file's columns are: {listed_en}."
     zh_rows, en_rows = found.rows_text()
     in_zh = f"工作表“{sheet}”" if sheet else ""
     in_en = f' of sheet "{sheet}"' if sheet else ""
-    present = [h for h in found.headers if h]
-    zh = f"{in_zh}{zh_rows}的表头是：{'、'.join(present) or '（无）'}。"
-    en = f"The headers on {en_rows}{in_en} are: {', '.join(present) or '(none)'}."
+    zh = f"{in_zh}{zh_rows}的表头是：{listed_zh}。"
+    en = f"The headers on {en_rows}{in_en} are: {listed_en}."
     if not found.is_detected:
         zh += (
             f"前 {found.searched} 行中没有一行像这个数据集的表头；"
