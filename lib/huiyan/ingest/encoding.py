@@ -1,17 +1,18 @@
 """Text encodings of CSV exports, and the lines that cannot be read as text.
 
 Auto-detection reads UTF-8 (with or without BOM) and GBK, read as GB18030 so
-rare name characters survive. One pass decodes the file in 16 MiB blocks of
-whole lines; only a block that fails is split into lines, so a damaged line
-(bytes that do not decode, a multibyte character cut in half, a NUL byte)
-spoils only itself. With ``auto`` the codec under which fewer lines are
-damaged wins; a file with more damaged lines than readable ones is in another
-encoding and is refused, naming it.
+rare name characters survive. A clean file costs one decoding pass, as
+before damage handling existed. Only when that pass fails is the file split
+into 16 MiB blocks of whole lines, and only a block that fails is split into
+lines, so a damaged line (bytes that do not decode, a multibyte character cut
+in half, a NUL byte) spoils only itself. With ``auto`` the codec under which
+fewer lines are damaged wins; a file with more damaged lines than readable
+ones is in another encoding and is refused, naming it.
 
 :func:`write_copy` writes the normalised UTF-8 copy DuckDB reads when the file
-is not clean UTF-8: LF line ends, a space in each empty line (so DuckDB sets it
-aside and numbers it, rather than skipping it unnumbered), and a placeholder
-for each damaged line.
+is not clean UTF-8: a space in each empty line (so that DuckDB sets it aside
+and numbers it, rather than skipping it unnumbered), a placeholder for each
+damaged line, and on request LF line ends only.
 """
 
 from __future__ import annotations
@@ -111,13 +112,23 @@ def _ending(path: Path, lines: int) -> tuple[int, int]:
     return last_content, sum(1 for t in after[1:-1] if not t.strip(b"\r"))
 
 
-def _is_clean(path: Path, codec: str, copy: Path | None = None) -> int | None:
-    """The line count when the whole file decodes with ``codec`` and has no NUL; else None.
+@dataclass(frozen=True)
+class _Pass:
+    """One decoding pass over a whole file."""
+
+    is_clean: bool
+    lines: int
+    reached: int
+    """Bytes decoded before the first failure (the whole file when clean)."""
+
+
+def _decode_all(path: Path, codec: str, copy: Path | None = None) -> _Pass:
+    """Decode the whole file with ``codec``; clean when nothing fails and there is no NUL.
 
     With ``copy``, the normalised UTF-8 copy is written on the way (see :func:`write_copy`).
     """
     decoder = codecs.getincrementaldecoder(codec)()
-    breaks = 0
+    breaks = reached = 0
     last = b""
     cleaner = _Cleaner(lf_only=False)
     with path.open("rb") as fh, contextlib.ExitStack() as stack:
@@ -125,38 +136,38 @@ def _is_clean(path: Path, codec: str, copy: Path | None = None) -> int | None:
         try:
             while chunk := fh.read(_CHUNK):
                 if b"\x00" in chunk:
-                    return None
+                    return _Pass(False, 0, reached + chunk.index(b"\x00"))
                 text = decoder.decode(chunk)
                 if dst is not None:
                     dst.write(cleaner.feed(text))
                 breaks += text.count("\n")  # faster on the decoded text than on bytes
+                reached += len(chunk)
                 last = chunk
             tail = decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return None
+        except UnicodeDecodeError as err:
+            return _Pass(False, 0, reached + err.start)
         breaks += tail.count("\n")
         if dst is not None:
             dst.write(cleaner.feed(tail) + cleaner.finish())
-    return breaks + (bool(last) and not last.endswith(b"\n"))
+    return _Pass(True, breaks + (bool(last) and not last.endswith(b"\n")), reached)
 
 
-def scan(path: Path, codec: str) -> TextScan:
+def scan(path: Path, codec: str, *, limit: int | None = None) -> TextScan | None:
     """Every line of the file that does not decode with ``codec`` or holds a NUL byte.
 
-    Only the 16 MiB blocks that fail to decode whole are split into lines.
+    Only the 16 MiB blocks that fail to decode whole are split into lines. With
+    ``limit``, gives up (None) once more lines than that are damaged.
     """
-    clean = _is_clean(path, codec)
     damaged: list[Damage] = []
-    lines = clean or 0
-    if clean is None:
-        for block in _blocks(path):
-            if not _decodes(block, codec):
-                damaged += (
-                    Damage(lines + k + 1, raw.rstrip(b"\r"))
-                    for k, raw in enumerate(_lines_of(block))
-                    if not _decodes(raw, codec)
-                )
-            lines += block.count(b"\n") + (not block.endswith(b"\n"))
+    lines = 0
+    for block in _blocks(path):
+        if not _decodes(block, codec):
+            for k, raw in enumerate(_lines_of(block)):
+                if not _decodes(raw, codec):
+                    damaged.append(Damage(lines + k + 1, raw.rstrip(b"\r")))
+                    if limit is not None and len(damaged) > limit:
+                        return None
+        lines += block.count(b"\n") + (not block.endswith(b"\n"))
     return TextScan(codec, lines, tuple(damaged), *_ending(path, lines))
 
 
@@ -242,13 +253,24 @@ def detect_encoding(path: Path, requested: str, *, copy: Path) -> TextScan:
             "请另存为 UTF-8 或 GBK 编码的 CSV。 Save it as a UTF-8 or GBK CSV.",
         )
     candidates = {"auto": ("utf-8", "gb18030"), "utf-8": ("utf-8",), "gbk": ("gb18030",)}
+    passes: dict[str, _Pass] = {}
     for codec in candidates[requested]:
-        lines = _is_clean(path, codec, copy if codec != "utf-8" else None)
-        if lines is not None:
-            written = copy if codec != "utf-8" else None
-            return TextScan(codec, lines, (), *_ending(path, lines), copy=written)
-    # Damaged under every candidate: the one that reads more lines wins.
-    best = min((scan(path, c) for c in candidates[requested]), key=lambda s: len(s.damaged))
+        written = copy if codec != "utf-8" else None
+        passes[codec] = done = _decode_all(path, codec, written)
+        if done.is_clean:
+            return TextScan(codec, done.lines, (), *_ending(path, done.lines), copy=written)
+    # Damaged under every candidate: the one that damages fewer lines wins. The codec
+    # that decoded further is counted first, so the other can stop counting early.
+    order = sorted(passes, key=lambda c: -passes[c].reached)
+    best = scan(path, order[0])
+    assert best is not None
+    for codec in order[1:]:
+        other = scan(path, codec, limit=len(best.damaged))
+        if other is not None and (len(other.damaged), codec != "utf-8") < (
+            len(best.damaged),
+            best.codec != "utf-8",
+        ):
+            best = other
     if 2 * len(best.damaged) > best.lines:
         raise wrong_encoding(path, requested)
     log.info("%s: %d damaged lines read as %s", path, len(best.damaged), best.codec)
