@@ -184,6 +184,23 @@ def test_xlsx_header_cell_merged_across_two_columns_names_one_column(ws, tmp_pat
     assert (report.loaded, report.quarantined) == (1, 0), report.format()
 
 
+def test_xlsx_table_away_from_a1_with_empty_rows(ws, tmp_path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for cell, value in {
+        "B3": "公民身份号码", "C3": "姓名", "D3": "死亡日期",
+        "B4": "330602198001011237", "C4": "王伟", "D4": "2021-03-05",
+        "B7": "11010519491231002X", "C7": "李强", "D7": "2021-03-06",
+    }.items():  # fmt: skip
+        sheet[cell] = value
+    book.save(tmp_path / "d.xlsx")
+    report = ingest(ws, "deaths", [tmp_path / "d.xlsx"])
+    assert (report.loaded, report.ignored_headers) == (2, ())  # empty column A is no column
+    assert (report.layouts[0].header_rows, report.layouts[0].blank_rows) == ((3,), 2)
+
+
 def write_sheets(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
     import openpyxl
 

@@ -261,6 +261,18 @@ _HEADER_HINT = (
 )
 
 
+def _empty_columns(con: Any, st: Staged) -> frozenset[int]:
+    """Positions of columns with neither a header nor any value."""
+    unnamed = [i for i, h in enumerate(st.headers) if not h]
+    if not unnamed:
+        return frozenset()
+    counts = con.execute(
+        f"SELECT {', '.join(f'count({clean_sql(quote(st.columns[i]))})' for i in unnamed)} "
+        f"FROM {st.source}"
+    ).fetchone()
+    return frozenset(i for i, n in zip(unnamed, counts, strict=True) if not n)
+
+
 def _layouts(con: Any, staged: list[Staged], checked: str) -> tuple[Layout, ...]:
     """Each file's layout, with the blank rows DuckDB read as all-empty added in."""
     kept = dict(
@@ -355,7 +367,8 @@ def ingest(
                 continue
             finally:
                 temps += temp_tables(table)
-            mapped = map_headers(st.found, matcher, sheet=st.layout.sheet)
+            empty = _empty_columns(con, st)
+            mapped = map_headers(st.found, matcher, sheet=st.layout.sheet, empty=empty)
             refusals += [(path, z, e) for z, e in mapped.problems]
             hints += [_HEADER_HINT] if mapped.problems else []
             ignored += [(path.name, h) for h in mapped.ignored]

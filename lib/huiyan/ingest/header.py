@@ -237,9 +237,17 @@ def _ambiguous(col: Column, first: tuple[int, str], other: tuple[int, str]) -> t
 
 
 def map_headers(
-    found: HeaderFound, matcher: HeaderMatcher, *, sheet: str | None = None
+    found: HeaderFound,
+    matcher: HeaderMatcher,
+    *,
+    sheet: str | None = None,
+    empty: frozenset[int] = frozenset(),
 ) -> HeaderMap:
-    """Map the header cells onto contract columns; list every problem at once."""
+    """Map the header cells onto contract columns; list every problem at once.
+
+    ``empty`` are positions of columns with no header and no data, which are not
+    worth reporting as ignored.
+    """
     ds = matcher.dataset
     seen: dict[str, tuple[int, str]] = {}
     ignored: list[str] = []
@@ -247,7 +255,8 @@ def map_headers(
     for i, header in enumerate(found.headers):
         col = matcher.column(header)
         if col is None:
-            ignored.append(header or f"列{i + 1}")
+            if header or i not in empty:
+                ignored.append(header or f"列{i + 1}")
         elif col.name in seen:
             problems.append(_ambiguous(col, seen[col.name], (i, header)))
         else:
