@@ -6,6 +6,15 @@ normalised per their type; a row that breaks the contract is not loaded but
 written to ``<home>/quarantine/<dataset>-<timestamp>.csv`` and counted in the
 report; a refused command loads nothing.
 
+Exports come as agency systems write them. The header is found below title and
+export-time rows (:mod:`~huiyan.ingest.header`); totals, notes and blank rows
+are skipped and counted (:mod:`~huiyan.ingest.layout`); a line that cannot be
+decoded, or holds a NUL byte, is quarantined on its own with its raw bytes
+(:mod:`~huiyan.ingest.encoding`); a workbook's sheet is the one whose header
+matches (:mod:`~huiyan.ingest.workbook`). A file is refused whole only when it
+cannot be read as a table or its header is ambiguous. Each file's
+:class:`Layout` is in the report.
+
 All the heavy work is DuckDB SQL: each file is read as all-VARCHAR into a
 staging table, and normalisation, format checks and key checks are SQL
 expressions (see :mod:`huiyan.ingest.normalise`), so a million-row CSV loads in
@@ -389,7 +398,7 @@ def ingest(
         con.execute(f"CREATE TEMP TABLE {quote(checked)} AS {_checked_sql(ds, f'({union})')}")
         layouts = _layouts(con, staged, checked)
         for st in staged:
-            con.execute(f"DROP TABLE IF EXISTS temp.{quote(st.table)}")
+            con.execute(f"DROP TABLE IF EXISTS {quote(st.table)}")
         con.execute(
             f"CREATE TEMP TABLE {quote(keyed)} AS "
             f"{_key_problems_sql(ds, checked, existing=existing and not replace)}"
