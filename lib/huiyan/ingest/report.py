@@ -86,6 +86,19 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _excerpt(value: str, limit: int = 80) -> str:
+    r"""A long value shortened for the console, keeping the first escaped byte in view.
+
+    >>> _excerpt("a" * 100 + "\\xb7")
+    '…aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\xb7'
+    """
+    bad = value.find("\\x")
+    if len(value) <= limit or bad < limit - 20:
+        return _short(value, limit)
+    start = bad - limit // 2
+    return "…" + _short(value[start:], limit - 1)
+
+
 @dataclass(frozen=True)
 class IngestReport:
     """The result of :func:`huiyan.ingest.ingest`.
@@ -144,7 +157,7 @@ class IngestReport:
                 lines.append(f"    应为 Expected: {group.expected}")
             for ex in group.examples:
                 where = f"{ex.file} 第 {ex.line} 行 line {ex.line}" if ex.line else ex.file
-                value = "（空 empty）" if ex.value is None else f'"{_short(ex.value, 80)}"'
+                value = "（空 empty）" if ex.value is None else f'"{_excerpt(ex.value)}"'
                 lines.append(f"    例 e.g. {where}: {value}")
         if self.ignored_headers:
             ignored = "; ".join(f"{f}: {h}" for f, h in self.ignored_headers)
