@@ -27,9 +27,10 @@ import pytest
 from conftest import COUNTIES, DATA, EXPECTED
 from huiyan import runs
 from huiyan.cli import main
-from huiyan.clues import HEADERS_ZH, SCHEMA, collect
+from huiyan.clues import SCHEMA, collect
 from huiyan.errors import ModelError
 from huiyan.rules import ref, rule
+from huiyan.runs.workbook import HEADERS
 
 pytestmark = pytest.mark.slow
 FILES = {"notebook.ipynb", "report.html", "clues.parquet", "clues.xlsx", "manifest.json"}
@@ -123,7 +124,7 @@ def test_workbook_has_summary_and_one_sheet_per_rule(succeeded: tuple[Path, str,
     assert wb.sheetnames == ["汇总 Summary", "SMP-START-LOW", "SMP-DEPOSIT-HIGH"]
     sheet = wb["SMP-START-LOW"]
     headers = [c.value for c in sheet[1]]
-    assert headers == [HEADERS_ZH[c] for c in SCHEMA.names] + ["核查状态", "核查意见", "核查人"]
+    assert headers == [HEADERS[c] for c in SCHEMA.names] + ["核查状态", "核查意见", "核查人"]
     assert sheet.max_row - 1 == EXPECTED["SMP-START-LOW"]
     summary = [tuple(r) for r in wb["汇总 Summary"].iter_rows(values_only=True)]
     assert ("SMP-START-LOW", "一拍起拍价低于评估价的七成", EXPECTED["SMP-START-LOW"]) in summary

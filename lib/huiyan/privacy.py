@@ -1,24 +1,41 @@
-"""Finding personal data where it must not be: in notebook sources, outputs and bundles.
+"""Personal data where it must not be: found in notebooks and bundles, masked in reports.
 
-A vetted model travels across the province; case data never does. These checks
-look for what a pasted record would leave behind: resident ID numbers and credit
+A vetted model travels across the province; case data never does. :func:`scan`
+looks for what a pasted record would leave behind: resident ID numbers and credit
 codes with valid check digits, mobile phone numbers and bank card numbers.
+
+A run's report is meant to be forwarded, so it shows resident ID numbers and phone
+numbers masked (:func:`mask`); the run's workbook stays in the county's case system
+and keeps the full values. This module is the one place the masking rule lives:
+
+- a resident ID keeps its first four digits (province and city) and its last four:
+  ``3306**********1234`` (18 digits; also old 15-digit numbers with a valid birth date);
+- a mobile number keeps its first three and last four digits: ``138****5678``;
+  a landline with its area code keeps the area code and the last four: ``0575-****3456``.
+
+A number glued to Latin letters (``APAC202233060200000049``, a claim number) is part
+of another identifier and is left alone, unless it is a resident ID with a valid check
+digit.
 
 Example:
     >>> sorted(f.kind for f in scan("联系人电话13812345678，身份证11010519491231002X"))
     ['phone', 'resident_id']
     >>> scan("threshold = 100000")
     []
+    >>> mask("原告张三（身份证330602198001011237，电话13812345678）")
+    '原告张三（身份证3306**********1237，电话138****5678）'
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from huiyan.identifiers import is_credit_code, is_resident_id
+from huiyan.identifiers import PROVINCE_CODES, is_credit_code, is_resident_id
 
 _RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _CREDIT_CODE = re.compile(
@@ -47,7 +64,86 @@ class Finding:
 
 
 def _mask(value: str) -> str:
+    """A found value as a finding shows it: its first three and last four characters."""
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+# -- masking for reports ------------------------------------------------------------------------
+
+_ID_LIKE = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?!\d)")
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])((?:\+|00)?86[- ]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<![0-9A-Za-z])(0\d{2,3}[-－])(\d{3,4})(\d{4})(?!\d)")
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
+_SEPARATOR = "\x1f"
+
+
+def mask_resident_id(value: str) -> str:
+    """A resident ID as a report shows it: the first four and the last four digits.
+
+    >>> mask_resident_id("330602198001011237")
+    '3306**********1237'
+    """
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def _is_old_id(value: str) -> bool:
+    """A 15-digit (first-generation) resident ID: a province code and a real birth date."""
+    if value[:2] not in PROVINCE_CODES:
+        return False
+    try:
+        date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]))
+    except ValueError:
+        return False
+    return True
+
+
+def _id_match(m: re.Match[str]) -> str:
+    value = m.group()
+    before = m.string[m.start() - 1] if m.start() else ""
+    glued = before.isascii() and before.isalpha()
+    if len(value) == 15:
+        return mask_resident_id(value) if not glued and _is_old_id(value) else value
+    if glued and not is_resident_id(value.upper()):
+        return value  # part of another identifier (a claim number), not an ID
+    return mask_resident_id(value)
+
+
+def mask(text: str) -> str:
+    """``text`` with every resident ID number and phone number masked (see the module doc).
+
+    >>> mask("报案电话 0575-88123456，+86 13905751234")
+    '报案电话 0575-****3456，+86 139****1234'
+    >>> mask("赔案 APAC202233060200000049；金额 1142700.0 元")
+    '赔案 APAC202233060200000049；金额 1142700.0 元'
+    """
+    if not text or not any(ch.isdigit() for ch in text):
+        return text
+    text = _ID_LIKE.sub(_id_match, text)
+    text = _MOBILE.sub(lambda m: f"{m.group(1) or ''}{m.group(2)}****{m.group(4)}", text)
+    return _LANDLINE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+
+
+def mask_all(values: Iterable[str | None]) -> list[str | None]:
+    """:func:`mask` over many texts at once (one pass over them joined), keeping None as None."""
+    items = list(values)
+    texts = [v for v in items if v]
+    joined = _SEPARATOR.join(texts)
+    if _SEPARATOR in "".join(texts):  # a text holds the separator itself: mask one by one
+        masked = iter([mask(v) for v in texts])
+    else:
+        masked = iter(mask(joined).split(_SEPARATOR) if texts else [])
+    return [next(masked) if v else v for v in items]
+
+
+def mask_html(page: str) -> str:
+    """:func:`mask` over an HTML fragment, leaving embedded pictures (``data:`` URIs) intact."""
+    parts: list[str] = []
+    last = 0
+    for m in _DATA_URI.finditer(page):
+        parts += [mask(page[last : m.start()]), m.group()]
+        last = m.end()
+    parts.append(mask(page[last:]))
+    return "".join(parts)
 
 
 def _luhn(number: str) -> bool:
