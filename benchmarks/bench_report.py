@@ -79,7 +79,6 @@ def _scaled(clues: Any, n: int) -> Any:
 def measure(run_dir: Path, repeat: int, *, clues: Any = None, label: str = "") -> dict[str, Any]:
     """Time report.html and clues.xlsx for one run folder (or ``clues`` in its place)."""
     import pyarrow.parquet as pq
-
     from huiyan import report
     from huiyan.runs import write_workbook
 

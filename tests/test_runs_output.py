@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from huiyan import report
-from huiyan.clues import HEADERS_ZH, SCHEMA, Clues
+from huiyan.clues import SCHEMA, Clues
 from huiyan.ledger import STATUSES
 from huiyan.rules import Rule
 from huiyan.runs import write_workbook

@@ -178,12 +178,33 @@ def planted(ws: Workspace, model: str, *, region: str = "") -> pd.DataFrame:
     A record's county is the region column of its dataset (``region``, else the contract's
     first region-formatted column, e.g. insurance_claims' ``accident_region``).
     """
+
+    from huiyan import contracts
+    from huiyan.rules import ref
+
+    if hasattr(ws, "planted"):  # the report's reader: plain SQL (huiyan.report.records)
+        columns = {n: c for n in contracts.names() if (c := _region_column(n)) is not None}
+        return ws.planted(model, region, columns)  # type: ignore[no-any-return]
     truth_t = ws.table(TRUTH_TABLE)
-    truth = truth_t.filter(truth_t.model == model).select("rule", "record").execute()
-    if not region or truth.empty:
-        return truth
-    keep = _records_in_region(ws, truth.record.drop_duplicates(), region)
-    return truth[truth.record.isin(keep)].reset_index(drop=True)
+    truth = truth_t.filter(truth_t.model == model).select("rule", "record")
+    if not region:
+        return truth.execute()
+    names = truth.select(dataset=truth.record.split(":")[0]).distinct().execute().dataset
+    counties = []
+    for name in sorted(names):
+        column = _region_column(name)
+        if column is None or not ws.has_table(name):
+            continue
+        t = ws.table(name)
+        county = t.filter(t[column] == region)
+        key = (county[k] for k in contracts.dataset(name).key)
+        counties.append(county.select(record=ref(name, *key)))
+    if not counties:
+        return truth.limit(0).execute()
+    inside = counties[0]
+    for more in counties[1:]:
+        inside = inside.union(more, distinct=False)
+    return truth.semi_join(inside, "record").execute()  # one query for every dataset
 
 
 def _region_column(dataset: str) -> str | None:
@@ -196,28 +217,6 @@ def _region_column(dataset: str) -> str | None:
     if "region" in ds.column_names:
         return "region"
     return next((c.name for c in ds.columns if c.format == "region"), None)
-
-
-def _records_in_region(ws: Workspace, records: pd.Series, region: str) -> set[str]:
-    """The record references among ``records`` whose row belongs to county ``region``."""
-    import ibis
-
-    from huiyan import contracts
-    from huiyan.rules import ref
-
-    found: set[str] = set()
-    datasets = records.str.split(":", n=1).str[0]
-    for name in sorted(set(datasets)):
-        column = _region_column(name)
-        if column is None or not ws.has_table(name):
-            continue
-        t = ws.table(name)
-        county = t.filter(t[column] == region)
-        refs = county.select(record=ref(name, *(county[k] for k in contracts.dataset(name).key)))
-        wanted = ibis.memtable({"record": records[datasets == name].tolist()})
-        hits = refs.semi_join(wanted, "record").execute()
-        found.update(hits.record.tolist())
-    return found
 
 
 def score(
@@ -280,23 +279,19 @@ def compare(
     clue_frame: pd.DataFrame, truth: pd.DataFrame, *, model: str, region: str = ""
 ) -> Evaluation:
     """Compare clue evidence with truth rows (columns ``rule, record``), rule by rule."""
-    flagged = (
-        clue_frame[["rule", "evidence"]]
-        .explode("evidence")
-        .dropna()
-        .rename(columns={"evidence": "record"})
-        if len(clue_frame)
-        else pd.DataFrame(columns=["rule", "record"])
-    )
-    flagged = flagged.drop_duplicates()
-    truth = truth[["rule", "record"]].drop_duplicates()
-    rules = sorted(set(truth.rule) | set(flagged.rule))
+    flagged: set[tuple[str, str]] = set()
+    if len(clue_frame):
+        for code, records in zip(
+            clue_frame["rule"].tolist(), clue_frame["evidence"].tolist(), strict=True
+        ):
+            if records is not None:
+                flagged.update((code, str(r)) for r in records if r is not None)
+    planted = set(zip(truth["rule"].astype(str), truth["record"].astype(str), strict=True))
     scores = []
-    for code in rules:
-        planted = set(truth.record[truth.rule == code])
-        found = set(flagged.record[flagged.rule == code])
-        scores.append(RuleScore(code, len(planted), len(found), len(planted & found)))
-    both = flagged.merge(truth, how="outer", on=["rule", "record"], indicator=True)
-    missed = both[both._merge == "right_only"][["rule", "record"]].reset_index(drop=True)
-    extra = both[both._merge == "left_only"][["rule", "record"]].reset_index(drop=True)
+    for code in sorted({r for r, _ in planted} | {r for r, _ in flagged}):
+        mine = {rec for r, rec in planted if r == code}
+        found = {rec for r, rec in flagged if r == code}
+        scores.append(RuleScore(code, len(mine), len(found), len(mine & found)))
+    missed = pd.DataFrame(sorted(planted - flagged), columns=["rule", "record"])
+    extra = pd.DataFrame(sorted(flagged - planted), columns=["rule", "record"])
     return Evaluation(model, tuple(scores), missed, extra, region)

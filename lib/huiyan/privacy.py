@@ -14,8 +14,8 @@ and keeps the full values. This module is the one place the masking rule lives:
   a landline with its area code keeps the area code and the last four: ``0575-****3456``.
 
 A number glued to Latin letters (``APAC202233060200000049``, a claim number) is part
-of another identifier and is left alone, unless it is a resident ID with a valid check
-digit.
+of another identifier and is left alone, unless it is a resident ID beyond doubt (a
+province code, a real birth date and a valid check digit).
 
 Example:
     >>> sorted(f.kind for f in scan("联系人电话13812345678，身份证11010519491231002X"))
@@ -70,9 +70,13 @@ def _mask(value: str) -> str:
 
 # -- masking for reports ------------------------------------------------------------------------
 
-_ID_LIKE = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?!\d)")
-_MOBILE = re.compile(r"(?<![0-9A-Za-z])((?:\+|00)?86[- ]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<![0-9A-Za-z])(0\d{2,3}[-－])(\d{3,4})(\d{4})(?!\d)")
+_DIGIT_RUN = re.compile(r"[0-9]{7,}[Xx]?")
+"""Where personal numbers can be: runs of seven or more digits (one fast pass over the text)."""
+_CANDIDATE_LENGTHS = frozenset({7, 8, 11, 13, 15, 18})
+"""Lengths of a run that can be a number to mask: a landline's 7-8 digits, a mobile's 11
+(13 with 86, 15 with 0086), an old ID's 15, an ID's 18 (its last may be X)."""
+_AREA_CODE = re.compile(r"(?<![0-9A-Za-z])0[0-9]{2,3}[-－]$")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
 _SEPARATOR = "\x1f"
 
@@ -86,41 +90,74 @@ def mask_resident_id(value: str) -> str:
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
 
 
-def _is_old_id(value: str) -> bool:
-    """A 15-digit (first-generation) resident ID: a province code and a real birth date."""
-    if value[:2] not in PROVINCE_CODES:
-        return False
+def _born(year: int, month: int, day: int) -> bool:
     try:
-        date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]))
+        date(year, month, day)
     except ValueError:
         return False
-    return True
+    return 1880 <= year <= 2100
 
 
-def _id_match(m: re.Match[str]) -> str:
-    value = m.group()
-    before = m.string[m.start() - 1] if m.start() else ""
-    glued = before.isascii() and before.isalpha()
-    if len(value) == 15:
-        return mask_resident_id(value) if not glued and _is_old_id(value) else value
-    if glued and not is_resident_id(value.upper()):
-        return value  # part of another identifier (a claim number), not an ID
-    return mask_resident_id(value)
+def _is_old_id(value: str) -> bool:
+    """A 15-digit (first-generation) resident ID: a province code and a real birth date."""
+    return value[:2] in PROVINCE_CODES and _born(
+        1900 + int(value[6:8]), int(value[8:10]), int(value[10:12])
+    )
+
+
+def _is_id(value: str) -> bool:
+    """An 18-digit resident ID beyond doubt: province code, birth date and check digit."""
+    return (
+        value[:2] in PROVINCE_CODES
+        and _born(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        and is_resident_id(value.upper())
+    )
+
+
+def _masked_run(m: re.Match[str]) -> str:
+    """One run of digits as a report shows it (see the module doc for the rule)."""
+    run, at, text = m.group(), m.start(), m.string
+    before = text[at - 1] if at else ""
+    glued = before.isascii() and before.isalnum()  # part of another identifier
+    if len(run) == 18 and run[:17].isdigit():
+        return run if glued and not _is_id(run) else mask_resident_id(run)
+    digits, tail = (run, "") if run[-1].isdigit() else (run[:-1], run[-1])
+    if glued:
+        return run
+    if len(digits) == 15 and _is_old_id(digits):
+        return mask_resident_id(digits) + tail
+    for prefix in ("", "86", "0086"):  # a mobile number, perhaps with the country code
+        rest = digits[len(prefix) :]
+        if digits.startswith(prefix) and len(rest) == 11 and _MOBILE.fullmatch(rest):
+            return f"{prefix}{rest[:3]}****{rest[-4:]}{tail}"
+    if len(digits) <= 8 and _AREA_CODE.search(text, max(0, at - 6), at):
+        return f"****{digits[-4:]}{tail}"  # a landline after its area code (0575-88123456)
+    return run
 
 
 def mask(text: str) -> str:
     """``text`` with every resident ID number and phone number masked (see the module doc).
 
-    >>> mask("报案电话 0575-88123456，+86 13905751234")
-    '报案电话 0575-****3456，+86 139****1234'
-    >>> mask("赔案 APAC202233060200000049；金额 1142700.0 元")
-    '赔案 APAC202233060200000049；金额 1142700.0 元'
+    >>> mask("报案电话 0575-88123456，+86 13905751234，8613905751234")
+    '报案电话 0575-****3456，+86 139****1234，86139****1234'
+    >>> mask("赔案 APAC202233060200000049；金额 1142700.0 元；文书 3306022022000028")
+    '赔案 APAC202233060200000049；金额 1142700.0 元；文书 3306022022000028'
     """
-    if not text or not any(ch.isdigit() for ch in text):
+    if not text:
         return text
-    text = _ID_LIKE.sub(_id_match, text)
-    text = _MOBILE.sub(lambda m: f"{m.group(1) or ''}{m.group(2)}****{m.group(4)}", text)
-    return _LANDLINE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    pieces: list[str] = []
+    last = 0
+    for m in _DIGIT_RUN.finditer(text):
+        if m.end() - m.start() not in _CANDIDATE_LENGTHS:
+            continue  # most runs: record keys, case numbers, amounts
+        shown = _masked_run(m)
+        if shown != m.group():
+            pieces += [text[last : m.start()], shown]
+            last = m.end()
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def mask_all(values: Iterable[str | None]) -> list[str | None]:

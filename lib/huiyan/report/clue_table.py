@@ -20,7 +20,9 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from huiyan import privacy
@@ -55,13 +57,13 @@ def _records(values: pd.Series) -> list[str]:
     """Record lists as newline-joined text, long lists cut to MAX_RECORDS with a count."""
     out = []
     for value in values.tolist():
-        items = [] if value is None else [str(v) for v in value]
+        items = [] if value is None else value.tolist() if hasattr(value, "tolist") else value
         if len(items) > MAX_RECORDS:
             items = [
                 *items[:MAX_RECORDS],
                 f"… 另有 {len(items) - MAX_RECORDS} 条 more (clues.xlsx)",
             ]
-        out.append("\n".join(items))
+        out.append("\n".join(map(str, items)))
     return out
 
 
@@ -78,45 +80,56 @@ def payload(
     """
     rules_zh = dict(rules_zh or {})
     frame = clues.reset_index(drop=True)
-    if dates is not None:
-        frame = frame.assign(_date=dates.reset_index(drop=True))
-    frame = frame.sort_values(
-        ["score", "amount", "clue_id"], ascending=[False, False, True], na_position="last"
-    )
-    rules = sorted(set(frame.rule))
-    regions = sorted({str(r) for r in frame.region.dropna()})
+    amount = frame.amount.to_numpy(dtype="float64", na_value=np.nan)
+    # strongest first: score, then amount (missing last), then clue id; the order is applied
+    # to plain lists, far cheaper than sorting a frame of text columns
+    order = np.lexsort(
+        (
+            frame.clue_id.to_numpy(dtype=object),
+            np.where(np.isnan(amount), np.inf, -amount),
+            -frame.score.to_numpy(dtype="float64", na_value=0.0),
+        )
+    ).tolist()
+
+    def column(values: list[Any]) -> list[Any]:
+        return [values[i] for i in order]
+
+    rule = column(frame.rule.astype(str).tolist())
+    region = column([None if r is None else str(r) for r in frame.region.tolist()])
+    rules = sorted(set(rule))
+    regions = sorted({r for r in region if r})
     rule_index = {r: i for i, r in enumerate(rules)}
     region_index = {r: i for i, r in enumerate(regions)}
     sentences, snippets = [], []
-    for summary in frame.summary.fillna("").tolist():
+    for summary in column(frame.summary.fillna("").tolist()):
         sentence, snippet = split_summary(summary)
         sentences.append(sentence)
         snippets.append(snippet or "")
     names = frame.subject_name.fillna("").astype(str).tolist()
     ids = frame.subject_id.fillna("").astype(str).tolist()
     subjects = [f"{n}\n{i}" if n and n != i else i for n, i in zip(names, ids, strict=True)]
-    date_text = (
-        pd.to_datetime(frame["_date"]).dt.strftime("%Y-%m-%d").fillna("").tolist()
-        if "_date" in frame.columns
-        else [""] * len(frame)
-    )
+    days = [""] * len(frame)
+    if dates is not None:
+        days = (
+            pd.to_datetime(dates.reset_index(drop=True)).dt.strftime("%Y-%m-%d").fillna("").tolist()
+        )
     has_snippets = any(snippets)
     return {
         "columns": [key for key, _ in COLUMNS if key != "snippet" or has_snippets],
         "rules": rules,
         "rules_zh": [rules_zh.get(r, "") for r in rules],
         "regions": regions,
-        "clue_id": frame.clue_id.astype(str).tolist(),
-        "rule": [rule_index[r] for r in frame.rule.tolist()],
-        "region": [region_index.get(str(r), -1) for r in frame.region.tolist()],
-        "subject": privacy.mask_all(subjects),
-        "amount": [yuan(v, blank="") for v in frame.amount.tolist()],
-        "score": [round(float(v), 3) for v in frame.score.fillna(0.0).tolist()],
-        "date": date_text,
+        "clue_id": column(frame.clue_id.astype(str).tolist()),
+        "rule": [rule_index[r] for r in rule],
+        "region": [region_index.get(r, -1) if r else -1 for r in region],
+        "subject": privacy.mask_all(column(subjects)),
+        "amount": [yuan(v, blank="") for v in column(amount.tolist())],
+        "score": [round(v, 3) for v in column(frame.score.fillna(0.0).astype(float).tolist())],
+        "date": column(days),
         "summary": privacy.mask_all(sentences),
         "snippet": privacy.mask_all(snippets),
-        "evidence": privacy.mask_all(_records(frame.evidence)),
-        "context": privacy.mask_all(_records(frame.context)),
+        "evidence": privacy.mask_all(column(_records(frame.evidence))),
+        "context": privacy.mask_all(column(_records(frame.context))),
     }
 
 

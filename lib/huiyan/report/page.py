@@ -25,7 +25,7 @@ import pandas as pd
 
 from huiyan.display import BEIJING_ZH, amount_text, beijing
 from huiyan.privacy import mask
-from huiyan.report import clue_table, figures, notebook, timeline
+from huiyan.report import clue_table, figures, notebook, records, timeline
 
 log = logging.getLogger(__name__)
 
@@ -277,20 +277,6 @@ def evaluation_appendix(manifest: Mapping[str, Any], clues: pd.DataFrame, ws: An
     return "\n".join(parts)
 
 
-def _workspace_of(run_dir: Path) -> Any:
-    """The workspace a run folder belongs to (``<home>/runs/<model>/<run_id>``), or None."""
-    home = run_dir.parent.parent.parent
-    if run_dir.parent.parent.name != "runs" or not (home / "datasets").is_dir():
-        return None
-    try:
-        from huiyan.workspace import Workspace
-
-        return Workspace(home)
-    except Exception as err:  # the report goes on without the workspace's data
-        log.warning("report: cannot open the workspace %s: %s", home, err)
-        return None
-
-
 def render(
     run_dir: Path,
     manifest: Mapping[str, Any],
@@ -307,7 +293,8 @@ def render(
         clues: the run's clues (None for a failed run).
         rules_zh: rule code -> its supervision point in Chinese.
         ws: the workspace the run read, for the clues' dates and the evaluation appendix;
-            default the workspace that holds ``run_dir``.
+            default the tables of the workspace that holds ``run_dir``, in the versions the
+            run read (:mod:`huiyan.report.records`).
 
     Returns:
         The path of report.html.
@@ -315,7 +302,7 @@ def render(
     run_dir = Path(run_dir)
     own = ws is None and clues is not None
     if own:
-        ws = _workspace_of(run_dir)
+        ws = records.open_for(run_dir, manifest)
     try:
         dates = None
         appendix = ""

@@ -67,9 +67,15 @@ def clue_dates(clues: pd.DataFrame, ws: Any) -> pd.Series:
     if refs.empty:
         return out
     refs = refs.astype(str)
+    if hasattr(ws, "dates"):  # the report's reader: one SQL query (huiyan.report.records)
+        names = set(refs.str.split(":", n=1).str[0])
+        columns = {n: c for n in names if (c := event_column(n)) is not None}
+        when = ws.dates(refs, columns)
+        earliest = refs.map(when).dropna().groupby(level=0).min()
+        return earliest.reindex(clues.index).astype("datetime64[us]")
     parts = refs.str.split(":", n=1)
     datasets, keys = parts.str[0], parts.str[1]
-    found: list[pd.Series] = []
+    queries = []
     for name in sorted(set(datasets)):
         column = event_column(name)
         if column is None or not ws.has_table(name):
@@ -77,22 +83,26 @@ def clue_dates(clues: pd.DataFrame, ws: Any) -> pd.Series:
         key = contracts.dataset(name).key
         t = ws.table(name)
         if len(key) == 1:  # join on the key itself: no text is built over the whole table
-            rows = t.select(_key=t[key[0]].cast("string"), _date=t[column].cast("date"))
+            row_key = t[key[0]].cast("string")
         else:
             from huiyan.rules import ref
 
-            rows = t.select(
-                _key=ref(name, *(t[k] for k in key)).re_replace(f"^{name}:", ""),
-                _date=t[column].cast("date"),
+            row_key = ref(name, *(t[k] for k in key)).re_replace(f"^{name}:", "")
+        wanted = ibis.memtable({"_key": keys[datasets == name].drop_duplicates().tolist()})
+        rows = t.select(_key=row_key, _date=t[column].cast("date"))
+        queries.append(
+            rows.join(wanted, "_key").select(
+                _ref=ibis.literal(f"{name}:") + rows._key, _date=rows._date
             )
-        mine = keys[datasets == name]
-        wanted = ibis.memtable({"_key": mine.drop_duplicates().tolist()})
-        dated = rows.join(wanted, "_key").execute()
-        when = dict(zip(dated["_key"], pd.to_datetime(dated["_date"]), strict=True))
-        found.append(mine.map(when))
-    if not found:
+        )
+    if not queries:
         return out
-    earliest = pd.concat(found).dropna().groupby(level=0).min()
+    union = queries[0]
+    for q in queries[1:]:
+        union = union.union(q, distinct=False)
+    dated = union.execute()  # one query for every dataset
+    when = dict(zip(dated["_ref"], pd.to_datetime(dated["_date"]), strict=True))
+    earliest = refs.map(when).dropna().groupby(level=0).min()
     return earliest.reindex(clues.index).astype("datetime64[us]")
 
 
