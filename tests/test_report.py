@@ -1,7 +1,8 @@
 """report.html as a reviewer works from it, on real runs of the tiny synthetic province.
 
-Two models run once for one county, as a user types it (``huiyan run MODEL --region``):
-insurance_fraud (people, resident IDs, ring pictures) and judicial_auction (amounts).
+Two models run once for one county, as a user types it (``huiyan run MODEL --region``,
+conftest ``tiny_county_runs``): insurance_fraud (people, resident IDs, ring pictures)
+and judicial_auction (amounts); the run itself must print no kernel noise.
 The tests read the reports the way a reviewer would use them: every clue findable with
 its id and evidence, no full resident ID, amounts formatted, charts by month, and an
 evaluation appendix against the county's own planted truth. The browser test is in
@@ -13,13 +14,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from conftest import TINY_COUNTY_MODELS
 from huiyan import contracts, evaluation, privacy, report
 from huiyan.display import yuan
 from huiyan.identifiers import is_resident_id
@@ -27,34 +27,12 @@ from huiyan.report import records, timeline
 from huiyan.workspace import Workspace
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report")]
-HUIYAN = str(Path(sys.executable).with_name("huiyan"))
-MODELS = ("insurance_fraud", "judicial_auction")
-
-
-def run_cli(home: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [HUIYAN, "--home", str(home), *argv], capture_output=True, text=True, check=False
-    )
+MODELS = TINY_COUNTY_MODELS
 
 
 @pytest.fixture(scope="module")
-def county_runs(tiny_workspace: Workspace) -> dict[str, Path]:
-    """One ``huiyan run MODEL --region COUNTY`` per model on the tiny province: run folders."""
-    home = tiny_workspace.home
-    county = tiny_workspace.regions()[0]
-    out = {}
-    for model in MODELS:
-        done = run_cli(home, "run", model, "--region", county)
-        assert done.returncode == 0, done.stderr[-3000:]
-        # no kernel noise on success: what the user sees is the summary and the folder
-        noise = [
-            line
-            for line in (done.stdout + done.stderr).splitlines()
-            if "IPKernelApp" in line or "Traceback" in line or "ERROR" in line
-        ]
-        assert not noise, noise
-        out[model] = Path(done.stdout.strip().splitlines()[-1])
-    return out
+def county_runs(tiny_county_runs: dict[str, Path]) -> dict[str, Path]:
+    return tiny_county_runs
 
 
 def page(run_dir: Path) -> str:

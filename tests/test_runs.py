@@ -135,6 +135,9 @@ def test_report_is_readable_without_code(succeeded: tuple[Path, str, Path]) -> N
     assert "运行报告" in page and "judicial_auctions" in page and "SMP-START-LOW" in page
     assert "def start_low" not in page  # code hidden
     assert "data:image/png;base64" in page
+    assert 'id="hy-clue-data"' in page  # the table of every clue
+    # real data (no planted truth in this workspace): no evaluation appendix
+    assert "附录一" not in page and "埋设" not in page
 
 
 def test_same_data_gives_the_same_clue_ids(
@@ -172,6 +175,21 @@ def test_bad_parameter_is_refused_before_any_run_folder_exists(
     )
     assert code == 2
     assert '"ratoi"' in err and '"ratio"' in err
+    assert _no_run_folders(auction_home)
+    code, out, _ = huiyan_cli("--home", str(auction_home), "runs")
+    assert code == 0 and "sample_auction" not in out
+
+
+@pytest.mark.parametrize("value", ["abc", "", "0,7"], ids=["text", "empty", "comma"])
+def test_bad_parameter_value_is_refused_before_any_run_folder_exists(
+    auction_home: Path, sample_model: Path, value: str
+) -> None:
+    code, _, err = huiyan_cli(
+        "--home", str(auction_home), "run", "sample_auction", "-p", f"ratio={value}"
+    )
+    assert code == 2
+    assert f'参数 ratio 的值 "{value}"' in err and "ratio (float, 默认 default 0.7)" in err
+    assert "Traceback" not in err
     assert _no_run_folders(auction_home)
     code, out, _ = huiyan_cli("--home", str(auction_home), "runs")
     assert code == 0 and "sample_auction" not in out

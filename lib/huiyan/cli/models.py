@@ -111,8 +111,11 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join([line(heads), line(["-" * w for w in widths]), *(line(c) for c in cells)])
 
 
-def _example(ws: Any, model: str | None) -> str:
-    """A ``-p`` example from the model's own parameters (the generic form when unknown)."""
+def _example(ws: Any, model: str | None, typed: Sequence[str] = ()) -> str:
+    """A ``-p`` example from the model's own parameters (the generic form when unknown).
+
+    A parameter the user typed without its value is the example, with its default.
+    """
     from huiyan import catalog
     from huiyan.errors import HuiyanError
 
@@ -122,7 +125,8 @@ def _example(ws: Any, model: str | None) -> str:
         card = None
     if card is None or not card.parameters:
         return "例如 For example: -p NAME=VALUE（参数见 see huiyan models）"
-    first = card.parameters[0]
+    wanted = [card.parameter(name.strip()) for name in typed]
+    first = next((p for p in wanted if p is not None), card.parameters[0])
     names = ", ".join(p.name for p in card.parameters)
     return (
         f"例如 For example: -p {first.name}={first.default}"
@@ -139,7 +143,7 @@ def _parse_params(
         raise ParameterError(
             f"参数格式应为 NAME=VALUE：{', '.join(bad)}",
             f"Parameters must look like NAME=VALUE: {', '.join(bad)}",
-            _example(ws, model),
+            _example(ws, model, [p.split("=", 1)[0] for p in bad]),
         )
     for pair in pairs:
         name, value = pair.split("=", 1)
