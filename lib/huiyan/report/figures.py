@@ -11,6 +11,7 @@ have no CJK font.
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -122,14 +123,18 @@ MONTHS_NOTE = (
 )
 
 
-def charts(clues: Clues | pd.DataFrame, *, ws: Any = None, months: bool = True) -> Html | None:
+def charts(
+    clues: Clues | pd.DataFrame, *, ws: Any = None, months: bool | None = None
+) -> Html | None:
     """Clues by rule, by county and by month: the report stage of every model notebook.
 
     Args:
         clues: the clues (``found``).
         ws: the workspace the evidence records are in, for the months; default the
-            current workspace (inside a run, the snapshot the run reads).
-        months: draw the clues by month (needs the workspace's datasets).
+            current workspace.
+        months: draw the clues by month (it reads the evidence records' dates). Default:
+            in JupyterLab yes; inside ``huiyan run`` no, since report.html opens with the
+            same chart (drawn once, by the runner, without a second look at the data).
 
     Returns:
         The charts as HTML, or None when there are no clues.
@@ -145,6 +150,8 @@ def charts(clues: Clues | pd.DataFrame, *, ws: Any = None, months: bool = True) 
     codes = list(dict.fromkeys([*(r.code for r in rules), *sorted(by_rule.index)]))
     rule_counts = {c: int(by_rule.get(c, 0)) for c in codes}
     region_counts = {str(k): int(v) for k, v in frame.groupby("region").size().sort_index().items()}
+    if months is None:
+        months = not os.environ.get("HUIYAN_RUN_DIR")
     if months and ws is None:
         ws = _current_workspace()
     dates = timeline.safely(frame.reset_index(drop=True), ws) if months else None
