@@ -81,6 +81,13 @@ def test_parameter_without_equals_sign_is_refused(sample_model: Path, auction_ho
     assert not (auction_home / "runs").exists()
 
 
+def test_parameter_without_a_value_is_refused(sample_model: Path, auction_home: Path) -> None:
+    code, _, err = huiyan_cli("--home", str(auction_home), "run", "sample_auction", "-p", "since=")
+    assert code == 2 and "since=" in err and "须给出值" in err and "with a value" in err
+    assert "-p since=" in err and "min_suits" not in err  # its default as the example
+    assert not (auction_home / "runs").exists()
+
+
 def test_run_a_county_that_is_not_in_the_data(sample_model: Path, auction_home: Path) -> None:
     code, _, err = huiyan_cli(
         "--home", str(auction_home), "run", "sample_auction", "--region", "330603"

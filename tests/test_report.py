@@ -11,6 +11,7 @@ tests/test_report_browser.py.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import shutil
@@ -203,4 +204,6 @@ def test_report_reader_answers_as_the_notebook_workspace_does(
             .reset_index(drop=True)
             .equals(ibis_truth.sort_values(key).reset_index(drop=True))
         ), model
+    del ibis_dates, ibis_truth
+    gc.collect()  # ibis drops its in-memory tables while the connection is still open
     ws.close()

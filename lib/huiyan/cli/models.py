@@ -138,11 +138,15 @@ def _parse_params(
     pairs: Sequence[str], *, ws: Any = None, model: str | None = None
 ) -> dict[str, str]:
     out: dict[str, str] = {}
-    bad = [p for p in pairs if "=" not in p or not p.split("=", 1)[0].strip()]
-    if bad:
+    bad = [
+        p
+        for p in pairs
+        if "=" not in p or not p.split("=", 1)[0].strip() or not p.split("=", 1)[1].strip()
+    ]
+    if bad:  # a name without its value (-p ratio, -p ratio=) is refused before anything runs
         raise ParameterError(
-            f"参数格式应为 NAME=VALUE：{', '.join(bad)}",
-            f"Parameters must look like NAME=VALUE: {', '.join(bad)}",
+            f"参数格式应为 NAME=VALUE，且须给出值：{', '.join(bad)}",
+            f"Parameters must look like NAME=VALUE, with a value: {', '.join(bad)}",
             _example(ws, model, [p.split("=", 1)[0] for p in bad]),
         )
     for pair in pairs:
