@@ -118,7 +118,11 @@ def _facts(manifest: Mapping[str, Any], clues: pd.DataFrame | None) -> list[tupl
         total = clues.amount.sum(min_count=1) if len(clues) else None
         facts += [
             ("线索数 clues", f"{len(clues):,}"),
-            ("涉及金额合计 amount involved", amount_text(None if pd.isna(total) else total)),
+            (
+                "线索金额之和 sum of clue amounts",
+                f"{amount_text(None if pd.isna(total) else total)}"
+                "（同一记录可计入多条线索 a record may count in several clues）",
+            ),
         ]
     return facts
 
