@@ -76,6 +76,16 @@ def test_run_an_unknown_model_suggests_the_nearest(sample_model: Path, auction_h
 def test_parameter_without_equals_sign_is_refused(sample_model: Path, auction_home: Path) -> None:
     code, _, err = huiyan_cli("--home", str(auction_home), "run", "sample_auction", "-p", "ratio")
     assert code == 2 and "NAME=VALUE" in err
+    # the example is the model's own parameter, never another model's
+    assert "-p ratio=0.7" in err and "since" in err and "min_suits" not in err
+    assert not (auction_home / "runs").exists()
+
+
+def test_parameter_without_a_value_is_refused(sample_model: Path, auction_home: Path) -> None:
+    code, _, err = huiyan_cli("--home", str(auction_home), "run", "sample_auction", "-p", "since=")
+    assert code == 2 and "since=" in err and "须给出值" in err and "with a value" in err
+    assert "-p since=" in err and "min_suits" not in err  # its default as the example
+    assert not (auction_home / "runs").exists()
 
 
 def test_run_a_county_that_is_not_in_the_data(sample_model: Path, auction_home: Path) -> None:

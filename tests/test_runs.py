@@ -27,9 +27,10 @@ import pytest
 from conftest import COUNTIES, DATA, EXPECTED
 from huiyan import runs
 from huiyan.cli import main
-from huiyan.clues import HEADERS_ZH, SCHEMA, collect
+from huiyan.clues import SCHEMA, collect
 from huiyan.errors import ModelError
 from huiyan.rules import ref, rule
+from huiyan.runs.workbook import HEADERS
 
 pytestmark = pytest.mark.slow
 FILES = {"notebook.ipynb", "report.html", "clues.parquet", "clues.xlsx", "manifest.json"}
@@ -123,7 +124,7 @@ def test_workbook_has_summary_and_one_sheet_per_rule(succeeded: tuple[Path, str,
     assert wb.sheetnames == ["汇总 Summary", "SMP-START-LOW", "SMP-DEPOSIT-HIGH"]
     sheet = wb["SMP-START-LOW"]
     headers = [c.value for c in sheet[1]]
-    assert headers == [HEADERS_ZH[c] for c in SCHEMA.names] + ["核查状态", "核查意见", "核查人"]
+    assert headers == [HEADERS[c] for c in SCHEMA.names] + ["核查状态", "核查意见", "核查人"]
     assert sheet.max_row - 1 == EXPECTED["SMP-START-LOW"]
     summary = [tuple(r) for r in wb["汇总 Summary"].iter_rows(values_only=True)]
     assert ("SMP-START-LOW", "一拍起拍价低于评估价的七成", EXPECTED["SMP-START-LOW"]) in summary
@@ -134,6 +135,9 @@ def test_report_is_readable_without_code(succeeded: tuple[Path, str, Path]) -> N
     assert "运行报告" in page and "judicial_auctions" in page and "SMP-START-LOW" in page
     assert "def start_low" not in page  # code hidden
     assert "data:image/png;base64" in page
+    assert 'id="hy-clue-data"' in page  # the table of every clue
+    # real data (no planted truth in this workspace): no evaluation appendix
+    assert "附录一" not in page and "埋设" not in page
 
 
 def test_same_data_gives_the_same_clue_ids(
@@ -171,6 +175,21 @@ def test_bad_parameter_is_refused_before_any_run_folder_exists(
     )
     assert code == 2
     assert '"ratoi"' in err and '"ratio"' in err
+    assert _no_run_folders(auction_home)
+    code, out, _ = huiyan_cli("--home", str(auction_home), "runs")
+    assert code == 0 and "sample_auction" not in out
+
+
+@pytest.mark.parametrize("value", ["abc", "0,7"], ids=["text", "comma"])
+def test_bad_parameter_value_is_refused_before_any_run_folder_exists(
+    auction_home: Path, sample_model: Path, value: str
+) -> None:
+    code, _, err = huiyan_cli(
+        "--home", str(auction_home), "run", "sample_auction", "-p", f"ratio={value}"
+    )
+    assert code == 2
+    assert f'参数 ratio 的值 "{value}"' in err and "ratio (float, 默认 default 0.7)" in err
+    assert "Traceback" not in err
     assert _no_run_folders(auction_home)
     code, out, _ = huiyan_cli("--home", str(auction_home), "runs")
     assert code == 0 and "sample_auction" not in out

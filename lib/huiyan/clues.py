@@ -28,7 +28,7 @@ import pyarrow as pa
 from huiyan.errors import ModelError
 from huiyan.rules import Hits, Rule, ref
 
-__all__ = ["HEADERS_ZH", "SCHEMA", "Clues", "clue_id", "collect", "ref"]
+__all__ = ["HEADERS_ZH", "SCHEMA", "Clues", "clue_id", "collect", "ref", "split_summary"]
 
 SCHEMA = pa.schema(
     [
@@ -113,9 +113,15 @@ class Clues:
         return self.frame.groupby(["region", "rule"]).size().rename("clues").reset_index()
 
     def preview(self, n: int = 10) -> pd.DataFrame:
-        """The ``n`` strongest clues with Chinese headers, for display in a notebook."""
+        """The ``n`` strongest clues with Chinese headers, for display in a notebook.
+
+        Amounts are shown as yuan with thousands separators (``1,142,700.00``).
+        """
+        from huiyan.display import yuan
+
         cols = ["rule", "region", "subject_name", "subject_id", "score", "amount", "summary"]
         top = self.frame.sort_values(["score", "amount"], ascending=False).head(n)[cols]
+        top = top.assign(amount=[yuan(v) for v in top.amount.tolist()])
         return top.rename(columns=HEADERS_ZH).reset_index(drop=True)
 
     def _repr_html_(self) -> str:
@@ -327,3 +333,21 @@ def _merge_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
     merged = frame.groupby("clue_id", sort=False, as_index=False).agg(agg)
     both = pd.concat([single, merged[list(SCHEMA.names)]], ignore_index=True)
     return both.sort_values(["rule", "clue_id"], kind="stable")
+
+
+SNIPPET_MARK = "原文：「"
+"""A summary built from free text ends with the words it was read from: ``原文：「…」``."""
+
+
+def split_summary(summary: str) -> tuple[str, str | None]:
+    """A summary split into (sentence, snippet); the snippet is None when there is none.
+
+    >>> split_summary("张三非法采矿。原文：「…价值约9.6万元。」")
+    ('张三非法采矿。', '…价值约9.6万元。')
+    >>> split_summary("没有原文的线索。")
+    ('没有原文的线索。', None)
+    """
+    at = summary.rfind(SNIPPET_MARK)
+    if at < 0 or not summary.endswith("」"):
+        return summary, None
+    return summary[:at], summary[at + len(SNIPPET_MARK) : -1]

@@ -635,6 +635,7 @@ def import_excel(ws: Workspace, path: Path, *, reviewer: str | None = None) -> I
 def export_excel(ws: Workspace, out: Path, **filters: str | None) -> Path:
     """Write the ledger's current clues to a workbook reviewers can fill and import again."""
     from huiyan.clues import HEADERS_ZH
+    from huiyan.display import BEIJING, BEIJING_ZH
 
     frame = clues(ws, **filters)
     columns = [
@@ -654,9 +655,14 @@ def export_excel(ws: Workspace, out: Path, **filters: str | None) -> Path:
     ]
     table = frame[columns].copy() if len(frame) else pd.DataFrame(columns=columns)
     table["evidence"] = table["evidence"].map(lambda v: "\n".join(v) if v is not None else "")
-    for c in ("first_seen", "last_seen"):
-        table[c] = pd.to_datetime(table[c]).dt.tz_localize(None)
-    headers = {**HEADERS_ZH, "first_seen": "首次发现", "last_seen": "最近发现", "present": "仍存在"}
+    for c in ("first_seen", "last_seen"):  # stored in UTC, shown in Beijing time
+        table[c] = pd.to_datetime(table[c], utc=True).dt.tz_convert(BEIJING).dt.tz_localize(None)
+    headers = {
+        **HEADERS_ZH,
+        "first_seen": f"首次发现（{BEIJING_ZH}）",
+        "last_seen": f"最近发现（{BEIJING_ZH}）",
+        "present": "仍存在",
+    }
     table = table.rename(columns=headers)
     table[STATUS_HEADER] = frame["status"].tolist() if len(frame) else []
     table[NOTE_HEADER] = frame["note"].tolist() if len(frame) else []

@@ -111,14 +111,43 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join([line(heads), line(["-" * w for w in widths]), *(line(c) for c in cells)])
 
 
-def _parse_params(pairs: Sequence[str]) -> dict[str, str]:
+def _example(ws: Any, model: str | None, typed: Sequence[str] = ()) -> str:
+    """A ``-p`` example from the model's own parameters (the generic form when unknown).
+
+    A parameter the user typed without its value is the example, with its default.
+    """
+    from huiyan import catalog
+    from huiyan.errors import HuiyanError
+
+    try:
+        card = catalog.get(model, ws) if model else None
+    except HuiyanError:
+        card = None
+    if card is None or not card.parameters:
+        return "例如 For example: -p NAME=VALUE（参数见 see huiyan models）"
+    wanted = [card.parameter(name.strip()) for name in typed]
+    first = next((p for p in wanted if p is not None), card.parameters[0])
+    names = ", ".join(p.name for p in card.parameters)
+    return (
+        f"例如 For example: -p {first.name}={first.default}"
+        f"（{card.name} 的参数 parameters: {names}）"
+    )
+
+
+def _parse_params(
+    pairs: Sequence[str], *, ws: Any = None, model: str | None = None
+) -> dict[str, str]:
     out: dict[str, str] = {}
-    bad = [p for p in pairs if "=" not in p or not p.split("=", 1)[0].strip()]
-    if bad:
+    bad = [
+        p
+        for p in pairs
+        if "=" not in p or not p.split("=", 1)[0].strip() or not p.split("=", 1)[1].strip()
+    ]
+    if bad:  # a name without its value (-p ratio, -p ratio=) is refused before anything runs
         raise ParameterError(
-            f"参数格式应为 NAME=VALUE：{', '.join(bad)}",
-            f"Parameters must look like NAME=VALUE: {', '.join(bad)}",
-            "例如 For example: -p min_suits=3",
+            f"参数格式应为 NAME=VALUE，且须给出值：{', '.join(bad)}",
+            f"Parameters must look like NAME=VALUE, with a value: {', '.join(bad)}",
+            _example(ws, model, [p.split("=", 1)[0] for p in bad]),
         )
     for pair in pairs:
         name, value = pair.split("=", 1)
@@ -160,8 +189,8 @@ def models_command(args: argparse.Namespace) -> int:
 def run_command(args: argparse.Namespace) -> int:
     from huiyan import runs
 
-    params = _parse_params(args.param)
     ws = open_workspace(args)
+    params = _parse_params(args.param, ws=ws, model=args.model)
     progress = progress_enabled()
     if args.run_all:
         return _run_all(ws, args.engine, progress)

@@ -1,7 +1,11 @@
 """Run folders and their manifests: ``<home>/runs/<model>/<run_id>/manifest.json``.
 
-A run id sorts by time: ``20261129-143005-330602-a3f1`` (date, time, the county
-or ``all``, four random hex digits so parallel runs never collide).
+A run id sorts by time: ``20261129-143005-330602-a3f1`` (date, time in Beijing time,
+the county or ``all``, four random hex digits so parallel runs never collide).
+
+Times in a manifest are Beijing time with their offset (``2026-11-29T14:30:05+08:00``),
+and the manifest says so in ``time_zone``: :func:`write_manifest` converts whatever
+time it is given, so every writer's manifest reads the same.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from huiyan.display import in_beijing
 from huiyan.errors import WorkspaceError
 
 MANIFEST = "manifest.json"
@@ -38,7 +43,7 @@ def new_run_id(region: str = "", *, now: datetime | None = None) -> str:
     >>> new_run_id("330602", now=datetime(2026, 11, 29, 14, 30, 5))[:23]
     '20261129-143005-330602-'
     """
-    now = now or datetime.now()
+    now = in_beijing(now) if now is not None and now.tzinfo else now or now_beijing()
     return f"{now:%Y%m%d-%H%M%S}-{region or 'all'}-{secrets.token_hex(2)}"
 
 
@@ -69,8 +74,35 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+def now_beijing() -> datetime:
+    """The current time in Beijing time, the time every run shows."""
+    return in_beijing(datetime.now(UTC))
+
+
+TIME_FIELDS = ("started_at", "ended_at")
+TIME_ZONE = "Asia/Shanghai 北京时间 (UTC+08:00)"
+
+
+def _in_beijing(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest with its times as Beijing time and its ``time_zone`` stated."""
+    out = dict(manifest)
+    for name in TIME_FIELDS:
+        value = out.get(name)
+        if isinstance(value, datetime | str) and value:
+            try:
+                out[name] = in_beijing(value).isoformat()
+            except ValueError:
+                continue
+    out.setdefault("time_zone", TIME_ZONE)
+    return out
+
+
 def write_manifest(run_dir: Path, manifest: dict[str, Any]) -> Path:
-    """Write ``manifest.json`` atomically (a reader never sees half a manifest)."""
+    """Write ``manifest.json`` atomically (a reader never sees half a manifest).
+
+    Its times are written as Beijing time (:data:`TIME_FIELDS`, any zone given).
+    """
+    manifest = _in_beijing(manifest)
     path = run_dir / MANIFEST
     tmp = path.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
     tmp.write_text(
@@ -175,4 +207,12 @@ def past_runs(runs_dir: Path, model: str | None = None) -> list[PastRun]:
                 run_dir=path.parent,
             )
         )
-    return sorted(out, key=lambda r: (r.started_at, r.run_id))
+    return sorted(out, key=lambda r: (_moment(r.started_at), r.run_id))
+
+
+def _moment(stamp: str) -> datetime:
+    """A manifest time for ordering (older manifests wrote UTC, newer ones Beijing time)."""
+    try:
+        return in_beijing(stamp)
+    except (TypeError, ValueError):
+        return datetime.min.replace(tzinfo=UTC)
