@@ -221,9 +221,16 @@ def test_ctrl_c_during_a_run_leaves_no_run_folder(home: Path) -> None:
     assert cli(home, "runs").returncode == 0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time a process has used (a clock that a loaded machine does not speed up)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def test_ctrl_c_during_validation(home: Path) -> None:
     proc = start(home, "validate")
-    time.sleep(1.0)  # importing Great Expectations alone takes longer
+    # well into the work: the command and ibis are loaded, Great Expectations is loading
+    _wait_for(lambda: proc.poll() is not None or _cpu_seconds(proc.pid) > 1.5)
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=120) == 130
     assert "nothing was changed" in proc.stderr.read()  # type: ignore[union-attr]

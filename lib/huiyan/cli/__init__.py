@@ -96,8 +96,12 @@ def _interrupted() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``huiyan`` console script; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    interrupts.install()  # first of all: a Ctrl-C at any moment gets the plain message
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:
+        return _interrupted()
     if args.command is None:
         parser.print_help()
         return 0
@@ -106,7 +110,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quiet:
         os.environ["HUIYAN_QUIET"] = "1"
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    interrupts.install()
     try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
