@@ -22,8 +22,8 @@ from typing import Any
 
 from huiyan.catalog import ModelCard
 from huiyan.errors import BundleError, ModelError
+from huiyan.keys import fingerprint, private_key, trusted_keys
 from huiyan.sharing.bundles import VerifiedBundle, read_bundle, sha256, write_bundle
-from huiyan.sharing.keys import fingerprint, private_key, trusted_keys
 from huiyan.workspace import REPO_ROOT, Workspace
 
 KIND = "huiyan-model-bundle"

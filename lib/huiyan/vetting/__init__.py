@@ -36,16 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from huiyan.catalog import ModelCard
-from huiyan.errors import HuiyanError, WorkspaceError
-from huiyan.vetting.checks import (
-    TINY_SEED,
-    Check,
-    run_checks,
-    skipped,
-    static_checks,
-    tiny_workspace,
-)
-from huiyan.vetting.records import (
+from huiyan.catalog.records import (
     EDITED,
     UNVETTED,
     VETTED,
@@ -57,6 +48,15 @@ from huiyan.vetting.records import (
     records_path,
     status,
     summary,
+)
+from huiyan.errors import HuiyanError, WorkspaceError
+from huiyan.vetting.checks import (
+    TINY_SEED,
+    Check,
+    run_checks,
+    skipped,
+    static_checks,
+    tiny_workspace,
 )
 from huiyan.workspace import Workspace
 
