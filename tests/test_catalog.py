@@ -77,7 +77,7 @@ def test_a_second_source_plugs_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     extra = catalog.NotebookSource((tmp_path / "elsewhere",), name="extra")
     _notebook(tmp_path / "elsewhere" / "delta.ipynb", {"name": "delta", "version": "1.0.0"})
     monkeypatch.setenv("HUIYAN_MODEL_PATH", str(DATA))
-    monkeypatch.setattr(catalog, "_SOURCES", [*catalog._SOURCES])
+    monkeypatch.setattr(catalog.sources, "_SOURCES", [*catalog.sources._SOURCES])
     catalog.register_source(lambda ws: extra)
     found = catalog.catalog(huiyan.workspace(tmp_path / "home"))
     assert found.get("delta").source == "extra"
