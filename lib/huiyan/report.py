@@ -249,15 +249,19 @@ def _clue_sections(
 ) -> list[str]:
     codes = list(dict.fromkeys([*(manifest.get("rules") or []), *sorted(set(clues.rule))]))
     counts = clues.groupby("rule").size()
+    docs = manifest.get("rule_docs") or {}
+    basis = {c: str((docs.get(c) or {}).get("basis") or "") for c in codes}
     rows = "".join(
-        f"<tr><td>{html.escape(c)}</td><td>{html.escape(rules_zh.get(c, ''))}</td><td>{int(counts.get(c, 0))}</td></tr>"
+        f"<tr><td>{html.escape(c)}</td><td>{html.escape(rules_zh.get(c, ''))}</td>"
+        f"<td>{html.escape(basis[c])}</td><td>{int(counts.get(c, 0))}</td></tr>"
         for c in codes
     )
     out = [
         f"<h2>线索 Clues: {len(clues)}</h2>",
         "<p class='hy-note'>线索是需要人工核查的疑点，不是结论。A clue is a lead to verify, not a finding.</p>",
         "<h3>按规则 By rule</h3>",
-        f"<table><tr><th>规则编号 rule</th><th>监督点 supervision point</th><th>线索数 clues</th></tr>{rows}</table>",
+        "<table><tr><th>规则编号 rule</th><th>监督点 supervision point</th>"
+        f"<th>法律依据 legal basis</th><th>线索数 clues</th></tr>{rows}</table>",
     ]
     if clues.empty:
         return out

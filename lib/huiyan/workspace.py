@@ -252,6 +252,10 @@ class Workspace:
             if self._lease is not None:
                 self._lease.release()
 
+    def reopen(self, *, engine: Engine) -> Workspace:
+        """The same workspace folder opened again, read-only, on ``engine`` (its own snapshot)."""
+        return workspace(self.home, engine=engine)
+
     def has_table(self, name: str) -> bool:
         return name in self.catalog.tables
 

@@ -10,15 +10,19 @@ Example:
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from huiyan.errors import ModelError, ParameterError, nearest
+
+if TYPE_CHECKING:
+    from huiyan.rules import Rule
 
 ParamType = Literal["str", "int", "float", "bool", "date"]
 PARAM_TYPES: tuple[str, ...] = ("str", "int", "float", "bool", "date")
@@ -44,6 +48,22 @@ CARD_FIELDS: tuple[str, ...] = (
 
 NOT_MODELS = frozenset({"explore"})
 """Notebooks in notebooks/ that are guides, not models."""
+
+LABELS_SUFFIX = ".labels.csv"
+"""``<name>.labels.csv`` beside a notebook: the author's labelled sample (see huiyan.vetting)."""
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """How the card documents one rule: its code, the supervision point and the legal basis."""
+
+    code: str
+    zh: str = ""
+    basis: str = ""
+
+    @property
+    def is_documented(self) -> bool:
+        return bool(self.zh.strip() and self.basis.strip())
 
 
 @dataclass(frozen=True)
@@ -109,6 +129,10 @@ class ModelCard:
     notebook: Path | None = None
     source: str = "notebooks"
     raw: Mapping[str, Any] = field(default_factory=dict, hash=False, repr=False)
+    rule_docs: Mapping[str, RuleDoc] = field(default_factory=dict, hash=False, repr=False)
+    """The rules the card documents (``rules:`` as a mapping code -> {zh, basis})."""
+    origin: str = ""
+    """Where the model comes from, in words (set by the catalog: folder, signer of a bundle)."""
 
     @classmethod
     def from_metadata(
@@ -142,7 +166,8 @@ class ModelCard:
             legal_basis=_strings(meta.get("legal_basis")),
             datasets=_strings(meta.get("datasets")),
             parameters=tuple(params),
-            rules=_strings(meta.get("rules")),
+            rules=_rule_codes(where, meta.get("rules")),
+            rule_docs=_rule_docs(where, meta.get("rules")),
             author_unit=str(meta.get("author_unit") or ""),
             vetting_status=str(vetting.get("status", "未审核"))
             if isinstance(vetting, Mapping)
@@ -157,6 +182,23 @@ class ModelCard:
     def ref(self) -> str:
         """``name@version``, how a specific version is named on the command line."""
         return f"{self.name}@{self.version}"
+
+    @property
+    def labels(self) -> Path | None:
+        """``<name>.labels.csv`` beside the notebook, when the author keeps one."""
+        if self.notebook is None:
+            return None
+        path = self.notebook.with_name(self.name + LABELS_SUFFIX)
+        return path if path.exists() else None
+
+    @property
+    def derived_from(self) -> str:
+        """The ``name@version`` this model was started from (``huiyan new --from``), or ""."""
+        return str(self.raw.get("derived_from") or "")
+
+    def rule_doc(self, code: str) -> RuleDoc:
+        """The card's documentation of rule ``code`` (empty when the card lists the code only)."""
+        return self.rule_docs.get(code) or RuleDoc(code)
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -188,12 +230,64 @@ class ModelCard:
         return out
 
 
+def promoted_module(name: str) -> Any:
+    """``huiyan.models.<name>``: the rules of a model the province promoted into the library.
+
+    None when there is no such module (a model whose rules are in its notebook).
+    """
+    if not name:
+        return None
+    try:
+        return importlib.import_module(f"huiyan.models.{name}")
+    except ModuleNotFoundError as err:
+        if err.name != f"huiyan.models.{name}":
+            raise  # the model's own module is broken: say so, never pretend it has none
+        return None
+
+
+def library_rules(card: ModelCard) -> dict[str, Rule]:
+    """The rules on ``card`` that are written in the library (a promoted model's module)."""
+    from huiyan import rules
+
+    for name in (card.name, card.derived_from.partition("@")[0]):
+        promoted_module(name)  # importing a promoted module registers its rules
+    return {
+        code: rules.REGISTRY[code]
+        for code in card.rules
+        if code in rules.REGISTRY and rules.defined_in(code) != "notebook"
+    }
+
+
 def _strings(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
         return (value,)
     return tuple(str(v) for v in value)
+
+
+def _rule_codes(where: str, value: Any) -> tuple[str, ...]:
+    """The rule codes of ``rules:``, a list of codes or a mapping code -> {zh, basis}."""
+    if isinstance(value, Mapping):
+        return tuple(str(code) for code in value)
+    if value is not None and not isinstance(value, str | list | tuple):
+        raise _card_error(where, "rules", "应为规则编号列表，或 编号 -> {zh, basis} 的映射")
+    return _strings(value)
+
+
+def _rule_docs(where: str, value: Any) -> dict[str, RuleDoc]:
+    if not isinstance(value, Mapping):
+        return {}
+    docs = {}
+    for code, spec in value.items():
+        if spec is None:
+            spec = {}
+        if not isinstance(spec, Mapping):
+            raise _card_error(where, f"rules.{code}", "应为 {zh: 监督点, basis: 法律依据} 的映射")
+        docs[str(code)] = RuleDoc(
+            str(code), str(spec.get("zh") or "").strip(), str(spec.get("basis") or "").strip()
+        )
+    return docs
 
 
 def _card_error(where: str, key: str, zh: str) -> ModelError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from huiyan.catalog import records
 from huiyan.catalog.cards import NOT_MODELS, ModelCard, read_card
 from huiyan.errors import ModelError, did_you_mean
 from huiyan.workspace import REPO_ROOT, Workspace
@@ -16,8 +18,19 @@ from huiyan.workspace import REPO_ROOT, Workspace
 log = logging.getLogger(__name__)
 
 
+REPOSITORY = "repository"
+"""The source of the models shipped in the repository (the province's promoted, vetted models)."""
+WORKSPACE = "workspace"
+"""The source of a workspace's own models (``<home>/notebooks/``, where ``huiyan new`` writes)."""
+IMPORTED = "imported"
+"""The source of models imported from signed bundles (``<home>/models/<name>@<version>/``)."""
+SOURCE_ZH = {REPOSITORY: "仓库", WORKSPACE: "本工作区", IMPORTED: "导入", "notebooks": "模型目录"}
+PREFERENCE = (WORKSPACE, IMPORTED)
+"""When two cards share a name and version, the workspace's own comes first, then an import."""
+
+
 class Source(Protocol):
-    """Where model cards come from (project notebooks, imported bundles, ...)."""
+    """Where model cards come from (the repository, the workspace, imported bundles, ...)."""
 
     @property
     def name(self) -> str: ...
@@ -49,7 +62,7 @@ class ImportedSource:
     """Models imported into the workspace: ``<home>/models/<name>@<version>/*.ipynb``."""
 
     root: Path
-    name: str = "imported"
+    name: str = IMPORTED
 
     def cards(self) -> list[ModelCard]:
         found: list[ModelCard] = []
@@ -74,7 +87,7 @@ def register_source(factory: SourceFactory) -> None:
 
 
 def model_folders(ws: Workspace) -> tuple[Path, ...]:
-    """Folders searched for model notebooks: $HUIYAN_MODEL_PATH, huiyan.toml, or notebooks/."""
+    """The shared model folders: $HUIYAN_MODEL_PATH, huiyan.toml, else the repository's notebooks/."""
     env = os.environ.get("HUIYAN_MODEL_PATH")
     if env:
         return tuple(Path(p).expanduser().resolve() for p in env.split(os.pathsep) if p)
@@ -85,7 +98,32 @@ def model_folders(ws: Workspace) -> tuple[Path, ...]:
     return (REPO_ROOT / "notebooks",)
 
 
-register_source(lambda ws: NotebookSource(model_folders(ws)))
+def own_folder(ws: Workspace) -> Path:
+    """The workspace's own model notebooks: ``<home>/notebooks/``, where ``huiyan new`` writes.
+
+    When the workspace is the repository itself (no ``--home``, no ``$HUIYAN_HOME``) its own
+    models go to ``notebooks/local/`` (ignored by git), never among the repository's models.
+    """
+    if ws.home.resolve() == REPO_ROOT.resolve():
+        return REPO_ROOT / "notebooks" / "local"
+    return ws.home / "notebooks"
+
+
+def _shared(ws: Workspace) -> Source:
+    folders = model_folders(ws)
+    name = REPOSITORY if folders == (REPO_ROOT / "notebooks",) else "notebooks"
+    return NotebookSource(folders, name=name)
+
+
+def _own(ws: Workspace) -> Source:
+    folder = own_folder(ws).resolve()
+    if folder in {f.resolve() for f in model_folders(ws)}:
+        return NotebookSource((), name=WORKSPACE)  # already read as a shared folder
+    return NotebookSource((folder,), name=WORKSPACE)
+
+
+register_source(_shared)
+register_source(_own)
 register_source(lambda ws: ImportedSource(ws.home / "models"))
 
 
@@ -94,7 +132,11 @@ register_source(lambda ws: ImportedSource(ws.home / "models"))
 
 @dataclass(frozen=True)
 class Catalog:
-    """Every model card found, in source order (project notebooks first)."""
+    """Every model card found, in source order: the repository's, the workspace's own, imported.
+
+    ``get("name")`` is the newest version of that name; ``get("name@version")`` that version,
+    the workspace's own copy first, then an imported one, then the repository's.
+    """
 
     cards: tuple[ModelCard, ...]
     problems: tuple[str, ...] = ()
@@ -109,7 +151,8 @@ class Catalog:
             c for c in self.cards if c.name == wanted and (not version or c.version == version)
         ]
         if matches:
-            return matches[0]
+            # the newest version of a name; of one version, the workspace's own, then an import
+            return min(matches, key=lambda c: (_version_key(c.version), _rank(c.source)))
         choices = [c.ref if version else c.name for c in self.cards]
         raise ModelError(
             f'目录中没有模型 "{name}"。{did_you_mean(name, choices)}',
@@ -129,8 +172,9 @@ class Catalog:
                     "版本 version": c.version,
                     "数据集 datasets": ", ".join(c.datasets),
                     "参数 parameters": params or "—",
+                    "规则 rules": str(len(c.rules)),
                     "审核 vetting": c.vetting_status,
-                    "来源 source": c.source,
+                    "来源 source": c.origin or f"{SOURCE_ZH.get(c.source, '')} {c.source}".strip(),
                 }
             )
         return rows
@@ -150,9 +194,24 @@ def catalog(ws: Workspace | None = None) -> Catalog:
         except ModelError as err:
             log.warning("%s", err)
             problems.append(str(err))
-    from huiyan import vetting  # the vetting status comes from the workspace's records
+    return Catalog(tuple(records.apply(ws, [_with_origin(c) for c in cards])), tuple(problems))
 
-    return Catalog(tuple(vetting.apply(ws, cards)), tuple(problems))
+
+def _with_origin(card: ModelCard) -> ModelCard:
+    label = f"{SOURCE_ZH.get(card.source, '')} {card.source}".strip()
+    return dataclasses.replace(card, origin=card.origin or label)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """Newest first: 1.10.0 before 1.9.0 (a version that is not x.y.z sorts last)."""
+    try:
+        return tuple(-int(part) for part in version.split("."))
+    except ValueError:
+        return (1,)
+
+
+def _rank(source: str) -> int:
+    return PREFERENCE.index(source) if source in PREFERENCE else len(PREFERENCE)
 
 
 def get(name: str, ws: Workspace | None = None) -> ModelCard:
