@@ -198,7 +198,7 @@ def rules_check(card: ModelCard, others: Iterable[ModelCard] = ()) -> Check:
             )
         if not doc.is_documented:
             missing = " 和 ".join(k for k, v in (("zh", doc.zh), ("basis", doc.basis)) if not v)
-            tip = did_you_mean(code, [*used, *docs]) if code not in used else ""
+            tip = did_you_mean(code, [c for c in [*used, *docs] if c != code])
             why.append(
                 f'规则 "{code}" 在模型卡上缺少 {missing}（监督点、法律依据）{tip} / '
                 f'rule "{code}" has no {missing.replace(" 和 ", " and ")} on the card. '
