@@ -1,18 +1,22 @@
-"""The model catalog: model cards read from notebook metadata, and checking a run's parameters.
+"""The model catalog: the models a workspace knows, where each comes from, and its card.
 
 A model is a notebook with a cell tagged ``parameters`` and a *model card* in its
 metadata under the key ``huiyan`` (name, title_zh, version, business_line,
 supervision_point, legal_basis, datasets, parameters, rules, author_unit,
-vetting, quality_bar). The catalog gathers cards from *sources*:
+vetting, quality_bar). ``rules`` documents each rule, code -> {zh, basis} (a plain
+list of codes still reads, for models whose rules the library documents). The catalog
+gathers cards from *sources*, in this order:
 
-- the project's notebooks (``notebooks/*.ipynb``, except ``explore.ipynb`` and
-  ``notebooks/scratch/``), or the folders named by ``$HUIYAN_MODEL_PATH``
-  (``os.pathsep``-separated) or ``[models] path`` in ``huiyan.toml``;
+- the repository's vetted notebooks (``notebooks/*.ipynb``, except ``explore.ipynb``),
+  or the folders named by ``$HUIYAN_MODEL_PATH`` (``os.pathsep``-separated) or
+  ``[models] path`` in ``huiyan.toml``;
+- the workspace's own models, ``<home>/notebooks/`` (where ``huiyan new`` writes);
 - models imported into the workspace, ``<home>/models/<name>@<version>/``.
 
-Another source plugs in with :func:`register_source`. A card's vetting status
-comes from the workspace's vetting records (:mod:`huiyan.vetting`), never from the
-card itself.
+Each card says where it comes from (``source``, ``origin``). Another source plugs in
+with :func:`register_source`. A card's vetting status comes from the workspace's
+vetting records (:mod:`huiyan.catalog.records`, written by :mod:`huiyan.vetting` and
+:mod:`huiyan.sharing`), never from the card itself.
 """
 
 from __future__ import annotations

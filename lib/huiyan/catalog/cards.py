@@ -1,10 +1,18 @@
 """Model cards: what a model supervises, its inputs, parameters and rules, read from notebook metadata.
 
+A card documents each rule on it, ``rules:`` as a mapping code -> {zh, basis}, so a
+model whose rules are written in its notebook carries their meaning with it; a plain
+list of codes still reads (the rules of a model promoted into the library are
+documented by the library, :func:`library_rules`).
+
 Example:
     >>> card = ModelCard.from_metadata({"name": "demo", "version": "1.0.0",
-    ...     "parameters": {"min_suits": {"type": "int", "default": 3, "zh": "最少起诉次数"}}})
+    ...     "parameters": {"min_suits": {"type": "int", "default": 3, "zh": "最少起诉次数"}},
+    ...     "rules": {"DEMO-BIG": {"zh": "金额超过阈值", "basis": "示例"}}})
     >>> check_parameters(card, {"min_suits": "4"})
     {'min_suits': 4}
+    >>> card.rules, card.rule_doc("DEMO-BIG").zh
+    (('DEMO-BIG',), '金额超过阈值')
 """
 
 from __future__ import annotations
