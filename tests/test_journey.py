@@ -5,8 +5,9 @@ line of it in the library), runs it, vets it, creates its key and exports it. Co
 trusts A's key, imports the bundle and runs the model, once and county by county. Every
 command exits 0, both counties find the clue, and B finds exactly A's clues on the same data.
 
-Both counties hold the synthetic tiny province (seed 7, the session's ``tiny_workspace``);
-A's vetting province (``.vetting/tiny``) is the same data, copied rather than generated again.
+County A's data is the synthetic tiny province (seed 7, the session's ``tiny_workspace``)
+without one county's penalties, so that it differs from the tiny province A vets on (kept
+in ``.vetting/tiny``, copied rather than generated again); county B holds a copy of A's data.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import huiyan.models
 import huiyan.rules
 import pandas as pd
 import pytest
+from conftest import write_sql
 from county_model import BASIS, CODE, LABELS, NAME, PLANTED, ZH, write_rule
 from huiyan import vetting
 from huiyan.cli import main
@@ -47,18 +49,14 @@ def ok(*argv: str) -> str:
     return out
 
 
-def county(tiny: Workspace, home: Path, *, vetting_province: bool = False) -> Path:
-    """A county workspace holding the tiny province (and, for A, the same as its vetting province)."""
+def county(tiny: Workspace, home: Path) -> Path:
+    """A county workspace holding the tiny province, which is also the province it vets on."""
     tiny.close()
-    targets = [home / "datasets"]
-    if vetting_province:
-        targets.append(home / ".vetting" / "tiny" / "datasets")
-        marker = {"scale": "tiny", "seed": vetting.TINY_SEED, "huiyan": huiyan.__version__}
-        targets[-1].mkdir(parents=True)
-        (home / ".vetting" / "tiny" / "synth.json").write_text(json.dumps(marker))
-    for folder in targets:
-        folder.mkdir(parents=True, exist_ok=True)
+    marker = {"scale": "tiny", "seed": vetting.TINY_SEED, "huiyan": huiyan.__version__}
+    for folder in (home / "datasets", home / ".vetting" / "tiny" / "datasets"):
+        folder.mkdir(parents=True)
         shutil.copy(tiny.db_path, folder / "huiyan.duckdb")
+    (home / ".vetting" / "tiny" / "synth.json").write_text(json.dumps(marker))
     return home
 
 
@@ -82,8 +80,11 @@ def test_a_model_written_in_its_notebook_is_run_vetted_shared_and_run_in_another
 ) -> None:
     monkeypatch.delenv("HUIYAN_MODEL_PATH", raising=False)
     monkeypatch.setenv("HUIYAN_QUIET", "1")
-    a = county(tiny_workspace, tmp_path / "county-a", vetting_province=True)
-    b = county(tiny_workspace, tmp_path / "county-b")
+    a = county(tiny_workspace, tmp_path / "county-a")
+    write_sql(a, "DELETE FROM admin_penalties WHERE region = '330602'")  # A's own data
+    b = tmp_path / "county-b"
+    (b / "datasets").mkdir(parents=True)
+    shutil.copy(a / "datasets" / "huiyan.duckdb", b / "datasets" / "huiyan.duckdb")
     monkeypatch.setenv("HUIYAN_HOME", str(a))  # restored afterwards (main() sets it from --home)
     before = repository_state()
 
@@ -108,6 +109,7 @@ def test_a_model_written_in_its_notebook_is_run_vetted_shared_and_run_in_another
 
     vetted = ok("--home", str(a), "vet", NAME, "--by", "张三")
     assert "结果 Result: 通过审核 VETTED" in vetted and "✗" not in vetted
+    assert "labels vs this workspace's run" in vetted  # the data the author labelled
     (record,) = vetting.records(huiyan.workspace(a))
     assert record["vetted_by"] == "张三" and record["vetted_at"]
     assert record["scores"][CODE]["measured"] == "labels"  # no planted truth for a county's rule

@@ -301,27 +301,28 @@ def _labelled_run(
     """
     if card.labels is None:
         return None
+    tiny_data = tiny_run.manifest.get("datasets") or {}
     try:
         has_data = all(ws.has_table(d) for d in card.datasets)
+        same = has_data and all(
+            ws.snapshot(d).fingerprint == (tiny_data.get(d) or {}).get("fingerprint")
+            for d in card.datasets
+        )
     except HuiyanError:  # a workspace with no data yet
-        has_data = False
-    if not has_data:
-        return _clues(
-            tiny_run
-        ), f"标注样本对照合成小省运行 labels vs the tiny run {tiny_run.run_id}"
+        has_data = same = False
+    tiny = f"labels vs the tiny run {tiny_run.run_id}"
+    if not has_data or same:  # no data of its own, or the tiny province's: the tiny run will do
+        return _clues(tiny_run), f"标注样本对照合成小省运行 {tiny}"
     import huiyan
 
     try:
         run = _run(card, huiyan.workspace(ws.home, engine="duckdb"), progress=progress)
     except HuiyanError as err:
-        return _clues(
-            tiny_run
-        ), f"本工作区无法运行 cannot run here ({err.en}); labels vs the tiny run"
+        return _clues(tiny_run), f"本工作区无法运行 cannot run here ({err.en}); {tiny}"
     if run.status != "succeeded":
-        return _clues(tiny_run), f"本工作区运行失败 ({run.run_dir}); labels vs the tiny run"
-    return _clues(
-        run
-    ), f"标注样本对照本工作区的运行 labels vs this workspace's run {run.run_id} ({run.run_dir})"
+        return _clues(tiny_run), f"本工作区运行失败 the run here failed ({run.run_dir}); {tiny}"
+    here = f"labels vs this workspace's run {run.run_id} ({run.run_dir})"
+    return _clues(run), f"标注样本对照本工作区的运行 {here}"
 
 
 def run_checks(card: ModelCard, ws: Workspace, *, progress: bool = False) -> RunChecks:
