@@ -63,3 +63,12 @@ def test_lineages_join_and_round_trip_as_data() -> None:
     both = a | b
     assert both.tables == {"admin_penalties": ("case_id", "fine"), "criminal_cases": ()}
     assert Lineage.from_dict(both.to_dict()) == both
+
+
+def test_a_cached_table_is_traced_to_what_computed_it() -> None:
+    con = ibis.duckdb.connect()
+    penalties = con.create_table(
+        "admin_penalties", {"case_id": ["A1"], "fine": [1.0], "region": ["330602"]}
+    )
+    big = penalties.filter(penalties.fine > 0).select("case_id", "region").cache()
+    assert read(big.select("case_id")).tables == {"admin_penalties": ("case_id", "fine")}

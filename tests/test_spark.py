@@ -12,6 +12,7 @@ is missing (CI has Java 17). Run them with::
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import shutil
 import subprocess
@@ -116,7 +117,10 @@ def test_export_skips_unchanged_tables(homes: Path) -> None:
 
 
 def _whole_runs(homes: Path, model: str, *params: str) -> dict[str, pd.DataFrame]:
-    """``huiyan run MODEL`` on DuckDB and on Spark: each run's clues, ``created_at`` left out."""
+    """``huiyan run MODEL`` on DuckDB and on Spark: each run's clues, ``created_at`` left out.
+
+    The rules' lineage (what each read) is also kept, as ``lineage`` in the frame's attrs.
+    """
     huiyan_cli = Path(sys.executable).with_name("huiyan")
     frames = {}
     for engine in ("duckdb", "spark"):
@@ -132,6 +136,8 @@ def _whole_runs(homes: Path, model: str, *params: str) -> dict[str, pd.DataFrame
         frames[engine] = (
             frame.drop(columns="created_at").sort_values("clue_id").reset_index(drop=True)
         )
+        manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+        frames[engine].attrs["lineage"] = manifest["lineage"]
     return frames
 
 
@@ -154,3 +160,6 @@ def test_a_rule_written_in_a_notebook_gives_the_same_clues_on_spark(homes: Path)
     frames = _whole_runs(homes, NAME, "-p", kinds)
     assert len(frames["duckdb"]) > 10 and set(frames["duckdb"].rule) == {CODE}
     pd.testing.assert_frame_equal(frames["spark"], frames["duckdb"])
+    lineage = frames["duckdb"].attrs["lineage"][CODE]["tables"]["admin_penalties"]
+    assert {"violation", "transferred", "fine"} <= set(lineage)
+    assert frames["spark"].attrs["lineage"] == frames["duckdb"].attrs["lineage"]  # read the same

@@ -5,9 +5,10 @@ touches is a node of its expression. Collecting clues records each rule's lineag
 (:func:`huiyan.clues.collect`), so a run knows exactly what its rules read, on DuckDB
 and Spark alike, and vetting checks it against the data contract.
 
-A column read through a filter, a join or a projection is traced back to the table it
-comes from; columns a rule computes itself are not datasets' columns. Hits built in
-Python (``ibis.memtable``) or raw SQL cannot be traced: :attr:`Lineage.untraced` says so.
+A column read through a filter, a join, a projection or a cached table (``.cache()``)
+is traced back to the table it comes from; columns a rule computes itself are not
+datasets' columns. Hits built in Python (``ibis.memtable``) or raw SQL cannot be traced:
+:attr:`Lineage.untraced` says so.
 
 Example:
     >>> import ibis
@@ -85,6 +86,17 @@ def _parents(rel: ops.Relation) -> list[ops.Relation]:
     return out
 
 
+def _cached_from(table: ops.PhysicalTable) -> ops.Relation | None:
+    """The expression a cached table (``expr.cache()``) was computed from, while it is cached.
+
+    ibis keeps that in its backend's cache registry, a private attribute: without it
+    (another ibis) the cached table is simply not traced further.
+    """
+    entries = getattr(getattr(table, "source", None), "_cache_name_to_entry", None)
+    entry = entries.get(table.name) if isinstance(entries, dict) else None
+    return getattr(entry, "orig_op", None)
+
+
 def _refs(value: Any) -> list[Ref]:
     """The columns (and subqueries) that value expressions in ``value`` read, not looking further."""
     if isinstance(value, ops.Relation):
@@ -123,6 +135,10 @@ def read(expr: ir.Expr) -> Lineage:
         if (rel, name) in seen:
             return
         seen.add((rel, name))
+        cached = _cached_from(rel) if isinstance(rel, ops.PhysicalTable) else None
+        if cached is not None:  # computed earlier in this session: trace what computed it
+            need(cached, name)
+            return
         if name is None:  # the whole relation
             for column in rel.schema.names:
                 need(rel, column)
@@ -160,5 +176,6 @@ def read(expr: ir.Expr) -> Lineage:
         for ref in _refs(root):
             need(*ref)
     for table in root.find(_NAMED):  # a table read for its rows only still counts as read
-        found.setdefault(table.name, set())
+        if _cached_from(table) is None:
+            found.setdefault(table.name, set())
     return Lineage({k: tuple(sorted(v)) for k, v in sorted(found.items())}, tuple(sorted(untraced)))
