@@ -6,8 +6,8 @@ sit beside them in ``repository/``, a read-only copy refreshed at every start: L
 refuses to save there (and, for an ordinary user, so do the file permissions), so a
 county adapts a vetted model with ``huiyan new NAME --from MODEL`` instead of editing it.
 
-The server listens on 127.0.0.1 unless ``--ip`` says otherwise, with a token of our own,
-so the URL printed before Jupyter starts is the one to open. Jupyter refuses to start as
+The server listens on 127.0.0.1 unless ``--ip`` says otherwise, with a token of our own;
+the URL is printed, token included, once the server listens. Jupyter refuses to start as
 root (the usual user in a container) unless told to allow it: ``huiyan lab`` does, and
 says so. JupyterLab runs inside the ``huiyan`` process; ``--dry-run`` prints the
 equivalent ``jupyter lab`` command.
@@ -21,7 +21,6 @@ import os
 import secrets
 import shlex
 import shutil
-import socket
 import stat
 import sys
 from collections.abc import Mapping
@@ -63,7 +62,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "prints the URL with its token; listens on 127.0.0.1 unless told otherwise.",
         example_text="huiyan lab --port 8888",
     )
-    p.add_argument("--port", type=int, default=None, help="端口 port (default: a free one)")
+    p.add_argument(
+        "--port", type=int, default=None, help="端口 port (default: 8888 or the next free one)"
+    )
     p.add_argument(
         "--ip",
         default="127.0.0.1",
@@ -129,21 +130,21 @@ def copy_repository_notebooks(home: Path) -> Path | None:
     return target
 
 
-def free_port(ip: str) -> int:
-    """A port nobody listens on at ``ip`` now (Jupyter is told not to wander off it)."""
-    with socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET) as s:
-        s.bind((ip, 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass(frozen=True)
 class Lab:
-    """What ``huiyan lab`` starts: the command, its environment and the URL to open."""
+    """What ``huiyan lab`` starts: the Jupyter command line, its environment, the token."""
 
     command: list[str]
     env: Mapping[str, str]
-    url: str
+    ip: str
+    token: str
     as_root: bool
+
+    def url(self, port: int) -> str:
+        """The URL to open once the server listens on ``port``, token included."""
+        host = "127.0.0.1" if self.ip in ("0.0.0.0", "::", "") else self.ip
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{port}/lab?token={self.token}"
 
 
 def lab(
@@ -156,7 +157,6 @@ def lab(
 ) -> Lab:
     """The JupyterLab command for the workspace at ``home`` (nothing is started)."""
     jupyter = Path(sys.executable).with_name("jupyter")
-    port = port or free_port(ip)
     token = token or secrets.token_hex(24)
     as_root = hasattr(os, "geteuid") and os.geteuid() == 0
     cmd = [
@@ -164,20 +164,18 @@ def lab(
         "lab",
         f"--ServerApp.root_dir={home}",
         f"--ServerApp.ip={ip}",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",  # the URL printed is the one it listens on, or it fails
         f"--IdentityProvider.token={token}",
         f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}",
         f"--ContentsManager.pre_save_hook={__name__}.refuse_repository_edits",
     ]
+    if port is not None:  # the port asked for, or none: never another one
+        cmd += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
     if as_root:
         cmd.append("--allow-root")
     if no_browser:
         cmd.append("--no-browser")
-    host = f"[{ip}]" if ":" in ip else ip
-    shown = "127.0.0.1" if ip in ("0.0.0.0", "::") else host
     env = {**os.environ, "HUIYAN_HOME": str(home)}
-    return Lab(cmd, env, f"http://{shown}:{port}/lab?token={token}", as_root)
+    return Lab(cmd, env, ip, token, as_root)
 
 
 def lab_command(args: argparse.Namespace) -> int:
@@ -220,11 +218,16 @@ def lab_command(args: argparse.Namespace) -> int:
             f"注意 Note: 监听 {args.ip}，网络上持有令牌的人都能访问 listening on {args.ip}: "
             "anyone on the network with the token can reach it."
         )
-    print(f"打开 Open: {started.url}", flush=True)
     # JupyterLab runs in this process (no second interpreter to find): Ctrl-C and a kill reach
     # it directly, and it shuts its kernels down before this command returns
     from jupyterlab.labapp import LabApp
 
     os.environ["HUIYAN_HOME"] = str(home)
-    LabApp.launch_instance(argv=started.command[2:])
+    server = LabApp.initialize_server(argv=started.command[2:])
+
+    def say_where() -> None:  # queued after the server binds its port: this URL is the real one
+        print(f"打开 Open: {started.url(server.port)}", flush=True)
+
+    server.io_loop.add_callback(say_where)
+    server.start()
     return 0
