@@ -346,3 +346,22 @@ def test_workbook_joins_record_lists_with_newlines(tmp_path: Path) -> None:
     cells = {c.value for row in wb["SAVE-DEMO"].iter_rows() for c in row}
     assert "judicial_auctions:A1\njudicial_auctions:A2" in cells
     assert [c.value for c in wb["SAVE-DEMO"][1]][-1] == "核查状态"
+
+
+def test_save_records_the_rules_and_what_each_read_for_the_runner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HUIYAN_RUN_DIR", str(tmp_path))
+    monkeypatch.setenv("HUIYAN_MODEL", "save_demo")
+    con = ibis.duckdb.connect()
+    claims = con.create_table("insurance_claims", {"claim_id": ["c1"], "region": ["330602"]})
+    facts = runs.saving.rule_facts(collect(_demo(claims)))
+    assert facts["lineage"]["SAVE-DEMO"] == {"tables": {"insurance_claims": ["claim_id", "region"]}}
+    saved = runs.save(_found())  # hits built in Python: their lineage says so
+    recorded = runs.saving.rules_of(saved.parquet)
+    assert recorded["rules"]["SAVE-DEMO"] == {
+        "zh": "演示规则", "basis": "示例", "subject_type": "claim", "model": "save_demo",
+        "defined_in": __name__,
+    }  # fmt: skip
+    assert recorded["lineage"]["SAVE-DEMO"]["untraced"] == ["memtable"]
+    assert pq.read_table(saved.parquet).schema.equals(huiyan.clues.SCHEMA)  # still the contract's

@@ -18,7 +18,8 @@ import math
 import os
 import re
 import string
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 from huiyan.errors import ModelError
+from huiyan.lineage import Lineage, read
 from huiyan.rules import Hits, Rule, ref
 
 __all__ = ["HEADERS_ZH", "SCHEMA", "Clues", "clue_id", "collect", "ref", "split_summary"]
@@ -85,6 +87,8 @@ class Clues:
 
     frame: pd.DataFrame
     rules: tuple[Rule, ...] = ()
+    lineage: Mapping[str, Lineage] = field(default_factory=dict, hash=False)
+    """Rule code -> the datasets and columns the rule's expression read (huiyan.lineage)."""
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -315,7 +319,10 @@ def collect(
         frame = _merge_duplicates(frame)
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
     rules = tuple(dict.fromkeys(h.rule for h in hits))
-    return Clues(frame.reset_index(drop=True), rules)
+    lineage: dict[str, Lineage] = {}
+    for h in hits:
+        lineage[h.rule.code] = lineage.get(h.rule.code, Lineage()) | read(h.table)
+    return Clues(frame.reset_index(drop=True), rules, lineage)
 
 
 def _merge_duplicates(frame: pd.DataFrame) -> pd.DataFrame:

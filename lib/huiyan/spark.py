@@ -22,9 +22,10 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from huiyan.workspace import Workspace
+if TYPE_CHECKING:
+    from huiyan.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +44,12 @@ def export_parquet(ws: Workspace, *, tables: list[str] | None = None) -> list[Pa
     A table is written again only when its snapshot changed (its fingerprint is kept in
     ``_exported.json``), so a run never reads stale Parquet and never rewrites fresh Parquet.
     """
-    from huiyan.workspace import workspace
-
     out_dir = parquet_dir(ws)
     out_dir.mkdir(parents=True, exist_ok=True)
     state_path = out_dir / "_exported.json"
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
     written: list[Path] = []
-    reader = workspace(ws.home, engine="duckdb")
+    reader = ws.reopen(engine="duckdb")
     try:
         names = tables or reader.tables()
         for name in names:

@@ -35,12 +35,11 @@ import ibis.expr.types as ir
 
 from huiyan import snapshots
 from huiyan.errors import WorkspaceError, did_you_mean
+from huiyan.repository import REPO_ROOT
 
 if TYPE_CHECKING:
     from huiyan.writer import Writer
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-"""The checkout huiyan runs from: notebooks/, expectations/, datasets/datasets.yaml."""
 
 Engine = Literal["duckdb", "spark"]
 
@@ -252,6 +251,10 @@ class Workspace:
         with contextlib.suppress(Exception):
             if self._lease is not None:
                 self._lease.release()
+
+    def reopen(self, *, engine: Engine) -> Workspace:
+        """The same workspace folder opened again, read-only, on ``engine`` (its own snapshot)."""
+        return workspace(self.home, engine=engine)
 
     def has_table(self, name: str) -> bool:
         return name in self.catalog.tables

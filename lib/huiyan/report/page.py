@@ -177,17 +177,26 @@ def _clue_sections(
     codes = list(dict.fromkeys([*(manifest.get("rules") or []), *sorted(set(clues.rule))]))
     counts = clues.groupby("rule").size()
     amounts = clues.groupby("rule").amount.sum(min_count=1)
+    docs = manifest.get("rule_docs") or {}
+    basis = {c: str((docs.get(c) or {}).get("basis") or "") for c in codes}
     rows = [
-        [c, rules_zh.get(c, ""), int(counts.get(c, 0)), amount_text(amounts.get(c))] for c in codes
+        [c, rules_zh.get(c, ""), basis[c], int(counts.get(c, 0)), amount_text(amounts.get(c))]
+        for c in codes
     ]
     out = [
         f"<h2>线索 Clues: {len(clues):,}</h2>",
         "<p class='hy-note'>线索是需要人工核查的疑点，不是结论。A clue is a lead to verify, not a finding.</p>",
         "<h3>按规则 By rule</h3>",
         _grid(
-            ["规则编号 rule", "监督点 supervision point", "线索数 clues", "涉及金额 amount"],
+            [
+                "规则编号 rule",
+                "监督点 supervision point",
+                "法律依据 legal basis",
+                "线索数 clues",
+                "涉及金额 amount",
+            ],
             rows,
-            numeric_from=2,
+            numeric_from=3,
         ),
     ]
     if clues.empty:

@@ -108,11 +108,11 @@ def run_each_county(
 
 
 def _require_vetted(ws: Workspace, card: Any) -> None:
-    from huiyan import vetting
+    from huiyan.catalog import records
 
-    state = vetting.status(ws, card)
+    state = records.status(ws, card)
     if not state.vetted:
-        edited = state.label == vetting.EDITED
+        edited = state.label == records.EDITED
         raise ModelError(
             f"模型 {card.ref} {'审核后被修改过' if edited else '未经审核'}，不能逐县运行。",
             f"Model {card.ref} is {'edited since it was vetted' if edited else 'not vetted'}; "

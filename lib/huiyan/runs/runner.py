@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from huiyan import interrupts
-from huiyan.catalog import ModelCard, check_parameters, notebook_parameters
+from huiyan.catalog import ModelCard, check_parameters, notebook_parameters, promoted_module
 from huiyan.errors import (
     HuiyanError,
     ModelError,
@@ -57,6 +57,7 @@ from huiyan.runs.folder import (
     sha256,
     write_manifest,
 )
+from huiyan.runs.saving import rules_of
 from huiyan.workspace import Engine, Workspace
 
 log = logging.getLogger(__name__)
@@ -255,19 +256,21 @@ def checking_workspace(ws: Workspace | None, engine: Engine | None) -> tuple[Wor
 def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
     """Bring derived data up to date before the notebook runs, then read the newest snapshot.
 
-    A model module may define ``prepare(ws)`` (insurance_fraud parses new judgments into the
-    derived tables; a no-op when nothing is new); a Spark run needs the snapshot exported as
-    Parquet.
+    A promoted model's module may define ``prepare(ws)`` (insurance_fraud parses new
+    judgments into the derived tables; a no-op when nothing is new). A model started from
+    a promoted one (``derived_from`` on its card) gets the same preparation, and any model
+    that reads ``judgments`` has them read first, so a notebook rule can use the text reader.
+    A Spark run needs the snapshot exported as Parquet.
     """
-    try:
-        module = importlib.import_module(f"huiyan.models.{card.name}")
-    except ModuleNotFoundError as err:
-        if err.name != f"huiyan.models.{card.name}":
-            raise  # the model's own module is broken: say so, never skip its preparation
-        module = None
-    hook = getattr(module, "prepare", None)
+    hook = None
+    for name in dict.fromkeys([card.name, card.derived_from.partition("@")[0]]):
+        hook = hook or getattr(promoted_module(name), "prepare", None)
     if hook is not None:
         hook(ws)
+    elif "judgments" in card.datasets:
+        from huiyan import judgments
+
+        judgments.parse_workspace(ws)
     ws.refresh()
     if engine == "spark" and not ws.settings.get("spark", {}).get("data"):
         from huiyan import spark  # a cluster's own data folder ([spark] data) is never overwritten
@@ -320,6 +323,7 @@ def _manifest_start(
         "notebook": str(card.notebook),
         "notebook_sha256": sha256(card.notebook),
         "rules": list(card.rules),
+        "rule_docs": rule_docs(card),
         "datasets": prepared.datasets,
         "validation": prepared.validation,
         "vetting": _vetting(prepared),
@@ -333,9 +337,9 @@ def _manifest_start(
 
 def _vetting(prepared: Prepared) -> dict[str, Any]:
     """Whether the model is vetted in the workspace, and by which key (see huiyan.vetting)."""
-    from huiyan import vetting
+    from huiyan.catalog import records
 
-    return vetting.summary(prepared.home, prepared.card)
+    return records.summary(prepared.home, prepared.card)
 
 
 def _audit(home: Path, manifest: dict[str, Any]) -> None:
@@ -486,6 +490,8 @@ def execute(
         stop_kernel(kernel)
         shutil.rmtree(run_dir, ignore_errors=True)
         raise
+    recorded = rules_of(run_dir / "clues.parquet")
+    manifest.update(rule_docs=rule_docs(card, recorded["rules"]), lineage=recorded["lineage"])
     manifest.update(
         status="succeeded",
         clue_count=len(clues),
@@ -534,14 +540,31 @@ def _fail(run_dir: Path, manifest: dict[str, Any], started: float, err: BaseExce
     return RunResult(run_dir, manifest)
 
 
-def _render(run_dir: Path, manifest: dict[str, Any], clues: Any) -> None:
-    from huiyan import report, rules
+def rule_docs(card: ModelCard, recorded: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The manifest's ``rule_docs``: each rule's supervision point, legal basis and where it is written.
 
-    codes = list(manifest.get("rules") or [])
-    with contextlib.suppress(Exception):
-        if not all(c in rules.REGISTRY for c in codes):  # the model's module is usually loaded
-            rules._load_models()
-    zh = {c: rules.REGISTRY[c].zh for c in codes if c in rules.REGISTRY}
+    The card's documentation of a rule comes first; a rule the card lists by code only is
+    documented by its own ``@hy.rules.rule`` (in a notebook cell or a promoted module), as
+    the notebook recorded it in clues.parquet (``recorded``, see
+    :func:`huiyan.runs.saving.rules_of`).
+    """
+    recorded = recorded or {}
+    docs = {}
+    for code in dict.fromkeys([*card.rules, *recorded]):
+        own, card_doc = recorded.get(code) or {}, card.rule_doc(code)
+        docs[code] = {
+            "zh": card_doc.zh or str(own.get("zh") or ""),
+            "basis": card_doc.basis or str(own.get("basis") or ""),
+            "defined_in": own.get("defined_in"),
+        }
+    return docs
+
+
+def _render(run_dir: Path, manifest: dict[str, Any], clues: Any) -> None:
+    from huiyan import report
+
+    docs = manifest.get("rule_docs") or {}
+    zh = {code: str(doc.get("zh") or "") for code, doc in docs.items()}
     report.render(run_dir, manifest, clues=clues, rules_zh=zh)
 
 

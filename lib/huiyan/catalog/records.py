@@ -1,14 +1,16 @@
 """Vetting records, kept in the workspace journal (``<home>/huiyan.sqlite``), and a model's vetting status derived from them.
 
-A record names the model, its version and the SHA-256 of its notebook when it was
-vetted (locally, or by the province whose key signed an imported bundle). A card
-counts as vetted only while its notebook's current hash matches a record; the
+A record names the model, its version and the SHA-256 of its notebook (and of its
+labelled sample, ``<name>.labels.csv``, when it has one) when it was vetted (locally,
+or by the province whose key signed an imported bundle). A card counts as vetted only
+while those files' current hashes match a record: any edit cancels the vetting. The
 status a notebook writes into its own card is ignored.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import logging
 import sqlite3
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from huiyan import journal
-from huiyan.catalog import ModelCard
+from huiyan.catalog.cards import ModelCard
 from huiyan.errors import WorkspaceError
 from huiyan.workspace import Workspace
 
@@ -98,11 +100,15 @@ def add_record(ws: Workspace, record: Mapping[str, Any]) -> Path:
 
 def notebook_sha256(card: ModelCard) -> str | None:
     """The SHA-256 of the card's notebook file as it is now (None when it is missing)."""
-    from huiyan.runs.folder import sha256
-
     if card.notebook is None or not card.notebook.exists():
         return None
-    return sha256(card.notebook)
+    return hashlib.sha256(card.notebook.read_bytes()).hexdigest()
+
+
+def labels_sha256(card: ModelCard) -> str | None:
+    """The SHA-256 of the card's labelled sample as it is now (None when it has none)."""
+    labels = card.labels
+    return None if labels is None else hashlib.sha256(labels.read_bytes()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -141,8 +147,14 @@ def _status(card: ModelCard, found: Iterable[Mapping[str, Any]]) -> Status:
     mine = [r for r in found if r.get("model") == card.name and r.get("version") == card.version]
     if not mine:
         return Status(UNVETTED)
-    current = notebook_sha256(card)
-    matching = [r for r in mine if r.get("notebook_sha256") == current]
+    current, labels = notebook_sha256(card), labels_sha256(card)
+    matching = [
+        r
+        for r in mine
+        if r.get("notebook_sha256") == current
+        # records older than labelled samples name no labels: the notebook alone decides
+        and ("labels_sha256" not in r or r.get("labels_sha256") == labels)
+    ]
     return Status(VETTED, matching[-1]) if matching else Status(EDITED, mine[-1])
 
 
@@ -158,7 +170,13 @@ def apply(ws: Workspace, cards: Iterable[ModelCard]) -> list[ModelCard]:
     except WorkspaceError as err:  # a damaged file must not hide the catalog: nothing is vetted
         log.warning("%s", err)
         found = []
-    return [dataclasses.replace(c, vetting_status=_status(c, found).label) for c in cards]
+    out = []
+    for card in cards:
+        state = _status(card, found)
+        signer = (state.record or {}).get("imported", {}).get("signed_by") if state.vetted else None
+        origin = f"{card.origin}（签名 signed by {signer}）" if signer else card.origin
+        out.append(dataclasses.replace(card, vetting_status=state.label, origin=origin))
+    return out
 
 
 def summary(home: Path, card: ModelCard) -> dict[str, Any]:
