@@ -222,6 +222,17 @@ def master_tables(con: Any) -> list[str]:
     return sorted(str(r[0]) for r in rows)
 
 
+def _regions(con: Any, name: str) -> dict[str, Any]:
+    """The county codes in a table with a ``region`` column, kept so no reader scans for them."""
+    columns = {r[0] for r in con.execute(f"DESCRIBE main.{quote(name)}").fetchall()}
+    if "region" not in columns:
+        return {}
+    rows = con.execute(
+        f"SELECT DISTINCT CAST(region AS VARCHAR) FROM main.{quote(name)} WHERE region IS NOT NULL"
+    ).fetchall()
+    return {"regions": sorted(str(r[0]) for r in rows if r[0])}
+
+
 def publish(
     con: Any,
     home: Path,
@@ -252,13 +263,14 @@ def publish(
         _copy_table(con, name, tmp)
         os.replace(tmp, base / file)
         previous = old.tables.get(name)
+        kept = dict((meta or {}).get(name) or (previous.meta if previous else {}))
         tables[name] = TableSnapshot(
             name=name,
             file=file,
             rows=int(con.execute(f"SELECT count(*) FROM main.{quote(name)}").fetchone()[0]),
             fingerprint=fingerprint(con, name),
             published_at=now,
-            meta=dict((meta or {}).get(name) or (previous.meta if previous else {})),
+            meta={**kept, **_regions(con, name)},
         )
     retired = {f: t for f, t in old.retired.items() if (base / f).exists()}
     for name, snap in old.tables.items():

@@ -294,6 +294,10 @@ class Workspace:
         found: set[str] = set()
         for ds in contracts.datasets().values():
             if self.has_table(ds.name) and "region" in ds.column_names:
+                known = self.snapshot(ds.name).meta.get("regions")
+                if known is not None:  # taken when the snapshot was published
+                    found.update(known)
+                    continue
                 codes = self.con.table(ds.name).select("region").distinct().to_pyarrow()
                 found.update(x for x in codes.column("region").to_pylist() if x)
         return sorted(found)

@@ -97,6 +97,7 @@ def _interrupted() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``huiyan`` console script; returns the exit status."""
     interrupts.install()  # first of all: a Ctrl-C at any moment gets the plain message
+    os.environ["HUIYAN_CLI"] = "1"  # a run may time the command's own start-up
     try:
         parser = build_parser()
         args = parser.parse_args(argv)

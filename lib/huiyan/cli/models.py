@@ -69,6 +69,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         dest="run_all",
         help="运行目录中的每个模型 run every model in the catalog",
     )
+    p.add_argument(
+        "--timings",
+        action="store_true",
+        help="列出各阶段用时 print how long each stage of the run took",
+    )
     p.set_defaults(handler=run_command)
 
     p = add_command(
@@ -276,6 +281,10 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"  {code:<28}{n:>6}")
     print(f"报告 Report:         {result.report}")
     print(f"线索表 Workbook:     {result.workbook}")
+    if args.timings:
+        from huiyan.runs.timings import format_table, since_process_start
+
+        print(format_table(m.get("timings") or {}, since_process_start()))
     print(result.run_dir)
     return 0
 

@@ -207,8 +207,13 @@ class _DuckDBData:
 
     def __init__(self, ws: Workspace, *, progress: bool) -> None:
         self.ws = ws
-        self.con = _database.raw(ws)
         self.progress = progress
+
+    @property
+    def con(self) -> Any:
+        """The DuckDB connection, opened only when a dataset is actually checked (a cached
+        result needs none: its fingerprint is the snapshot's)."""
+        return _database.raw(self.ws)
 
     def names(self) -> set[str]:
         return set(self.ws.tables())

@@ -44,6 +44,7 @@ from huiyan.errors import (
 from huiyan.runs.execution import (
     KERNEL_NAME,
     CellFailed,
+    configure_kernel,
     execute_notebook,
     start_kernel,
     stop_kernel,
@@ -58,6 +59,7 @@ from huiyan.runs.folder import (
     write_manifest,
 )
 from huiyan.runs.saving import rules_of
+from huiyan.runs.timings import Timings, since_process_start
 from huiyan.workspace import Engine, Workspace
 
 log = logging.getLogger(__name__)
@@ -441,15 +443,20 @@ def execute(
     progress: bool = False,
     slot: Slot | None = None,
     kernel: Any = None,
+    keep_kernel: bool = False,
+    fresh_kernel: bool = True,
+    timings: Timings | None = None,
 ) -> RunResult:
     """Execute a prepared model for ``region`` into a new run folder; RunFailed when it fails.
 
-    ``slot`` and ``kernel`` come from :func:`run`, which starts the kernel (with the slot's
-    environment) before validating; without them the kernel starts here. Either way the
-    kernel is shut down when the notebook ends.
+    ``slot`` and ``kernel`` come from :func:`run`, which starts the kernel before validating;
+    without them the kernel starts here. The kernel is shut down when the notebook ends,
+    unless ``keep_kernel``: ``--each-county`` runs county after county on one kernel
+    (``fresh_kernel=False`` for all but the first), each into its own complete folder.
     """
     card = prepared.card
     assert card.notebook is not None
+    timings = timings or Timings()
     slot = slot or Slot.new(prepared.home, card.name, region)
     started = slot.started
     run_dir = make_run_dir(prepared.home / "runs", card.name, slot.run_id)
@@ -461,24 +468,33 @@ def execute(
     clues = None
     try:
         if kernel is None:
-            kernel = start_kernel(
+            with timings.stage("kernel_start"):
+                kernel = start_kernel(kernel_env(card), cwd=card.notebook.parent)
+        with timings.stage("kernel_ready"):
+            configure_kernel(
+                kernel,
                 slot.env(card, prepared.home, prepared.engine, prepared.snapshot),
                 cwd=card.notebook.parent,
+                fresh=fresh_kernel,
             )
         try:
-            execute_notebook(
-                card.notebook,
-                run_dir / "notebook.ipynb",
-                parameters=params,
-                kernel=kernel,
-                progress=progress,
-            )
+            with timings.stage("notebook"):
+                execute_notebook(
+                    card.notebook,
+                    run_dir / "notebook.ipynb",
+                    parameters=params,
+                    kernel=kernel,
+                    progress=progress,
+                    keep_kernel=keep_kernel,
+                )
         except CellFailed as cell_failed:
             zh, en, cell = _cell_error(cell_failed.error, run_dir / "notebook.ipynb")
             raise _Failure(zh, en, cell) from cell_failed.error
         finally:
-            stop_kernel(kernel)  # a no-op when the notebook ended: papermill stopped it then
-        clues = _read_clues(run_dir, card)
+            if not keep_kernel:
+                stop_kernel(kernel)  # a no-op when the notebook ended: papermill stopped it
+        with timings.stage("clues"):
+            clues = _read_clues(run_dir, card)
     except Exception as err:  # any failure is recorded in the folder, never half a result
         if interrupts.was_interrupted():  # Ctrl-C reached the kernel: nothing is kept
             shutil.rmtree(run_dir, ignore_errors=True)
@@ -490,7 +506,8 @@ def execute(
         stop_kernel(kernel)
         shutil.rmtree(run_dir, ignore_errors=True)
         raise
-    recorded = rules_of(run_dir / "clues.parquet")
+    with timings.stage("clues"):
+        recorded = rules_of(run_dir / "clues.parquet")
     manifest.update(rule_docs=rule_docs(card, recorded["rules"]), lineage=recorded["lineage"])
     manifest.update(
         status="succeeded",
@@ -499,9 +516,12 @@ def execute(
         clues_by_region={str(k): int(v) for k, v in clues.groupby("region").size().items()},
     )
     _stop_clock(manifest, started)
-    _render(run_dir, manifest, clues)
-    result = RunResult(run_dir, _finish(run_dir, manifest, started))
-    _audit(prepared.home, result.manifest)
+    with timings.stage("report"):
+        _render(run_dir, manifest, clues)
+    with timings.stage("manifest"):
+        manifest["timings"] = timings.to_dict()
+        result = RunResult(run_dir, _finish(run_dir, manifest, started))
+        _audit(prepared.home, result.manifest)
     return result
 
 
@@ -615,26 +635,54 @@ def run(
     """
     from huiyan import catalog
 
+    timings = Timings()
+    started = since_process_start()
+    if started is not None and "HUIYAN_CLI" in os.environ:
+        timings.add("startup", started)
     ws, engine = checking_workspace(ws, engine)
     engine = engine or ws.engine_name
-    card = catalog.get(model, ws)
+    with timings.stage("catalog"):
+        card = catalog.get(model, ws)
     slot = Slot.new(ws.home, card.name, region)
     kernel = None
     try:
-        # everything that can refuse the run is checked before its folder exists
-        check_region(ws, region)
-        check_parameters(card, {k: v for k, v in (parameters or {}).items() if k != "region"})
         _check_notebook(card)
-        prepare_inputs(card, ws, engine=engine)
-        # the kernel boots while the inputs are validated; it reads the snapshot pinned here
-        env = slot.env(card, ws.home, engine, ws.catalog.pinned())
-        kernel = start_kernel(env, cwd=card.notebook.parent)  # type: ignore[union-attr]
-        prepared = prepare(card, ws, parameters=parameters, engine=engine)
+        # the kernel boots (and loads the libraries) while everything below is checked; it
+        # learns its run folder and the snapshot to read just before the notebook starts
+        with timings.stage("kernel_start"):
+            kernel = start_kernel(kernel_env(card), cwd=card.notebook.parent)  # type: ignore[union-attr]
+        _preload_papermill()
+        # everything that can refuse the run is checked before its folder exists
+        with timings.stage("checks"):
+            check_region(ws, region)
+            check_parameters(card, {k: v for k, v in (parameters or {}).items() if k != "region"})
+        with timings.stage("inputs"):
+            prepare_inputs(card, ws, engine=engine)
+        with timings.stage("validation"):
+            prepared = prepare(card, ws, parameters=parameters, engine=engine)
     except BaseException:
         stop_kernel(kernel)
         raise
-    result = execute(prepared, region=region, progress=progress, slot=slot, kernel=kernel)
-    record_in_ledger(ws.home, [result])
+    result = execute(
+        prepared, region=region, progress=progress, slot=slot, kernel=kernel, timings=timings
+    )
+    with timings.stage("ledger"):
+        record_in_ledger(ws.home, [result])
+    result.manifest["timings"] = timings.to_dict()
     if check and result.status != "succeeded":
         raise failure(result)
     return result
+
+
+def kernel_env(card: ModelCard) -> dict[str, str]:
+    """What a kernel needs before it knows its run: the model, for its warm-up imports."""
+    return {"HUIYAN_MODEL": card.name}
+
+
+def _preload_papermill() -> None:
+    """Import papermill in the background while the inputs are checked (~0.5 s)."""
+    import threading
+
+    from huiyan.runs.execution import papermill
+
+    threading.Thread(target=papermill, name="huiyan-preload", daemon=True).start()
