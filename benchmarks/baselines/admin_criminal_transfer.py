@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from huiyan import quantities as q
-from huiyan.baselines import concat, hits, load, ref, round_sql
 from huiyan.models.admin_criminal_transfer import PARAMETERS, Offence, offences
 from huiyan.workspace import Workspace
+
+from baselines import concat, hits, load, ref, round_sql
 
 MODEL = "admin_criminal_transfer"
 _TRANS = str.maketrans(q._FULL, q._HALF)
