@@ -41,6 +41,7 @@ from huiyan.errors import (
     WorkspaceError,
     did_you_mean,
 )
+from huiyan.runs import warm
 from huiyan.runs.execution import (
     KERNEL_NAME,
     CellFailed,
@@ -611,6 +612,7 @@ def run(
     parameters: Mapping[str, Any] | None = None,
     progress: bool = False,
     check: bool = True,
+    warm_kernel: bool = False,
 ) -> RunResult:
     """Run one model: check, validate, execute its notebook into ``runs/<model>/<run_id>/``.
 
@@ -622,6 +624,8 @@ def run(
         parameters: parameter values by name (strings are read as the card's types).
         progress: show papermill's cell progress bar.
         check: raise RunFailed when the run fails (else return the failed result).
+        warm_kernel: run on the kernel a previous run of this model left loaded, and leave
+            this one's for the next (:mod:`huiyan.runs.warm`; the command line does).
 
     Returns:
         RunResult: the run folder and its manifest.
@@ -650,7 +654,7 @@ def run(
         # the kernel boots (and loads the libraries) while everything below is checked; it
         # learns its run folder and the snapshot to read just before the notebook starts
         with timings.stage("kernel_start"):
-            kernel = start_kernel(kernel_env(card), cwd=card.notebook.parent)  # type: ignore[union-attr]
+            kernel, reused = _kernel_for(card, ws.home, warm_kernel)
         _preload_papermill()
         # everything that can refuse the run is checked before its folder exists
         with timings.stage("checks"):
@@ -664,14 +668,38 @@ def run(
         stop_kernel(kernel)
         raise
     result = execute(
-        prepared, region=region, progress=progress, slot=slot, kernel=kernel, timings=timings
+        prepared,
+        region=region,
+        progress=progress,
+        slot=slot,
+        kernel=kernel,
+        keep_kernel=warm_kernel,
+        fresh_kernel=not reused,
+        timings=timings,
     )
+    if warm_kernel:  # a kernel whose notebook failed may be in any state: it goes
+        (kernel.park if result.status == "succeeded" else kernel.stop)()
     with timings.stage("ledger"):
         record_in_ledger(ws.home, [result])
     result.manifest["timings"] = timings.to_dict()
     if check and result.status != "succeeded":
         raise failure(result)
     return result
+
+
+def _kernel_for(card: ModelCard, home: Path, warm_kernel: bool) -> tuple[Any, bool]:
+    """The run's kernel, and whether it is a warm one already used by an earlier run."""
+    assert card.notebook is not None
+    if not warm_kernel:
+        return start_kernel(kernel_env(card), cwd=card.notebook.parent), False
+    kernel = warm.claim(home, card.name)
+    if kernel is not None:
+        return kernel, True
+    options = warm.kernel_options(home)
+    km = start_kernel(
+        {**kernel_env(card), **options["env"]}, cwd=card.notebook.parent, detached=True
+    )
+    return warm.adopt(home, card.name, km), False
 
 
 def kernel_env(card: ModelCard) -> dict[str, str]:
