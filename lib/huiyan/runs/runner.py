@@ -59,7 +59,6 @@ from huiyan.runs.folder import (
     sha256,
     write_manifest,
 )
-from huiyan.runs.saving import rules_of
 from huiyan.runs.timings import Timings, since_process_start
 from huiyan.workspace import Engine, Workspace
 
@@ -267,7 +266,8 @@ def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
     """
     hook = None
     for name in dict.fromkeys([card.name, card.derived_from.partition("@")[0]]):
-        hook = hook or getattr(promoted_module(name), "prepare", None)
+        if _may_prepare(name):
+            hook = hook or getattr(promoted_module(name), "prepare", None)
     if hook is not None:
         hook(ws)
     elif "judgments" in card.datasets:
@@ -279,6 +279,28 @@ def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
         from huiyan import spark  # a cluster's own data folder ([spark] data) is never overwritten
 
         spark.export_parquet(ws)
+
+
+def _may_prepare(name: str) -> bool:
+    """Whether the promoted module ``name`` may define ``prepare``: its source says the word.
+
+    Most models have nothing to prepare; reading the source instead of importing the module
+    keeps ibis out of this process until it is needed (the kernel imports the module).
+    """
+    import importlib.util
+
+    if not name:
+        return False
+    try:
+        spec = importlib.util.find_spec(f"huiyan.models.{name}")
+    except (ImportError, ValueError):
+        return True  # let promoted_module say what is wrong
+    if spec is None:
+        return False
+    try:
+        return spec.origin is None or "prepare" in Path(spec.origin).read_text(encoding="utf-8")
+    except OSError:
+        return True
 
 
 def record_in_ledger(home: Path, results: list[RunResult]) -> None:
@@ -508,6 +530,8 @@ def execute(
         shutil.rmtree(run_dir, ignore_errors=True)
         raise
     with timings.stage("clues"):
+        from huiyan.runs.saving import rules_of
+
         recorded = rules_of(run_dir / "clues.parquet")
     manifest.update(rule_docs=rule_docs(card, recorded["rules"]), lineage=recorded["lineage"])
     manifest.update(
@@ -708,9 +732,15 @@ def kernel_env(card: ModelCard) -> dict[str, str]:
 
 
 def _preload_papermill() -> None:
-    """Import papermill in the background while the inputs are checked (~0.5 s)."""
+    """Import papermill in the background while the inputs are checked (~0.5 s), then what
+    reads the clues and writes the report, while the notebook runs in the kernel."""
     import threading
 
     from huiyan.runs.execution import papermill
 
-    threading.Thread(target=papermill, name="huiyan-preload", daemon=True).start()
+    def load() -> None:
+        papermill()
+        for name in ("pandas", "huiyan.runs.saving", "huiyan.report", "huiyan.runs.workbook"):
+            importlib.import_module(name)
+
+    threading.Thread(target=load, name="huiyan-preload", daemon=True).start()
