@@ -23,7 +23,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-
 BEIJING = ZoneInfo("Asia/Shanghai")
 """Beijing time (UTC+08:00, no daylight saving): the time every run shows."""
 BEIJING_ZH = "北京时间"

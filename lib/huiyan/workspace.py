@@ -36,6 +36,7 @@ from huiyan.repository import REPO_ROOT
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+
     from huiyan.writer import Writer
 
 
