@@ -23,6 +23,7 @@ import re
 import shutil
 import socket
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -517,6 +518,7 @@ def execute(
             if not keep_kernel:
                 stop_kernel(kernel)  # a no-op when the notebook ended: papermill stopped it
         with timings.stage("clues"):
+            _preloaded()
             clues = _read_clues(run_dir, card)
     except Exception as err:  # any failure is recorded in the folder, never half a result
         if interrupts.was_interrupted():  # Ctrl-C reached the kernel: nothing is kept
@@ -684,9 +686,9 @@ def run(
         with timings.stage("checks"):
             check_region(ws, region)
             check_parameters(card, {k: v for k, v in (parameters or {}).items() if k != "region"})
-        with timings.stage("inputs"):
+        with timings.stage("inputs"), _IMPORTS:  # may import what the preload imports
             prepare_inputs(card, ws, engine=engine)
-        with timings.stage("validation"):
+        with timings.stage("validation"), _IMPORTS:
             prepared = prepare(card, ws, parameters=parameters, engine=engine)
     except BaseException:
         stop_kernel(kernel)
@@ -731,16 +733,31 @@ def kernel_env(card: ModelCard) -> dict[str, str]:
     return {"HUIYAN_MODEL": card.name}
 
 
+_IMPORTS = threading.Lock()
+"""Held while importing in the background, and by the run while it may import the same
+libraries: two threads importing ibis (or numpy, pyarrow) at once can deadlock on its
+circular imports."""
+_preloading: list[threading.Thread] = []
+
+
 def _preload_papermill() -> None:
     """Import papermill in the background while the inputs are checked (~0.5 s), then what
     reads the clues and writes the report, while the notebook runs in the kernel."""
-    import threading
-
     from huiyan.runs.execution import papermill
 
     def load() -> None:
-        papermill()
-        for name in ("pandas", "huiyan.runs.saving", "huiyan.report", "huiyan.runs.workbook"):
-            importlib.import_module(name)
+        with _IMPORTS:
+            papermill()
+        with _IMPORTS:
+            for name in ("pandas", "huiyan.runs.saving", "huiyan.report", "huiyan.runs.workbook"):
+                importlib.import_module(name)
 
-    threading.Thread(target=load, name="huiyan-preload", daemon=True).start()
+    thread = threading.Thread(target=load, name="huiyan-preload", daemon=True)
+    _preloading.append(thread)
+    thread.start()
+
+
+def _preloaded() -> None:
+    """Wait for the background imports (a run imports nothing while they go on)."""
+    while _preloading:
+        _preloading.pop().join()
