@@ -23,7 +23,6 @@ import re
 import shutil
 import socket
 import sys
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from huiyan import interrupts
+from huiyan import interrupts, preload
 from huiyan.catalog import ModelCard, check_parameters, notebook_parameters, promoted_module
 from huiyan.errors import (
     HuiyanError,
@@ -268,13 +267,16 @@ def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
     hook = None
     for name in dict.fromkeys([card.name, card.derived_from.partition("@")[0]]):
         if _may_prepare(name):
-            hook = hook or getattr(promoted_module(name), "prepare", None)
+            with preload.LOCK:
+                hook = hook or getattr(promoted_module(name), "prepare", None)
     if hook is not None:
-        hook(ws)
+        with preload.LOCK:  # it may import ibis first in this process
+            hook(ws)
     elif "judgments" in card.datasets:
-        from huiyan import judgments
+        with preload.LOCK:
+            from huiyan import judgments
 
-        judgments.parse_workspace(ws)
+            judgments.parse_workspace(ws)
     ws.refresh()
     if engine == "spark" and not ws.settings.get("spark", {}).get("data"):
         from huiyan import spark  # a cluster's own data folder ([spark] data) is never overwritten
@@ -518,7 +520,7 @@ def execute(
             if not keep_kernel:
                 stop_kernel(kernel)  # a no-op when the notebook ended: papermill stopped it
         with timings.stage("clues"):
-            _preloaded()
+            preload.settle()
             clues = _read_clues(run_dir, card)
     except Exception as err:  # any failure is recorded in the folder, never half a result
         if interrupts.was_interrupted():  # Ctrl-C reached the kernel: nothing is kept
@@ -686,9 +688,9 @@ def run(
         with timings.stage("checks"):
             check_region(ws, region)
             check_parameters(card, {k: v for k, v in (parameters or {}).items() if k != "region"})
-        with timings.stage("inputs"), _IMPORTS:  # may import what the preload imports
+        with timings.stage("inputs"):
             prepare_inputs(card, ws, engine=engine)
-        with timings.stage("validation"), _IMPORTS:
+        with timings.stage("validation"):
             prepared = prepare(card, ws, parameters=parameters, engine=engine)
     except BaseException:
         stop_kernel(kernel)
@@ -733,31 +735,11 @@ def kernel_env(card: ModelCard) -> dict[str, str]:
     return {"HUIYAN_MODEL": card.name}
 
 
-_IMPORTS = threading.Lock()
-"""Held while importing in the background, and by the run while it may import the same
-libraries: two threads importing ibis (or numpy, pyarrow) at once can deadlock on its
-circular imports."""
-_preloading: list[threading.Thread] = []
-
-
 def _preload_papermill() -> None:
     """Import papermill in the background while the inputs are checked (~0.5 s), then what
     reads the clues and writes the report, while the notebook runs in the kernel."""
     from huiyan.runs.execution import papermill
 
-    def load() -> None:
-        with _IMPORTS:
-            papermill()
-        with _IMPORTS:
-            for name in ("pandas", "huiyan.runs.saving", "huiyan.report", "huiyan.runs.workbook"):
-                importlib.import_module(name)
-
-    thread = threading.Thread(target=load, name="huiyan-preload", daemon=True)
-    _preloading.append(thread)
-    thread.start()
-
-
-def _preloaded() -> None:
-    """Wait for the background imports (a run imports nothing while they go on)."""
-    while _preloading:
-        _preloading.pop().join()
+    preload.start(
+        [papermill, "pandas", "huiyan.runs.saving", "huiyan.report", "huiyan.runs.workbook"]
+    )
