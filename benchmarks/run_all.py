@@ -33,6 +33,7 @@ ORDER = (
     "bench_parse",
     "bench_models",
     "bench_run",
+    "bench_script",
     "bench_soak",
 )
 RESULTS_JSON = BENCH_DIR / "RESULTS.json"
