@@ -109,7 +109,7 @@ def _warm_kernels(home: Path) -> list[Any]:
     import psutil
 
     found = []
-    for f in (home / ".kernels").glob("*.json"):
+    for f in (home / ".kernels").rglob("*.json"):
         with contextlib.suppress(psutil.Error, ValueError):
             found.append(psutil.Process(int(f.name.split(".")[0])))
     return found
@@ -119,7 +119,7 @@ def stop_warm_kernels(home: Path) -> None:
     for p in _warm_kernels(home):
         with contextlib.suppress(Exception):
             p.kill()
-    for f in (home / ".kernels").glob("*.json"):
+    for f in (home / ".kernels").rglob("*.json"):
         f.unlink(missing_ok=True)
 
 

@@ -35,7 +35,7 @@ def home(tiny_workspace: Workspace, tmp_path: Path) -> Iterator[Path]:
         ignore=shutil.ignore_patterns("leases", ".writer.*"),
     )
     yield target
-    for parked in (target / ".kernels").glob("*.json"):  # never leave a kernel behind
+    for parked in (target / ".kernels").rglob("*.json"):  # never leave a kernel behind
         _kill(int(parked.name.split(".")[0]))
 
 
@@ -67,7 +67,7 @@ def run(home: Path, idle_s: int) -> Path:
 
 
 def parked(home: Path) -> list[int]:
-    return sorted(int(p.name.split(".")[0]) for p in (home / ".kernels").glob("*.parked.json"))
+    return sorted(int(p.name.split(".")[0]) for p in (home / ".kernels").rglob("*.parked.json"))
 
 
 def clue_ids(run_dir: Path) -> list[str]:
@@ -109,7 +109,9 @@ def test_an_idle_kernel_goes_away_by_itself(home: Path) -> None:
     while _alive(kernel) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _alive(kernel)
-    assert list((home / ".kernels").iterdir()) == []
+    assert list((home / ".kernels").rglob("*.json")) == []
+    # the kernel's files hold the key to it: only its user may read them
+    assert (home / ".kernels" / str(os.getuid())).stat().st_mode & 0o077 == 0
 
 
 def test_notebook_rules_are_forgotten_between_runs_on_one_kernel() -> None:

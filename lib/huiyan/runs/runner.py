@@ -701,11 +701,11 @@ def run(
         progress=progress,
         slot=slot,
         kernel=kernel,
-        keep_kernel=warm_kernel,
+        keep_kernel=isinstance(kernel, warm.WarmKernel),
         fresh_kernel=not reused,
         timings=timings,
     )
-    if warm_kernel:  # a kernel whose notebook failed may be in any state: it goes
+    if isinstance(kernel, warm.WarmKernel):  # one whose notebook failed may be in any state
         (kernel.park if result.status == "succeeded" else kernel.stop)()
     with timings.stage("ledger"):
         record_in_ledger(ws.home, [result])
@@ -720,14 +720,21 @@ def _kernel_for(card: ModelCard, home: Path, warm_kernel: bool) -> tuple[Any, bo
     assert card.notebook is not None
     if not warm_kernel:
         return start_kernel(kernel_env(card), cwd=card.notebook.parent), False
-    kernel = warm.claim(home, card.name)
+    try:
+        kernel = warm.claim(home, card.name)
+    except OSError:  # a workspace this user cannot write: runs as without warm kernels
+        kernel = None
     if kernel is not None:
         return kernel, True
     options = warm.kernel_options(home)
     km = start_kernel(
         {**kernel_env(card), **options["env"]}, cwd=card.notebook.parent, detached=True
     )
-    return warm.adopt(home, card.name, km), False
+    try:
+        return warm.adopt(home, card.name, km), False
+    except OSError:
+        stop_kernel(km)
+        return start_kernel(kernel_env(card), cwd=card.notebook.parent), False
 
 
 def kernel_env(card: ModelCard) -> dict[str, str]:

@@ -14,7 +14,8 @@ a kernel with another fingerprint is shut down, never reused. A parked kernel ex
 after :func:`idle_seconds` idle (``HUIYAN_WARM_KERNEL_S``, default 600; ``0`` turns warm
 kernels off), and also when the command that claimed it died without giving it back.
 
-The files, one per kernel (``<pid>`` is the kernel's process id):
+The files, one per kernel (``<pid>`` is the kernel's process id), in ``.kernels/<uid>/``,
+readable by their user only (they hold the key to the kernel):
 
     <pid>.parked.json             waiting; its modification time is when it was parked
     <pid>.claimed-<runner>.json   in use by the `huiyan` process <runner>
@@ -56,7 +57,9 @@ def enabled() -> bool:
 
 
 def kernel_dir(home: Path) -> Path:
-    return Path(home) / DIR_NAME
+    """This user's warm kernels of workspace ``home`` (a kernel runs as its user: only that
+    user may reach it, and its files hold the key to it)."""
+    return Path(home) / DIR_NAME / str(os.getuid())
 
 
 def fingerprint(home: Path) -> str:
@@ -178,10 +181,13 @@ def adopt(home: Path, model: str, km: Any) -> WarmKernel:
         "connection": _json_ready(km.get_connection_info()),
     }
     folder = kernel_dir(home)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
     path = folder / f"{info['pid']}.claimed-{os.getpid()}.json"
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(info), encoding="utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(info, out)
     os.replace(tmp, path)
     kernel = WarmKernel(info, path)
     kernel.manager = km  # type: ignore[attr-defined]  # jupyter_client's, kept for its files
