@@ -39,7 +39,7 @@ _LAZY = {
     "audit",
     "privacy",
     "linking",
-    "quantities",
+    "reading",
     "spark",
 }
 

@@ -28,7 +28,10 @@ import pyarrow as pa
 from huiyan.errors import ModelError
 from huiyan.rules import Hits, Rule, ref
 
-__all__ = ["HEADERS_ZH", "SCHEMA", "Clues", "clue_id", "collect", "ref"]
+__all__ = [
+    "HEADERS_ZH", "SCHEMA", "SNIPPET_HEAD", "Clues", "clue_id", "collect", "ref", "split_snippet",
+    "with_snippet",
+]  # fmt: skip
 
 SCHEMA = pa.schema(
     [
@@ -67,6 +70,41 @@ HEADERS_ZH: dict[str, str] = {
 }
 
 REQUIRED_HIT_COLUMNS = ("subject_id", "region", "evidence")
+
+SNIPPET_HEAD = "原文："
+"""A summary's snippet stands at its end as 原文：「…」: the words a text clue was read from."""
+_OPEN, _CLOSE = "「", "」"
+
+
+def with_snippet(sentence: str, snippet: str | None) -> str:
+    """The summary sentence with the snippet it was read from at its end, as 原文：「…」.
+
+    Brackets inside the snippet become 『』 so that :func:`split_snippet` finds it again.
+
+    >>> with_snippet("张三非法采矿，价值9.6万元。", "…河段非法采砂约3,200吨，价值约9.6万元。")
+    '张三非法采矿，价值9.6万元。原文：「…河段非法采砂约3,200吨，价值约9.6万元。」'
+    >>> with_snippet("无原文。", None)
+    '无原文。'
+    """
+    if not snippet:
+        return sentence
+    inner = snippet.replace(_OPEN, "『").replace(_CLOSE, "』").replace("\n", " ")
+    return f"{sentence}{SNIPPET_HEAD}{_OPEN}{inner}{_CLOSE}"
+
+
+def split_snippet(summary: str) -> tuple[str, str | None]:
+    """A summary split back into (sentence, snippet); the snippet is None when there is none.
+
+    >>> split_snippet("张三非法采矿。原文：「…价值约9.6万元。」")
+    ('张三非法采矿。', '…价值约9.6万元。')
+    >>> split_snippet("没有原文的线索。")
+    ('没有原文的线索。', None)
+    """
+    mark = SNIPPET_HEAD + _OPEN
+    at = summary.rfind(mark)
+    if at < 0 or not summary.endswith(_CLOSE):
+        return summary, None
+    return summary[:at], summary[at + len(mark) : -len(_CLOSE)]
 
 
 def clue_id(model: str, rule_code: str, subject_id: str) -> str:
@@ -244,6 +282,11 @@ def _clues_of(h: Hits, model: str, version: str, created_at: datetime) -> pd.Dat
     rule = h.rule
     subjects = [str(v) for v in frame["subject_id"].tolist()]
     summaries = _summaries(rule, frame)
+    if "snippet" in frame.columns:  # a clue read from text carries the words it was read from
+        summaries = [
+            with_snippet(s, _clean(w))
+            for s, w in zip(summaries, frame["snippet"].tolist(), strict=True)
+        ]
     if "score" in frame.columns:
         score = pd.to_numeric(frame["score"], errors="coerce").astype("float64")
         score = score.fillna(rule.score).clip(0.0, 1.0)

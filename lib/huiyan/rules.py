@@ -10,6 +10,9 @@ ibis table of *hits*, one row per flagged subject, with these columns:
     context       array<string>, optional  supporting records that are not themselves suspect
     score         float64, optional 0-1, higher is stronger (default: the rule's ``score``)
     amount        float64, optional yuan involved
+    snippet       string, optional  the words a text clue was read from, in context
+                                    (:mod:`huiyan.reading.snippets`); the summary ends with it
+                                    as 原文：「…」 (:func:`huiyan.clues.with_snippet`)
     ... any further columns named in the rule's ``summary`` template.
 
 Decorating it with :func:`rule` registers the rule and makes each call return
@@ -34,6 +37,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -165,6 +169,27 @@ def _load_models() -> None:
     for info in pkgutil.iter_modules(models.__path__):
         if not info.name.startswith("_"):
             importlib.import_module(f"huiyan.models.{info.name}")
+
+
+def keep(t: ir.Table) -> ir.Table:
+    """``t`` computed now and kept as a temporary table of its engine, for later queries to reread.
+
+    DuckDB: ``Table.cache()``. Spark: ``cache()`` there is lazy and keeps the
+    whole query plan, which every later query would re-analyse (a long plan then
+    exhausts the driver's memory); the table is checkpointed instead (computed at
+    once, its plan cut to the stored rows) and registered as a temporary view.
+    Works on a read-only DuckDB.
+    """
+    backend = t._find_backend(use_default=True)  # an in-memory table: the default backend
+    if backend.name != "pyspark":
+        return t.cache()
+    frame = backend._session.sql(backend.compile(t)).localCheckpoint(eager=True)
+    name = f"_huiyan_kept_{next(_KEPT)}"
+    frame.createOrReplaceTempView(name)
+    return backend.table(name)
+
+
+_KEPT = itertools.count()
 
 
 def ref(dataset: str, *keys: ir.Value) -> ir.StringValue:

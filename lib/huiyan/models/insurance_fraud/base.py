@@ -10,7 +10,6 @@ plaintiffs (代位求偿, 保险法 art. 60) are left out of the plaintiff table
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,7 @@ import ibis
 import ibis.expr.types as ir
 
 from huiyan import identifiers, linking
+from huiyan.rules import keep
 from huiyan.workspace import Workspace
 
 MODEL = "insurance_fraud"
@@ -262,27 +262,6 @@ def facts(ws: Workspace, *, region: str = "") -> Facts:
         social_security=social,
         enterprise_people=officers,
     )
-
-
-def keep(t: ir.Table) -> ir.Table:
-    """``t`` computed now and kept as a temporary table of its engine, for the rules to reread.
-
-    DuckDB: ``Table.cache()``. Spark: ``cache()`` there is lazy and keeps the
-    whole query plan, which every rule would re-analyse (the ring rule's plan
-    then exhausts the driver's memory); the table is checkpointed instead
-    (computed at once, its plan cut to the stored rows) and registered as a
-    temporary view.
-    """
-    backend = t._find_backend()
-    if backend.name != "pyspark":
-        return t.cache()
-    frame = backend._session.sql(backend.compile(t)).localCheckpoint(eager=True)
-    name = f"_huiyan_if_{next(_KEPT)}"
-    frame.createOrReplaceTempView(name)
-    return backend.table(name)
-
-
-_KEPT = itertools.count()
 
 
 def _named(parsed: ir.Table, read: ir.Table, column: str, found: str) -> ir.Table:

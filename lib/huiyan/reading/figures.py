@@ -1,0 +1,207 @@
+"""Figures announced by a word: 价值约9.6万元, 血液中乙醇含量为125mg/100ml, 危险废物4,200千克.
+
+A :class:`Figure` names the vocabulary lists it reads: the words that announce
+it (labels), the units it may carry (with their factors to one normalised
+unit), how far the number may follow the label, and whether the label must be
+in the same clause or only in the same sentence. The figure is the first
+labelled number of the text; a number written in Chinese (三千二百吨), with a
+big-number word (9.6万元), a hedge (约, 余, 左右) or thousands separators
+(3,200 / ３，２００) reads the same as any other.
+
+Two readers that agree (tests hold them to it):
+
+- :func:`read_table` adds ibis columns (the value and the words read), computed inside
+  the database on DuckDB and Spark;
+- :func:`read_series` reads a pandas Series (tests, small tables, the pandas baseline).
+
+>>> from huiyan.reading.vocabulary import load
+>>> v = load(local=None)
+>>> read_one("非法采砂约3,200吨，价值约玖万陆仟元", MINERAL_VALUE, v)
+(96000.0, '价值约玖万陆仟元')
+>>> read_one("呼气酒精含量为103mg/100ml；后经抽血检验，血液中乙醇含量为62.5毫克/100毫升", BLOOD, v)[0]
+62.5
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from huiyan.reading import numerals
+from huiyan.reading.scope import CLAUSE_STOPS, SENTENCE_STOPS
+from huiyan.reading.vocabulary import Vocabulary, pattern, squeeze
+
+
+@dataclass(frozen=True)
+class Figure:
+    """What to read: which vocabulary lists announce the figure and which units it may carry.
+
+    Attributes:
+        name: short English name.
+        labels: vocabulary keys of the announcing words (() = any number with the unit counts).
+        units: vocabulary keys of the unit table (written unit -> factor).
+        gap: how many characters may stand between the label and the number.
+        scope: "clause" (no ，between label and number) or "sentence" (no 。 or ；).
+        exclude: characters that may not stand between label and number (呼吹 for a blood
+            figure: a breath test named after the blood word owns the number).
+        labels_extra: further vocabulary keys whose words also announce it.
+    """
+
+    name: str
+    labels: tuple[str, ...]
+    units: tuple[str, ...]
+    gap: int = 16
+    scope: Literal["clause", "sentence"] = "clause"
+    exclude: str = ""
+    labels_extra: tuple[tuple[str, ...], ...] = ()
+
+
+MONEY = ("units", "money")
+MINERAL_VALUE = Figure("mineral_value", ("figures", "mineral_value"), MONEY)
+GAIN = Figure("illegal_gain", ("figures", "illegal_gain"), MONEY, gap=10)
+SALES = Figure("sales", ("figures", "sales"), MONEY)
+UNSOLD_VALUE = Figure("unsold_value", ("figures", "unsold_value"), MONEY, gap=24)
+BLOOD = Figure(
+    "blood", ("figures", "blood"), ("units", "alcohol"), gap=40, scope="sentence", exclude="呼吹"
+)
+BREATH = Figure(
+    "breath", ("figures", "breath"), ("units", "alcohol"), gap=40, scope="sentence", exclude="血"
+)
+ALCOHOL = Figure("alcohol", (), ("units", "alcohol"))
+WASTE_WEIGHT = Figure(
+    "waste_weight", ("figures", "waste"), ("units", "weight"), gap=30, scope="sentence"
+)
+WEIGHT = Figure("weight", (), ("units", "weight"))
+
+
+def _units(f: Figure | tuple[Figure, ...], v: Vocabulary) -> dict[str, float]:
+    """Written unit (squeezed) -> factor, for one figure or the union of several."""
+    out: dict[str, float] = {}
+    for one in f if isinstance(f, tuple) else (f,):
+        out.update({squeeze(k).lower(): factor for k, factor in v.factors(*one.units).items()})
+    return out
+
+
+def _tail(f: Figure | tuple[Figure, ...], v: Vocabulary) -> str:
+    """The number, hedges, big-number word and unit: groups 1 number, 2 big word, 3 unit."""
+    after = pattern(v.words("units", "hedges_after"), exact=True)
+    mult = pattern(tuple(v.factors("units", "multipliers")), exact=True)
+    written = {k for one in (f if isinstance(f, tuple) else (f,)) for k in v.factors(*one.units)}
+    unit = pattern(tuple(written), gap=3)
+    return f"({numerals.NUMBER})\\s*(?:{after})?\\s*({mult})?\\s*(?:{after})?\\s*({unit})"
+
+
+_REGEX: dict[tuple[Figure, str], str] = {}
+
+
+def _regex(f: Figure, v: Vocabulary) -> str:
+    tail = _tail(f, v)
+    if not f.labels:
+        return tail
+    words = list(v.words(*f.labels))
+    for extra in f.labels_extra:
+        words += v.words(*extra)
+    stops = CLAUSE_STOPS if f.scope == "clause" else SENTENCE_STOPS
+    gap = f"[^{stops}0-9{f.exclude}]{{0,{f.gap}}}?"
+    return f"{pattern(tuple(words))}{gap}{tail}"
+
+
+def regex(f: Figure, v: Vocabulary) -> str:
+    """The regular expression of ``f``: the whole match is the words read (label to unit)."""
+    key = (f, v.fingerprint)
+    if key not in _REGEX:
+        _REGEX[key] = _regex(f, v)
+    return _REGEX[key]
+
+
+def _parser(f: Figure | tuple[Figure, ...], v: Vocabulary) -> str:
+    """Anchored at the end of the words read: number, big word and unit out of them."""
+    return _tail(f, v) + "$"
+
+
+# --- Python (pandas) ------------------------------------------------------------------------------
+
+
+def value_of(words: str, f: Figure, v: Vocabulary) -> float | None:
+    """The normalised value of the words a figure was read from (None when they hold none)."""
+    import re
+
+    m = re.search(_parser(f, v), words)
+    if m is None:
+        return None
+    number = numerals.value(m.group(1))
+    if number is None:
+        return None
+    mult = v.factors("units", "multipliers").get(m.group(2) or "", 1.0)
+    factor = _units(f, v).get(squeeze(m.group(3)).lower())
+    if factor is None:
+        return None
+    return round(number * mult * factor, 6)
+
+
+def read_series(texts: pd.Series, f: Figure, v: Vocabulary) -> tuple[pd.Series, pd.Series]:
+    """(values, words read) of ``f`` in each text of ``texts`` (already :func:`numerals.normalise`\\ d)."""
+    words = texts.astype("string").str.extract(f"({regex(f, v)})", expand=True)[0]
+    values = words.map(lambda w: value_of(w, f, v) if isinstance(w, str) else None)
+    return values.astype("float64"), words
+
+
+def read_one(text: str, f: Figure, v: Vocabulary) -> tuple[float | None, str | None]:
+    """(value, words read) of ``f`` in one text; (None, None) when absent."""
+    values, words = read_series(pd.Series([numerals.normalise(text)]), f, v)
+    w = words.iloc[0]
+    return (None if pd.isna(values.iloc[0]) else float(values.iloc[0])), (
+        None if pd.isna(w) else str(w)
+    )
+
+
+# --- ibis -------------------------------------------------------------------------------------------
+
+
+def read_table(t: ir.Table, text: str, wanted: dict[str, Figure], v: Vocabulary) -> ir.Table:
+    """``t`` with two columns per wanted figure: ``<name>`` (its value) and ``<name>_words``.
+
+    ``text`` names a column of ``t`` already :func:`numerals.normalise_expr`\\ d.
+    """
+    col = t[text]
+    t = t.mutate(
+        **{f"{n}_words": col.re_extract(regex(f, v), 0).nullif("") for n, f in wanted.items()}
+    )
+    return values_table(t, {n: (f,) for n, f in wanted.items()}, v)
+
+
+def values_table(t: ir.Table, slots: dict[str, tuple[Figure, ...]], v: Vocabulary) -> ir.Table:
+    """``t`` (with ``<name>_words`` for each slot) with ``<name>``, the value read.
+
+    A slot holds the words of one of its figures (say the first figure of whichever offence
+    a row is), so one number parse serves several figures. Number, big-number word and unit
+    are taken out of the words read, then the number's value (:func:`numerals.value_table`):
+    each step a projection of its own, so every long regular expression appears once in the
+    query however often its result is used.
+    """
+    parts: dict[str, ir.Value] = {}
+    for n, figs in slots.items():
+        parsed, words = _parser(figs, v), t[f"{n}_words"]
+        parts[f"_{n}_n"] = words.re_extract(parsed, 1)
+        parts[f"_{n}_m"] = words.re_extract(parsed, 2)
+        parts[f"_{n}_u"] = words.re_extract(parsed, 3).re_replace(r"[\s、·/]", "").lower()
+    t = t.mutate(**parts)
+    t = numerals.value_table(t, {f"_{n}_v": f"_{n}_n" for n in slots})
+    values: dict[str, ir.Value] = {}
+    for n, figs in slots.items():
+        mult, unit = t[f"_{n}_m"], t[f"_{n}_u"]
+        big = ibis.cases(
+            *[(mult == k, factor) for k, factor in v.factors("units", "multipliers").items()],
+            else_=1.0,
+        )
+        factor = ibis.cases(
+            *[(unit == k, factor) for k, factor in _units(figs, v).items()],
+            else_=ibis.null("float64"),
+        )
+        values[n] = (t[f"_{n}_v"] * big * factor).round(6)
+    t = t.mutate(**values)
+    return t.drop(*parts, *[f"_{n}_v" for n in slots])
