@@ -7,11 +7,10 @@ from pathlib import Path
 import huiyan as hy
 import pandas as pd
 import pytest
-from huiyan import reading
-from huiyan.reading import penalties as rp
-from huiyan import synth
+from huiyan import reading, synth
 from huiyan.identifiers import is_credit_code, is_resident_id
 from huiyan.models import admin_criminal_transfer as m
+from huiyan.reading import penalties as rp
 from huiyan.synth import base, penalties, scale
 
 RULES = {
