@@ -33,6 +33,7 @@ ORDER = (
     "bench_parse",
     "bench_models",
     "bench_run",
+    "bench_text",
 )
 RESULTS_JSON = BENCH_DIR / "RESULTS.json"
 RESULTS_MD = BENCH_DIR / "RESULTS.md"

@@ -191,5 +191,12 @@ evaluation.table() if evaluation is not None else "无真值表 No truth table"
 # %%
 hy.report.charts(found)
 
+# %% [markdown]
+# 未能读出的记录：各规则的候选处罚中，读不出决定性数额（价值、销售金额、血液酒精含量、吨数）
+# 或行为性质（处置还是贮存）的件数。这些处罚不会成为线索，需人工查看；补充词表
+# （`datasets/vocabulary-local.yaml`）后重新运行，`huiyan unread admin_criminal_transfer`
+# 列出最常见的未读句子。Blind spots: penalties whose deciding figure or conduct could not be read.
+
 # %%
-hy.runs.save(found)
+unread = m.unread(penalties)
+hy.runs.save(found, unread=unread)

@@ -240,6 +240,7 @@ def header(
         ]
     if clues is not None:
         parts += _clue_sections(manifest, clues, rules_zh)
+    parts += _unread(manifest, rules_zh)
     parts.append("<h2>附：模型笔记本输出 Appendix: notebook output</h2></section>")
     return "\n".join(parts)
 
@@ -281,6 +282,30 @@ def _clue_sections(
     )
     out.append(top[cols].rename(columns=HEADERS_ZH).to_html(index=False, border=0, na_rep="—"))
     return out
+
+
+def _unread(manifest: Mapping[str, Any], rules_zh: Mapping[str, str]) -> list[str]:
+    """Blind spots: per text rule, the records it looked at and those it could not read."""
+    unread = manifest.get("unread") or {}
+    if not unread:
+        return []
+    rows = "".join(
+        f"<tr><td>{html.escape(rule)}</td><td>{html.escape(rules_zh.get(rule, ''))}</td>"
+        f"<td>{c.get('candidates', 0):,}</td><td>{c.get('unread', 0):,}</td></tr>"
+        for rule, c in unread.items()
+    )
+    vocab = manifest.get("vocabulary") or {}
+    version = " + ".join(str(x) for x in (vocab.get("version"), vocab.get("local_version")) if x)
+    return [
+        "<h3>未能读出的记录 Blind spots</h3>",
+        "<p class='hy-note'>文字中未能读出决定性数额或表述的记录不会成为线索，需人工查看；"
+        "用 <code>huiyan unread 模型</code> 查看最常见的未读句子，补充词表后重新运行。"
+        "Records whose deciding figure or phrase could not be read from the text never become "
+        "clues: see the commonest unread sentences with <code>huiyan unread MODEL</code>, add the "
+        f"words to the vocabulary and run again. 词表 Vocabulary: {html.escape(version or '—')}</p>",
+        "<table><tr><th>规则编号 rule</th><th>监督点 supervision point</th>"
+        f"<th>候选记录 candidates</th><th>未能读出 unread</th></tr>{rows}</table>",
+    ]
 
 
 def _notebook_body(nb: Mapping[str, Any]) -> str:

@@ -174,17 +174,19 @@ def _load_models() -> None:
 def keep(t: ir.Table) -> ir.Table:
     """``t`` computed now and kept as a temporary table of its engine, for later queries to reread.
 
-    DuckDB: ``Table.cache()``. Spark: ``cache()`` there is lazy and keeps the
+    DuckDB: a temporary table. Spark: ``cache()`` there is lazy and keeps the
     whole query plan, which every later query would re-analyse (a long plan then
     exhausts the driver's memory); the table is checkpointed instead (computed at
     once, its plan cut to the stored rows) and registered as a temporary view.
     Works on a read-only DuckDB.
     """
     backend = t._find_backend(use_default=True)  # an in-memory table: the default backend
-    if backend.name != "pyspark":
-        return t.cache()
-    frame = backend._session.sql(backend.compile(t)).localCheckpoint(eager=True)
     name = f"_huiyan_kept_{next(_KEPT)}"
+    if backend.name != "pyspark":
+        # a temporary table of the connection (not Table.cache(), whose clean-up at exit fails
+        # once the workspace is closed): it goes when the connection does
+        return backend.create_table(name, t, temp=True)
+    frame = backend._session.sql(backend.compile(t)).localCheckpoint(eager=True)
     frame.createOrReplaceTempView(name)
     return backend.table(name)
 

@@ -524,6 +524,34 @@ def unread(penalties: ir.Table) -> dict[str, dict[str, int]]:
     }
 
 
+_KEY_WORDS = {
+    "mining": (("offences", "mining", "conduct"), ("figures", "mineral_value"), ("figures", "illegal_gain")),
+    "shoddy_goods": (("offences", "shoddy_goods", "conduct"), ("figures", "sales"), ("figures", "unsold_value")),
+    "drunk_driving": (("figures", "blood"), ("figures", "breath"), ("offences", "drunk_driving", "conduct")),
+    "hazardous_waste": (("offences", "hazardous_waste", "conduct"), ("waste_conduct", "disposal"),
+                        ("waste_conduct", "keeping"), ("figures", "waste")),
+}  # fmt: skip
+"""The vocabulary lists whose words mark the sentences worth showing for an unread penalty."""
+
+
+def unread_records(penalties: ir.Table, rule: str) -> tuple[Any, tuple[str, ...]]:
+    """The penalties of a text rule whose deciding figure could not be read, and the key words.
+
+    Returns:
+        (a frame of ``record, text, name``, the key words), for
+        :func:`huiyan.reading.blindspots.common_sentences`.
+    """
+    key = TEXT_RULES[rule]
+    t = read(penalties)
+    t = t.filter(t[f"is_{key}"] & t[f"{rp.PREFIX[key]}_unread"].fill_null(False))
+    frame = t.select(
+        record=ref("admin_penalties", t.case_id), text=t.facts, name=t.party_name
+    ).execute()
+    v = vocabulary()
+    words = tuple(w for lists in _KEY_WORDS[key] for w in v.words(*lists))
+    return frame, words
+
+
 def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
     """Evaluate every rule of the model on ``ws`` (penalties of ``region``; cases of all regions).
 

@@ -440,6 +440,28 @@ class _County:
 # -- offence kinds ---------------------------------------------------------------------------------
 
 
+FACTS_TABLE = "synth_penalty_facts"
+"""Hidden table: what the generator knows of each offence penalty (case_id, kind, the facts the
+text was worded from as JSON, and the true deciding figure), for measuring readers."""
+
+
+def _known(c: _County, cid: np.ndarray, kind: str, facts: list[Any], true: np.ndarray) -> None:
+    import json
+    from dataclasses import asdict
+
+    c.p.add_table(
+        FACTS_TABLE,
+        pd.DataFrame(
+            {
+                "case_id": cid,
+                "kind": kind,
+                "facts": [json.dumps(asdict(f), ensure_ascii=False, default=str) for f in facts],
+                "true_figure": np.asarray(true, dtype=float),
+            }
+        ),
+    )
+
+
 def _texts(c: _County, function: str, facts: list[Any]) -> tuple[np.ndarray, list[str]]:
     """(violation labels, facts paragraphs) of records, each worded by the workspace's phrasing.
 
@@ -496,7 +518,7 @@ def _mining(
     ]
     violation, texts = _texts(c, "mining", facts)
     water = rng.random(n) < 0.5
-    return c.penalty(
+    cid = c.penalty(
         np.where(water, "水利", "自然资源"),
         np.where(water, "水利局", "自然资源和规划局"),
         np.where(water, "水", "资规"),
@@ -510,6 +532,8 @@ def _mining(
         quantity_unit=_where(structured & ~cubic, "吨"),
         fine=fine,
     )
+    _known(c, cid, "mining", facts, values)
+    return cid
 
 
 def _shoddy(
@@ -544,7 +568,7 @@ def _shoddy(
         for i in range(n)
     ]
     violation, texts = _texts(c, "shoddy", facts)
-    return c.penalty(
+    cid = c.penalty(
         "市场监督管理",
         "市场监督管理局",
         "市监",
@@ -557,6 +581,8 @@ def _shoddy(
         illegal_gain=np.where(structured & (sales > 0), gain, np.nan),
         fine=fine,
     )
+    _known(c, cid, "shoddy", facts, sales)
+    return cid
 
 
 def _drink(
@@ -603,7 +629,7 @@ def _drink(
             )
         )
     violation, texts = _texts(c, "drink", facts)
-    return c.penalty(
+    cid = c.penalty(
         "公安交通管理",
         "公安局交通警察大队",
         "公交",
@@ -616,6 +642,8 @@ def _drink(
         quantity_unit=_where(structured, "mg/100ml"),
         fine=fine,
     )
+    _known(c, cid, "drink", facts, bac)
+    return cid
 
 
 DISPOSAL = ("unlicensed", "dumped", "discharged")
@@ -654,7 +682,7 @@ def _waste(
         for i in range(n)
     ]
     violation, texts = _texts(c, "waste", facts)
-    return c.penalty(
+    cid = c.penalty(
         "生态环境",
         "生态环境分局",
         "环",
@@ -667,6 +695,8 @@ def _waste(
         quantity_unit=_where(structured, np.where(in_kg, "千克", "吨")),
         fine=fine,
     )
+    _known(c, cid, "waste", facts, kg / 1000)
+    return cid
 
 
 # -- planting -------------------------------------------------------------------------------------
