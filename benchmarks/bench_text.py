@@ -61,10 +61,12 @@ def workspace(family: str, scale: str, seed: int, *, fresh: bool) -> Path | None
     return home
 
 
-def score_family(home: Path) -> dict[str, Any]:
+def score_family(home: Path, *, reparse: bool = False) -> dict[str, Any]:
     """Per-rule scores, hard negatives, blind spots and judgment fields of one workspace."""
     out: dict[str, Any] = {"rules": {}, "unread": {}}
     with hy.workspace(home) as writable:
+        if reparse:
+            writable.con.con.execute("DROP TABLE IF EXISTS jd_documents")
         ins.prepare(writable)
     ws = hy.workspace(home, read_only=True)
     for model, rules in TEXT_RULES.items():
@@ -320,6 +322,9 @@ def main() -> None:
     parser.add_argument("--families", default="house,realdoc,heldout")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--fresh", action="store_true", help="make the workspaces again")
+    parser.add_argument(
+        "--reparse", action="store_true", help="read every judgment again (after a reader change)"
+    )
     args = parser.parse_args()
     os.environ.pop("HUIYAN_HOME", None)
     results: dict[str, Any] = {"scale": args.scale, "families": {}}
@@ -330,7 +335,7 @@ def main() -> None:
             results["families"][family] = None
             continue
         print(f"== {family}: {home}", flush=True)
-        results["families"][family] = score_family(home)
+        results["families"][family] = score_family(home, reparse=args.reparse)
         print(json.dumps(results["families"][family], ensure_ascii=False))
     results["golden"] = golden()
     results["realset_penalties"] = realset_penalties()

@@ -96,8 +96,14 @@ class _Patterns:
     negation: re.Pattern[str]
     adjacent: re.Pattern[str]
     dispute: re.Pattern[str]
+    before: re.Pattern[str]
+    modal: re.Pattern[str]
+    insurer_inspection: re.Pattern[str]
     insurer: re.Pattern[str]
+    third_party: re.Pattern[str]
+    plaintiff_side: re.Pattern[str]
     commission: re.Pattern[str]
+    court: re.Pattern[str]
     actor: re.Pattern[str]
     appraisal: re.Pattern[str]
     repair: re.Pattern[str]
@@ -141,8 +147,14 @@ def _compile(v: Vocabulary) -> _Patterns:
         negation=re.compile(pattern(v.words("negation", "cues"), exact=True)),
         adjacent=re.compile(pattern(v.words("negation", "adjacent"), exact=True)),
         dispute=re.compile(pattern(w("dispute"))),
+        before=re.compile(pattern(w("before"))),
+        modal=re.compile(pattern(w("modal"))),
+        insurer_inspection=re.compile(pattern(w("insurer_inspection"))),
         insurer=re.compile(pattern(w("insurer"))),
+        third_party=re.compile(pattern(w("third_party"))),
+        plaintiff_side=re.compile(pattern(w("commissioner"))),
         commission=re.compile(pattern(w("commission"))),
+        court=re.compile(pattern(w("court"))),
         actor=re.compile(f"(?P<mine>{commissioner})|(?P<other>{other})"),
         appraisal=re.compile(pattern(w("appraisal"))),
         repair=re.compile(pattern(w("repair"))),
@@ -233,43 +245,130 @@ def _assignment(
 
 
 def _assessment(
-    sentences: list[str], p: _Patterns, v: Vocabulary, insurers: tuple[str, ...]
+    sentences: list[str],
+    p: _Patterns,
+    v: Vocabulary,
+    insurers: tuple[str, ...],
+    assessors: tuple[str, ...],
 ) -> tuple[bool | None, str | None, bool]:
-    """(insurer_assessed, the words, undecided mention): the last sentence that tells decides."""
+    """(insurer_assessed, the words, undecided mention): the last sentence that tells decides.
+
+    An assessment word tells of the insurer's assessment when the insurer is the last actor
+    named before it in its sentence (经被告保险公司定损, 原告未通知保险公司定损); one whose last
+    actor is the plaintiff or a third party (原告委托X公司定损, 本院委托鉴定) is not the insurer's.
+    With no actor before it, an insurer named anywhere in the sentence makes it the insurer's.
+    """
     decided: bool | None = None
     words: str | None = None
     maybe = False
+    names = tuple(n for n in insurers if n) + _abbreviations(" ".join(sentences), insurers)
+    third = tuple(n for n in assessors if n)
     for s in sentences:
         if not p.assessment.search(s) and not (p.inspection.search(s) and p.insurer.search(s)):
             continue
         said: bool | None = None
-        insurer = bool(p.insurer.search(s)) or any(name and name in s for name in insurers)
-        for _, clause in _clauses(s):
+        insurer_named = bool(p.insurer.search(s)) or any(n in s for n in names)
+        actors = _actors(s, p, names, third)
+        for start, clause in _clauses(s):
             for m in p.assessment.finditer(clause):
-                if _negated(clause, m.start(), p, v, disputes=True):
+                who = _last_actor(actors, start + m.start())
+                negated = _negated(clause, m.start(), p, v, disputes=True) or (
+                    p.before.match(clause, m.end()) is not None
+                )
+                if who == "third":
+                    continue
+                if negated:
                     said = False
-                elif insurer:
+                elif p.modal.search(clause, 0, m.start()):
+                    continue  # 保险人有权定损, 要求保险公司定损: a right or a request, not a fact
+                elif who in ("insurer", "insurer_via") or (who is None and insurer_named):
                     said = True if said is None else said
-                else:
+                elif (
+                    p.result.match(clause, m.end())
+                    and "保险" in clause[max(0, m.start() - 8) : m.start()]
+                ):
+                    # 机动车辆保险车损定损单: an insurer's assessment document, whoever hands it in
+                    said = True if said is None else said
+                elif who is None:
                     maybe = True
-            if said is None and p.insurer.search(clause):
-                # the insurer itself declines to inspect or appraise: 保险公司对车辆损失不作评估
+            if said is None:
+                # the insurer (or an assessor it commissioned) inspects or appraises the loss:
+                # 保险公司委托X对车辆进行查勘估价; declining it is no assessment (不作评估)
                 for m in p.inspection.finditer(clause):
+                    who = _last_actor(actors, start + m.start())
+                    if who not in ("insurer", "insurer_via"):
+                        continue
                     if _negated(clause, m.start(), p, v, disputes=True):
                         said = False
+                    elif p.modal.search(clause, 0, m.start()):
+                        continue
+                    elif who == "insurer_via" or p.insurer_inspection.fullmatch(m.group(0)):
+                        said = True
         if said is not None:
             decided, words = said, s
     return decided, words, maybe and decided is None
+
+
+def _abbreviations(text: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The short names a text gives its insurers: 中国人民财产保险…分公司（以下简称人保财险）."""
+    out = []
+    for name in names:
+        for m in re.finditer(
+            re.escape(name) + r"\((?:以下)?(?:简称|称)[:：]?[\"“]?([^)\"”]{2,15})", text
+        ):
+            out.append(m.group(1))
+    return tuple(dict.fromkeys(out))
+
+
+def _actors(
+    s: str, p: _Patterns, insurers: tuple[str, ...], assessors: tuple[str, ...]
+) -> list[tuple[int, str]]:
+    """(position, insurer | plaintiff | third) of every actor named in a sentence, in order."""
+    found = [(m.start(), "insurer") for m in p.insurer.finditer(s)]
+    found += [(m.start(), "insurer") for n in insurers for m in re.finditer(re.escape(n), s)]
+    found += [(m.start(), "plaintiff") for m in p.plaintiff_side.finditer(s)]
+    found += [(m.start(), "third") for m in p.third_party.finditer(s)]
+    found = sorted(found)
+    # an assessor commissioned by someone acts for them: 被告委托甲乙公估公司查勘定损 (the
+    # insurer's), 本院依法委托甲乙公司鉴定 (the court's)
+    named = []
+    for n in assessors:
+        for a in re.finditer(re.escape(n), s):
+            verb = None
+            for m in p.commission.finditer(s, max(0, a.start() - 6), a.start()):
+                verb = m
+            kind = _last_actor(found, verb.start()) if verb is not None else None
+            named.append((a.start(), {"insurer": "insurer_via"}.get(kind or "", kind or "third")))
+    return sorted(found + named)
+
+
+def _last_actor(actors: list[tuple[int, str]], at: int) -> str | None:
+    who = None
+    for pos, kind in actors:
+        if pos >= at:
+            break
+        who = kind
+    return who
 
 
 def _commissioned(sentences: list[str], p: _Patterns, v: Vocabulary) -> tuple[bool, str | None]:
     for s in sentences:
         if not p.appraisal.search(s) or not p.commission.search(s):
             continue
-        for _, clause in _clauses(s):
+        for start, clause in _clauses(s):
             for m in p.commission.finditer(clause):
                 if clause.startswith(("代理", "诉讼"), m.end()):
                     continue  # 委托诉讼代理人: an agent, not an appraisal
+                if p.court.match(clause, m.end()) or p.court.search(
+                    clause, max(0, m.start() - 4), m.start()
+                ):
+                    continue  # 申请本院鉴定, 向本院申请: the court appoints, not the plaintiff
+                appraisal = p.appraisal.search(s, start + m.end())
+                if appraisal is None:
+                    continue  # the appraisal follows the commission in its sentence
+                between = p.actor.finditer(s, start + m.end(), appraisal.start())
+                if any(a.lastgroup == "other" for a in between):
+                    continue  # 经原告申请，本院委托…鉴定: someone else commissioned it
                 actors = list(p.actor.finditer(clause, 0, m.start()))
                 if not actors or actors[-1].lastgroup != "mine":
                     continue
@@ -400,16 +499,28 @@ def _distinct(names: list[str]) -> list[int]:
 
 
 def read(
-    text: str, v: Vocabulary, *, insurers: tuple[str, ...] = (), plaintiffs: tuple[str, ...] = ()
+    text: str,
+    v: Vocabulary,
+    *,
+    insurers: tuple[str, ...] = (),
+    plaintiffs: tuple[str, ...] = (),
+    sole_insurer: bool = False,
 ) -> InsuranceFacts:
-    """The insurance facts of one (normalised) judgment text, given its insurer and plaintiff parties."""
+    """The insurance facts of one (normalised) judgment text, given its insurer and plaintiff parties.
+
+    ``sole_insurer``: every defendant is an insurer, so a bare 被告 is the insurer.
+    """
+    if sole_insurer:
+        insurers = (*insurers, "被告")
     p = _patterns(v)
     sentences = [m.group(0) for m in p.sentence.finditer(text)]
     assigned, assigned_words, assignment_open = _assignment(sentences, p, v, plaintiffs)
-    assessed, assessed_words, assessment_open = _assessment(sentences, p, v, insurers)
+    assessors, assessor_words = _assessors(text, p) if p.assessor_name.search(text) else ([], [])
+    assessed, assessed_words, assessment_open = _assessment(
+        sentences, p, v, insurers, tuple(assessors)
+    )
     commissioned, commissioned_words = _commissioned(sentences, p, v)
     shops, shop_words, repair_open = _repair_shops(sentences, p)
-    assessors, assessor_words = _assessors(text, p) if p.assessor_name.search(text) else ([], [])
     unread = tuple(
         name
         for name, is_open in (

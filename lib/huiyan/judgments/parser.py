@@ -229,7 +229,11 @@ def parse(text: str) -> Parsed:
     plaintiffs = tuple(p for p in parties if p.side == "plaintiff")
     facts = (
         insurance.read(
-            t, vocabulary(), insurers=insurers, plaintiffs=tuple(p.name for p in plaintiffs)
+            t,
+            vocabulary(),
+            insurers=insurers,
+            plaintiffs=tuple(p.name for p in plaintiffs),
+            sole_insurer=bool(defendants) and all(p.is_insurer for p in defendants),
         )
         if any(w in t for w in _INSURANCE_WORDS)
         else insurance.InsuranceFacts()

@@ -61,7 +61,8 @@ _SQL_TYPES = {
 }  # fmt: skip
 READER_VERSION = "3"
 """Bump whenever the parser's output changes: every document is then read again once, so a
-workspace never keeps facts an older reader got wrong (text_hash covers the text and this)."""
+workspace never keeps facts an older reader got wrong (text_hash covers the text, this and
+the reading vocabulary's fingerprint: a county that adds a word has its judgments read again)."""
 
 _BATCH = 2_000
 _FLUSH = 40_000
@@ -158,6 +159,13 @@ def _snippet(text: str | None, words: str | None) -> str | None:
     return found
 
 
+def _version() -> str:
+    """What a document's parse depends on besides its text: the reader and its vocabulary."""
+    from huiyan.reading import load
+
+    return f"{READER_VERSION}.{load().fingerprint}"
+
+
 def _parse_job(job: tuple[list[str], list[str | None]]) -> dict[str, dict[str, list[Any]]]:
     return parse_batch(*job)
 
@@ -202,7 +210,7 @@ def parse_workspace(
     con.execute(
         "CREATE OR REPLACE TABLE jd_todo AS "
         "SELECT j.doc_id, j.h FROM (SELECT doc_id, "
-        f"md5('{READER_VERSION}:' || coalesce(text, '')) AS h FROM judgments) j "
+        f"md5('{_version()}:' || coalesce(text, '')) AS h FROM judgments) j "
         "LEFT JOIN jd_documents d ON d.doc_id = j.doc_id AND d.text_hash = j.h "
         "WHERE d.doc_id IS NULL"
     )
