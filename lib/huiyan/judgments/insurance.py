@@ -68,6 +68,8 @@ _ORG_PREFIX_CUT = (
 _STRONG_CUTS = (
     *(c for c in _ORG_PREFIX_CUT if len(c) > 1),
     "选定", "选择", "确定", "指定", "联系", "找到", "简称", "下称",
+    "接受", "受理", "出具", "作出", "提供", "签订", "支付", "赔偿", "承担", "负责", "认为", "辩称",
+    "诉称", "主张", "同意", "要求", "申请", "通知", "告知", "投保", "承保",
 )  # fmt: skip
 _SINGLE_CUTS = tuple(c for c in _ORG_PREFIX_CUT if len(c) == 1 and c not in "至和")
 """至 and 和 start a name only after a verb (送至, 拖至: strong cuts); alone they are often
@@ -491,7 +493,14 @@ def _distinct(names: list[str]) -> list[int]:
     keep = []
     for i, x in enumerate(names):
         same = [
-            y for y in names if y != x and (y.endswith(x) or core(y) == core(x) or y.startswith(x))
+            y
+            for y in names
+            if y != x
+            and (
+                y.endswith(x)
+                or core(y) == core(x)
+                or (y.startswith(x) and _COMPANY_TAIL.fullmatch(y[len(x) :]) is not None)
+            )
         ]
         if not any(len(y) > len(x) for y in same):
             keep.append(i)

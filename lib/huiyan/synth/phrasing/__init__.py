@@ -47,7 +47,7 @@ FAMILIES: dict[str, str] = {
 }
 """Family name -> module path."""
 
-MIXES: dict[str, tuple[str, ...]] = {"dev": ("house",)}
+MIXES: dict[str, tuple[str, ...]] = {"dev": ("house", "realdoc")}
 """A mix picks one of its families for each record (by the record's own random stream)."""
 
 DEFAULT = "dev"
