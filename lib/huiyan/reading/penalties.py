@@ -135,7 +135,8 @@ def read_table(t: ir.Table, v: Vocabulary, *, offences: tuple[str, ...] = OFFENC
     cols: dict[str, ir.Value] = {}
     if "mining" in offences:
         zone = v.words("offences", "mining", "restricted")
-        cols["_restricted"] = on("mining", mentions_expr(x, zone, v), "boolean")
+        outside = v.words("offences", "mining", "outside")
+        cols["_restricted"] = on("mining", mentions_expr(x, zone, v, after=outside), "boolean")
         cols["_zone_words"] = on("mining", x.re_extract(pattern(zone), 0).nullif(""), "string")
     if "drunk_driving" in offences:
         cols["_blood_said"] = on(
@@ -269,10 +270,15 @@ def _search(s: pd.Series, regex: str) -> pd.Series:
 
 
 def _mentions(
-    s: pd.Series, words: tuple[str, ...], v: Vocabulary, *, negatable: bool = True
+    s: pd.Series,
+    words: tuple[str, ...],
+    v: Vocabulary,
+    *,
+    negatable: bool = True,
+    after: tuple[str, ...] = (),
 ) -> pd.Series:
     if negatable:
-        s = s.map(lambda x: unnegated(x, words, v) if isinstance(x, str) else x)
+        s = s.map(lambda x: unnegated(x, words, v, after=after) if isinstance(x, str) else x)
     return _search(s, pattern(words))
 
 
@@ -315,7 +321,8 @@ def read_frame(
         value, value_words = fg.read_series(text.where(rows), fg.MINERAL_VALUE, v)
         gain, gain_words = fg.read_series(text.where(rows), fg.GAIN, v)
         zone = v.words("offences", "mining", "restricted")
-        restricted = _mentions(text.where(rows), zone, v) & rows
+        outside = v.words("offences", "mining", "outside")
+        restricted = _mentions(text.where(rows), zone, v, after=outside) & rows
         zone_words = text.where(rows).str.extract(f"({pattern(zone)})", expand=True)[0]
         stated = t["goods_value"].astype("float64").where(t["goods_value"].notna(), value)
         got = t["illegal_gain"].astype("float64").where(t["illegal_gain"].notna(), gain)

@@ -37,14 +37,18 @@ BLANK = "\u2205"
 """What a negated mention is replaced by (a character no word holds)."""
 
 
-def negated_pattern(words: tuple[str, ...], v: Vocabulary) -> str:
-    """The regular expression of a negated mention of ``words`` (see the module docstring)."""
+def negated_pattern(words: tuple[str, ...], v: Vocabulary, *, after: tuple[str, ...] = ()) -> str:
+    """The regular expression of a negated mention of ``words`` (see the module docstring).
+
+    ``after``: words that negate a mention when they follow it (禁采区外: outside the zone).
+    """
     return _negated(
         words,
         v.words("negation", "cues"),
         v.words("negation", "adjacent"),
         str(v.node("negation", "breakers")),
         int(v.node("negation", "window")),
+        tuple(after),
     )
 
 
@@ -55,12 +59,14 @@ def _negated(
     adjacent: tuple[str, ...],
     breakers: str,
     window: int,
+    after: tuple[str, ...],
 ) -> str:
     target = pattern(words)
     reach = "[^" + CLAUSE_STOPS + breakers + "]"
     far = f"{pattern(cues, exact=True)}{reach}{{0,{window}}}?{target}"
     near = f"{pattern(adjacent, exact=True)}{target}"
-    return f"(?:{far}|{near})"
+    behind = f"|{target}{pattern(after, exact=True)}" if after else ""
+    return f"(?:{far}|{near}{behind})"
 
 
 @lru_cache(maxsize=256)
@@ -68,28 +74,44 @@ def _compiled(regex: str) -> re.Pattern[str]:
     return re.compile(regex)
 
 
-def unnegated(text: str, words: tuple[str, ...], v: Vocabulary) -> str:
+def unnegated(
+    text: str, words: tuple[str, ...], v: Vocabulary, *, after: tuple[str, ...] = ()
+) -> str:
     """``text`` with every negated mention of ``words`` blanked out."""
-    return _compiled(negated_pattern(words, v)).sub(BLANK, text)
+    return _compiled(negated_pattern(words, v, after=after)).sub(BLANK, text)
 
 
-def mentions(text: str, words: tuple[str, ...], v: Vocabulary, *, negatable: bool = True) -> bool:
+def mentions(
+    text: str,
+    words: tuple[str, ...],
+    v: Vocabulary,
+    *,
+    negatable: bool = True,
+    after: tuple[str, ...] = (),
+) -> bool:
     """Whether ``text`` mentions one of ``words`` (not negated, when ``negatable``)."""
     if negatable:
-        text = unnegated(text, words, v)
+        text = unnegated(text, words, v, after=after)
     return _compiled(pattern(words)).search(text) is not None
 
 
-def unnegated_expr(col: ir.StringValue, words: tuple[str, ...], v: Vocabulary) -> ir.StringValue:
+def unnegated_expr(
+    col: ir.StringValue, words: tuple[str, ...], v: Vocabulary, *, after: tuple[str, ...] = ()
+) -> ir.StringValue:
     """:func:`unnegated` as an ibis expression."""
-    return col.re_replace(negated_pattern(words, v), BLANK)
+    return col.re_replace(negated_pattern(words, v, after=after), BLANK)
 
 
 def mentions_expr(
-    col: ir.StringValue, words: tuple[str, ...], v: Vocabulary, *, negatable: bool = True
+    col: ir.StringValue,
+    words: tuple[str, ...],
+    v: Vocabulary,
+    *,
+    negatable: bool = True,
+    after: tuple[str, ...] = (),
 ) -> ir.BooleanValue:
     """:func:`mentions` as an ibis expression (false for null)."""
-    text = unnegated_expr(col, words, v) if negatable else col
+    text = unnegated_expr(col, words, v, after=after) if negatable else col
     return text.re_search(pattern(words)).fill_null(False)
 
 

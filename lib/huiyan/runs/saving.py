@@ -72,12 +72,12 @@ def _check_rules(found: Clues, model: str) -> None:
         )
 
 
-def _reading(unread: Mapping[str, Mapping[str, int]] | None) -> dict[str, Any]:
+def _reading(unread: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
     """The manifest's ``unread`` (checked: whole, non-negative counts) and ``vocabulary``."""
     from huiyan import reading
 
     counts: dict[str, dict[str, int]] = {}
-    for rule, c in (unread or {}).items():
+    for rule, c in unread.items():
         n, m = int(c.get("candidates", 0)), int(c.get("unread", 0))
         if n < 0 or m < 0 or m > n:
             raise ModelError(
@@ -86,10 +86,7 @@ def _reading(unread: Mapping[str, Mapping[str, int]] | None) -> dict[str, Any]:
                 "未读数应为 0 到候选数之间的整数 Unread must lie between 0 and the candidates.",
             )
         counts[str(rule)] = {"candidates": n, "unread": m}
-    out: dict[str, Any] = {"vocabulary": reading.load().describe()}
-    if unread is not None:
-        out["unread"] = counts
-    return out
+    return {"unread": counts, "vocabulary": reading.load().describe()}
 
 
 def _model_of(found: Clues) -> str:
@@ -157,8 +154,8 @@ def save(
     ]
     rules_zh = {r.code: r.zh for r in found.rules}
     workbook = write_workbook(found.frame, run_dir / "clues.xlsx", rules=rules_zh, facts=facts)
-    reading = _reading(unread)
-    if not interactive:
+    reading = _reading(unread) if unread is not None else {}
+    if reading and not interactive:
         (run_dir / READING).write_text(json.dumps(reading, ensure_ascii=False), encoding="utf-8")
     if interactive:
         write_manifest(
