@@ -425,8 +425,16 @@ def test_a_breath_figure_alone_is_a_weaker_clue_with_a_note():
 @pytest.mark.parametrize(
     ("violation", "facts", "is_clue"),
     [
-        ("未按规定贮存危险废物", "将废矿物油等危险废物4.2吨交由无危险废物经营资质的个人处置。", True),
-        ("非法处置危险废物", "将废矿物油等危险废物约12.5吨露天堆放于厂区内，贮存期限超过一年。", False),
+        (
+            "未按规定贮存危险废物",
+            "将废矿物油等危险废物4.2吨交由无危险废物经营资质的个人处置。",
+            True,
+        ),
+        (
+            "非法处置危险废物",
+            "将废矿物油等危险废物约12.5吨露天堆放于厂区内，贮存期限超过一年。",
+            False,
+        ),
         ("非法处置危险废物", "产生的废乳化液约30吨未设置危险废物识别标志。", False),
         ("危险废物管理不规范", "产生的废切削液约8吨未建立危险废物管理台账。", False),
         ("其他违法行为", "通过暗管将电镀污泥（危险废物）3,000千克排入厂区外河道。", True),
@@ -453,7 +461,10 @@ def test_a_no_mining_zone_counts_only_when_not_negated(facts, is_clue):
 
 
 def test_clues_read_from_text_carry_their_snippet():
-    row = mining(violation="其他违法行为", facts="经查，当事人在曹娥江无证开采砂石约四千吨，矿产品价值共计壹拾贰万元整。")
+    row = mining(
+        violation="其他违法行为",
+        facts="经查，当事人在曹娥江无证开采砂石约四千吨，矿产品价值共计壹拾贰万元整。",
+    )
     p, c = tables([row])
     summary = hy.clues.collect(m.mining_value(p, c)).frame.summary.iloc[0]
     sentence, snippet = hy.clues.split_snippet(summary)

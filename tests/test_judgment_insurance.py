@@ -169,7 +169,9 @@ def test_core_names_tell_bodies_apart():
 
 
 def test_masked_and_trailer_plates_are_plates():
-    p = parse("某法院 民事判决书 (2021)浙0602民初1号 原告：张某。被告吕某驾驶黑BV86**号轿车与赣Ｂ×××××及冀JLF11挂相撞。")
+    p = parse(
+        "某法院 民事判决书 (2021)浙0602民初1号 原告：张某。被告吕某驾驶黑BV86**号轿车与赣Ｂ×××××及冀JLF11挂相撞。"
+    )
     assert list(p.plates) == ["黑BV86**", "赣B×××××", "冀JLF11挂"]
 
 

@@ -49,6 +49,8 @@ class Figure:
         exclude: characters that may not stand between label and number (呼吹 for a blood
             figure: a breath test named after the blood word owns the number).
         labels_extra: further vocabulary keys whose words also announce it.
+        past_quantities: a quantity with a unit of ``units.counts`` may stand between label and
+            number (销售给…216余吨，价值125000余元); otherwise no digit may.
     """
 
     name: str
@@ -58,13 +60,22 @@ class Figure:
     scope: Literal["clause", "sentence"] = "clause"
     exclude: str = ""
     labels_extra: tuple[tuple[str, ...], ...] = ()
+    past_quantities: bool = False
+    """Whether a quantity (216余吨, 440件) between label and figure is passed over."""
 
 
 MONEY = ("units", "money")
 MINERAL_VALUE = Figure("mineral_value", ("figures", "mineral_value"), MONEY)
 GAIN = Figure("illegal_gain", ("figures", "illegal_gain"), MONEY, gap=10)
 SALES = Figure("sales", ("figures", "sales"), MONEY)
-UNSOLD_VALUE = Figure("unsold_value", ("figures", "unsold_value"), MONEY, gap=24)
+SOLD_TO = Figure(
+    "sold_to", ("figures", "sold_to"), MONEY, gap=30, scope="sentence", exclude="未",
+    past_quantities=True,
+)  # fmt: skip
+UNSOLD_VALUE = Figure(
+    "unsold_value", ("figures", "unsold_value"), MONEY, gap=30, scope="sentence",
+    past_quantities=True,
+)  # fmt: skip
 BLOOD = Figure(
     "blood", ("figures", "blood"), ("units", "alcohol"), gap=40, scope="sentence", exclude="呼吹"
 )
@@ -107,6 +118,10 @@ def _regex(f: Figure, v: Vocabulary) -> str:
         words += v.words(*extra)
     stops = CLAUSE_STOPS if f.scope == "clause" else SENTENCE_STOPS
     gap = f"[^{stops}0-9{f.exclude}]{{0,{f.gap}}}?"
+    if f.past_quantities:
+        counts = pattern(v.words("units", "counts"), exact=True)
+        quantity = f"[0-9][0-9.,]*(?:余|多)?{counts}"
+        gap = f"(?:[^{stops}0-9{f.exclude}]|{quantity}){{0,{f.gap}}}?"
     return f"{pattern(tuple(words))}{gap}{tail}"
 
 

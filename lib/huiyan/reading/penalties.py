@@ -54,9 +54,10 @@ SLOTS: dict[str, dict[str, fg.Figure]] = {
     "_s2": {"mining": fg.GAIN, "shoddy_goods": fg.GAIN, "drunk_driving": fg.BREATH,
             "hazardous_waste": fg.WEIGHT},
     "_s3": {"shoddy_goods": fg.UNSOLD_VALUE, "drunk_driving": fg.ALCOHOL},
+    "_s4": {"shoddy_goods": fg.SOLD_TO},
 }  # fmt: skip
 """The figures read, by working slot: a row reads the figure of its own offence in each slot
-(mining: value, gain; goods: sales, gain, unsold; driving: blood, breath, any alcohol figure;
+(mining: value, gain; goods: sales, gain, unsold, sold-to; driving: blood, breath, any figure;
 waste: tonnes near a waste word, any tonnes), so one number parse serves four offences."""
 
 
@@ -202,20 +203,27 @@ def read_table(t: ir.Table, v: Vocabulary, *, offences: tuple[str, ...] = OFFENC
         out["mining_unread"] = on("mining", none, "boolean")
     if "shoddy_goods" in offences:
         k = "shoddy_goods"
-        sold = on(k, t._s1, "float64")
+        sold = on(
+            k, ibis.greatest(t._s1.fill_null(0.0), t._s4.fill_null(0.0)).nullif(0.0), "float64"
+        )
         got = ibis.coalesce(t.illegal_gain, on(k, t._s2, "float64"))
         left = ibis.coalesce(t.goods_value, on(k, t._s3, "float64"))
         out["shoddy_sales"] = on(
             k, ibis.greatest(sold.fill_null(0.0), got.fill_null(0.0)), "float64"
         )
         out["shoddy_unsold"] = on(k, left.fill_null(0.0), "float64")
+        sold_words = ibis.ifelse(
+            t._s4.fill_null(0.0) > t._s1.fill_null(0.0), t._s4_words, t._s1_words
+        )
         out["shoddy_sales_words"] = on(
             k,
-            ibis.ifelse(sold.fill_null(0.0) >= got.fill_null(0.0), t._s1_words, t._s2_words),
+            ibis.ifelse(sold.fill_null(0.0) >= got.fill_null(0.0), sold_words, t._s2_words),
             "string",
         )
         out["shoddy_unsold_words"] = on(k, t._s3_words, "string")
-        out["shoddy_words"] = on(k, ibis.coalesce(t._s1_words, t._s2_words, t._s3_words), "string")
+        out["shoddy_words"] = on(
+            k, ibis.coalesce(t._s1_words, t._s4_words, t._s2_words, t._s3_words), "string"
+        )
         out["shoddy_unread"] = on(k, sold.isnull() & got.isnull() & left.isnull(), "boolean")
     if "drunk_driving" in offences:
         only_blood = t._blood_said & ~t._breath_said
@@ -335,7 +343,10 @@ def read_frame(
         out["mining_unread"] = none.where(rows)
     if "shoddy_goods" in offences:
         rows = t["is_shoddy_goods"]
-        sold, sold_words = fg.read_series(text.where(rows), fg.SALES, v)
+        sales, sales_words = fg.read_series(text.where(rows), fg.SALES, v)
+        sold_to, sold_to_words = fg.read_series(text.where(rows), fg.SOLD_TO, v)
+        sold = np.maximum(sales.fillna(0.0), sold_to.fillna(0.0)).replace(0.0, np.nan)
+        sold_words = sold_to_words.where(sold_to.fillna(0.0) > sales.fillna(0.0), sales_words)
         gain, gain_words = fg.read_series(text.where(rows), fg.GAIN, v)
         unsold, unsold_words = fg.read_series(text.where(rows), fg.UNSOLD_VALUE, v)
         got = t["illegal_gain"].astype("float64").where(t["illegal_gain"].notna(), gain)
@@ -346,7 +357,7 @@ def read_frame(
             sold.fillna(0.0) >= got.fillna(0.0), gain_words
         ).where(rows)
         out["shoddy_unsold_words"] = unsold_words
-        out["shoddy_words"] = _first(sold_words, gain_words, unsold_words)
+        out["shoddy_words"] = _first(sales_words, sold_to_words, gain_words, unsold_words)
         out["shoddy_unread"] = (sold.isna() & got.isna() & left.isna()).where(rows)
     if "drunk_driving" in offences:
         rows = t["is_drunk_driving"]
