@@ -78,7 +78,7 @@ _PROVINCES = (
     "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
     "海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆"
 )
-_PLACE = re.compile(f"(?:{_PROVINCES})|[\u4e00-\u9fa5]{{2}}(?:省|市|县|区|州)")
+_PLACE = re.compile(f"(?:{_PROVINCES})|[\u4e00-\u9fa5]{{2}}(?:省|市|县|区)")
 """Where a business name may start: a province, or a city, county or district (深圳市, 越城区).
 Inside a name a single character like 至 or 和 may be part of it (河南至诚…), so a name that
 holds a place starts there rather than after such a character."""
@@ -391,9 +391,10 @@ def _name_before(text: str, end: int, suffix: str, p: _Patterns) -> str | None:
     run = text[j:i]
     if "(" in run and ")" not in run[run.rfind("(") :]:
         run = run[run.rfind("(") + 1 :]  # (以下简称…: a remark, not part of the name
-    head = after_last(run, _STRONG_CUTS)
+    head = after_last(after_last(run, _STRONG_CUTS), _SINGLE_CUTS)
     place = _PLACE.search(head)
-    head = head[place.start() :] if place else after_last(head, _SINGLE_CUTS)
+    if place is not None and 0 < place.start() <= 4:
+        head = head[place.start() :]  # 选用深圳市…: a short lead-in before the place is no name
     name = head + suffix
     if len(head) < 2 or "的" in head or "了" in head or head.startswith(("(", "（")):
         return None

@@ -35,11 +35,6 @@ CHINESE = f"[{_CN_DIGITS}{_CN_UNITS}][{_CN_DIGITS}{_CN_UNITS}万亿点]*"
 """A Chinese numeral: starts with a digit or 十/百/千 (never 万, 亿 or 点): 三千二百, 壹拾贰万, 四点二."""
 NUMBER = f"(?:{ARABIC}|{CHINESE})"
 
-_SIMPLE_FROM = "壹贰叁肆伍陆柒捌玖拾佰仟两〇○"
-_SIMPLE_TO = "一二三四五六七八九十百千二零零"
-_DIGITS = "零一二三四五六七八九"
-_DIGIT = f"[{_DIGITS}]"
-_VALUES = {ch: i for i, ch in enumerate(_DIGITS)}
 _TO_ARABIC = {**{c: "零" for c in "零〇○"}, **dict(zip("一二三四五六七八九", "123456789", strict=True)),
               **dict(zip("壹贰叁肆伍陆柒捌玖", "123456789", strict=True)), "两": "2",
               "拾": "十", "佰": "百", "仟": "千"}  # fmt: skip
@@ -155,8 +150,3 @@ def value_table(t: ir.Table, sources: dict[str, str]) -> ir.Table:
         out[d] = ibis.ifelse(written.re_search("^[0-9]"), arabic, chinese)
     t = t.mutate(**out)
     return t.drop(*[f"_{d}_t" for d in sources])
-
-
-def is_chinese(written: str) -> bool:
-    """Whether a number as written is a Chinese numeral."""
-    return bool(written) and re.match(CHINESE, written) is not None

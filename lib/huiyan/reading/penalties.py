@@ -396,15 +396,11 @@ def read_frame(
         label = t["violation"].fillna("").astype(str).map(numerals.normalise).where(rows)
         label_disposes = _mentions(label, disposal_words, v)
         label_keeps = _mentions(label, keeping_words, v, negatable=False)
-        disposal = pd.Series(
-            np.select(
-                [disposes, keeps, label_disposes, label_keeps],
-                [True, False, True, False],
-                default=None,
-            ),
-            index=t.index,
-            dtype="object",
-        ).where(rows, None)
+        decided: list[bool | None] = []
+        for d, k, ld, lk in zip(disposes, keeps, label_disposes, label_keeps, strict=True):
+            # the facts' conduct first, the label only when the facts tell neither
+            decided.append(True if d else False if k else True if ld else False if lk else None)
+        disposal = pd.Series(decided, index=t.index, dtype="object").where(rows, None)
         conduct = on.str.extract(f"({hand}|{pattern(disposal_words)})", expand=True)[0]
         tonnes = _first(record, near, anywhere).where(rows)
         figure_words = conduct.where(record.notna(), _first(near_words, any_words))
