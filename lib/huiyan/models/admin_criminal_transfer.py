@@ -202,7 +202,7 @@ def _check(**params: float) -> None:
 
 def _with_snippet(t: ir.Table, words: ir.StringValue, offence: Offence) -> ir.Table:
     """``t`` with ``snippet``: the words the figure was read from, else where the conduct is told."""
-    conduct = t._text.re_extract(rp.conduct_pattern(offence.key, vocabulary()), 0).nullif("")
+    conduct = t.facts.re_extract(rp.conduct_pattern(offence.key, vocabulary()), 0).nullif("")
     t = t.mutate(_snippet_words=ibis.coalesce(words, conduct))
     return t.mutate(snippet=snippet_expr(t.facts, t._snippet_words))
 
@@ -234,7 +234,8 @@ def read(penalties: ir.Table) -> ir.Table:
     if key not in _READ:
         if len(_READ) >= 4:
             _READ.pop(next(iter(_READ)))
-        _READ[key] = keep(rp.read_table(penalties, v))
+        t = rp.read_table(penalties, v)
+        _READ[key] = keep(t.drop(*[c for c in t.columns if c.startswith("_")]))
     return _READ[key]
 
 
@@ -328,9 +329,12 @@ def mining_repeat(
     """
     _check(mining_repeat_count=mining_repeat_count, mining_repeat_years=mining_repeat_years)
     off = _OFF["mining"]
-    cur = penalties.filter(is_offence(penalties, off) & penalties.party_id.notnull())
-    hist = history if history is not None else penalties
-    hist = hist.filter(is_offence(hist, off) & hist.party_id.notnull())
+    mined = _family(penalties, off)
+    cur = mined.filter(mined.party_id.notnull()).select(*penalties.columns)
+    if history is None or history.equals(penalties):
+        hist = cur  # the penalties already read: no second pass over the text
+    else:
+        hist = history.filter(is_offence(history, off) & history.party_id.notnull())
     hist = hist.select(h_party=hist.party_id, h_case=hist.case_id, h_date=hist.decision_date)
     since = cur.decision_date - ibis.interval(years=int(mining_repeat_years))
     pairs = cur.join(

@@ -33,7 +33,7 @@ import pandas as pd
 
 from huiyan.reading import numerals
 from huiyan.reading.scope import CLAUSE_STOPS, SENTENCE_STOPS
-from huiyan.reading.vocabulary import Vocabulary, pattern, squeeze
+from huiyan.reading.vocabulary import Vocabulary, pattern, squeeze, squeeze_expr
 
 
 @dataclass(frozen=True)
@@ -97,12 +97,17 @@ def _units(f: Figure | tuple[Figure, ...], v: Vocabulary) -> dict[str, float]:
     return out
 
 
+def _unit_pattern(f: Figure | tuple[Figure, ...], v: Vocabulary) -> str:
+    """The units of ``f`` (or of several figures), as written."""
+    written = {k for one in (f if isinstance(f, tuple) else (f,)) for k in v.factors(*one.units)}
+    return pattern(tuple(sorted(written)), gap=3)
+
+
 def _tail(f: Figure | tuple[Figure, ...], v: Vocabulary) -> str:
     """The number, hedges, big-number word and unit: groups 1 number, 2 big word, 3 unit."""
     after = pattern(v.words("units", "hedges_after"), exact=True)
     mult = pattern(tuple(v.factors("units", "multipliers")), exact=True)
-    written = {k for one in (f if isinstance(f, tuple) else (f,)) for k in v.factors(*one.units)}
-    unit = pattern(tuple(written), gap=3)
+    unit = _unit_pattern(f, v)
     return f"({numerals.NUMBER})\\s*(?:{after})?\\s*({mult})?\\s*(?:{after})?\\s*({unit})"
 
 
@@ -117,11 +122,11 @@ def _regex(f: Figure, v: Vocabulary) -> str:
     for extra in f.labels_extra:
         words += v.words(*extra)
     stops = CLAUSE_STOPS if f.scope == "clause" else SENTENCE_STOPS
-    gap = f"[^{stops}0-9{f.exclude}]{{0,{f.gap}}}?"
+    gap = f"[^{stops}0-9０-９{f.exclude}]{{0,{f.gap}}}?"
     if f.past_quantities:
         counts = pattern(v.words("units", "counts"), exact=True)
-        quantity = f"[0-9][0-9.,]*(?:余|多)?{counts}"
-        gap = f"(?:[^{stops}0-9{f.exclude}]|{quantity}){{0,{f.gap}}}?"
+        quantity = f"[0-9０-９][0-9０-９.,．，]*(?:余|多)?{counts}"
+        gap = f"(?:[^{stops}0-9０-９{f.exclude}]|{quantity}){{0,{f.gap}}}?"
     return f"{pattern(tuple(words))}{gap}{tail}"
 
 
@@ -159,7 +164,7 @@ def value_of(words: str, f: Figure, v: Vocabulary) -> float | None:
 
 
 def read_series(texts: pd.Series, f: Figure, v: Vocabulary) -> tuple[pd.Series, pd.Series]:
-    """(values, words read) of ``f`` in each text of ``texts`` (already :func:`numerals.normalise`\\ d)."""
+    """(values, words read) of ``f`` in each text of ``texts`` (read as written, any width)."""
     words = texts.astype("string").str.extract(f"({regex(f, v)})", expand=True)[0]
     values = words.map(lambda w: value_of(w, f, v) if isinstance(w, str) else None)
     return values.astype("float64"), words
@@ -167,7 +172,7 @@ def read_series(texts: pd.Series, f: Figure, v: Vocabulary) -> tuple[pd.Series, 
 
 def read_one(text: str, f: Figure, v: Vocabulary) -> tuple[float | None, str | None]:
     """(value, words read) of ``f`` in one text; (None, None) when absent."""
-    values, words = read_series(pd.Series([numerals.normalise(text)]), f, v)
+    values, words = read_series(pd.Series([text]), f, v)
     w = words.iloc[0]
     return (None if pd.isna(values.iloc[0]) else float(values.iloc[0])), (
         None if pd.isna(w) else str(w)
@@ -180,7 +185,7 @@ def read_one(text: str, f: Figure, v: Vocabulary) -> tuple[float | None, str | N
 def read_table(t: ir.Table, text: str, wanted: dict[str, Figure], v: Vocabulary) -> ir.Table:
     """``t`` with two columns per wanted figure: ``<name>`` (its value) and ``<name>_words``.
 
-    ``text`` names a column of ``t`` already :func:`numerals.normalise_expr`\\ d.
+    ``text`` names a text column of ``t`` (read as written: digits and letters of either width).
     """
     col = t[text]
     t = t.mutate(
@@ -193,30 +198,51 @@ def values_table(t: ir.Table, slots: dict[str, tuple[Figure, ...]], v: Vocabular
     """``t`` (with ``<name>_words`` for each slot) with ``<name>``, the value read.
 
     A slot holds the words of one of its figures (say the first figure of whichever offence
-    a row is), so one number parse serves several figures. Number, big-number word and unit
-    are taken out of the words read, then the number's value (:func:`numerals.value_table`):
-    each step a projection of its own, so every long regular expression appears once in the
-    query however often its result is used.
+    a row is), so one number parse serves several figures. The number, big-number word and
+    unit are taken apart without capture groups (an engine extracts a group far slower than
+    it finds a match): the tail (number to unit) is cut from the words, the number from the
+    tail's start, the unit from its end, the big-number word from what lies between. Then
+    the number's value (:func:`numerals.value_table`). Each step is a projection of its
+    own, so every long regular expression appears once in the query.
     """
+    big = pattern(tuple(v.factors("units", "multipliers")), exact=True)
+    tails = {
+        f"_{n}_tail": t[f"{n}_words"].re_extract(_parser(figs, v), 0) for n, figs in slots.items()
+    }
+    t = t.mutate(**tails)
+    step: dict[str, ir.Value] = {}
+    for n in slots:
+        tail = t[f"_{n}_tail"]
+        step[f"_{n}_n"] = tail.re_extract(f"^(?:{numerals.NUMBER})", 0)
+        step[f"_{n}_r"] = tail.re_replace(f"^(?:{numerals.NUMBER})", "")
+    t = t.mutate(**step).drop(*tails)
     parts: dict[str, ir.Value] = {}
     for n, figs in slots.items():
-        parsed, words = _parser(figs, v), t[f"{n}_words"]
-        parts[f"_{n}_n"] = words.re_extract(parsed, 1)
-        parts[f"_{n}_m"] = words.re_extract(parsed, 2)
-        parts[f"_{n}_u"] = words.re_extract(parsed, 3).re_replace(r"[\s、·/]", "").lower()
-    t = t.mutate(**parts)
+        rest = t[f"_{n}_r"]
+        parts[f"_{n}_x"] = rest.re_extract(f"(?:{_unit_pattern(figs, v)})$", 0)
+        parts[f"_{n}_m"] = rest.re_replace(f"(?:{_unit_pattern(figs, v)})$", "").re_extract(big, 0)
+    t = t.mutate(**parts).drop(*[f"_{n}_r" for n in slots])
+    t = t.mutate(**{f"_{n}_u": squeeze_expr(t[f"_{n}_x"]) for n in slots}).drop(
+        *[f"_{n}_x" for n in slots]
+    )
     t = numerals.value_table(t, {f"_{n}_v": f"_{n}_n" for n in slots})
     values: dict[str, ir.Value] = {}
     for n, figs in slots.items():
-        mult, unit = t[f"_{n}_m"], t[f"_{n}_u"]
-        big = ibis.cases(
-            *[(mult == k, factor) for k, factor in v.factors("units", "multipliers").items()],
-            else_=1.0,
-        )
-        factor = ibis.cases(
-            *[(unit == k, factor) for k, factor in _units(figs, v).items()],
-            else_=ibis.null("float64"),
-        )
+        big = factor_expr(t[f"_{n}_m"], v.factors("units", "multipliers"), 1.0)
+        factor = factor_expr(t[f"_{n}_u"], _units(figs, v), None)
         values[n] = (t[f"_{n}_v"] * big * factor).round(6)
     t = t.mutate(**values)
-    return t.drop(*parts, *[f"_{n}_v" for n in slots])
+    return t.drop(*[f"_{n}_{k}" for n in slots for k in ("n", "m", "u", "v")])
+
+
+def factor_expr(
+    written: ir.StringValue, factors: dict[str, float], default: float | None
+) -> ir.Value:
+    """The factor of each written word (``default`` for any other), one test per factor."""
+    by_factor: dict[float, list[str]] = {}
+    for word, factor in factors.items():
+        by_factor.setdefault(factor, []).append(word)
+    return ibis.cases(
+        *[(written.isin(words), factor) for factor, words in by_factor.items()],
+        else_=ibis.literal(default, "float64"),
+    )

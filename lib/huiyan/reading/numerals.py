@@ -27,8 +27,9 @@ FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
 HALF = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + " "
 _WIDTH = str.maketrans(FULL, HALF)
 
-ARABIC = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?"
-"""An Arabic number after :func:`normalise`: 3200, 3,200, 9.6, 96,000.00."""
+ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
+"""An Arabic number, half- or full-width: 3200, 3,200, ３，２００, 9.6, 96,000.00 (texts are read
+as written: making a whole text half-width first costs more than the reading)."""
 _CN_DIGITS = "零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 _CN_UNITS = "十百千拾佰仟"
 CHINESE = f"[{_CN_DIGITS}{_CN_UNITS}][{_CN_DIGITS}{_CN_UNITS}万亿点]*"
@@ -39,6 +40,8 @@ _TO_ARABIC = {**{c: "零" for c in "零〇○"}, **dict(zip("一二三四五六�
               **dict(zip("壹贰叁肆伍陆柒捌玖", "123456789", strict=True)), "两": "2",
               "拾": "十", "佰": "百", "仟": "千"}  # fmt: skip
 _FROM, _TO = "".join(_TO_ARABIC), "".join(_TO_ARABIC.values())
+_NARROW_FROM, _NARROW_TO = "０１２３４５６７８９．，", "0123456789.,"
+"""Full-width digits and marks to half-width, for an Arabic number just read (a short string)."""
 _SECTION = r"(?:([0-9])千)?零?(?:([0-9])百)?零?(?:([0-9])十)?零?([0-9])?"
 _YI = f"^{_SECTION}亿"
 _PLACES = f"^(?:[^亿]*亿)?零?(?:{_SECTION}万)?零?{_SECTION}(?:点([0-9零]+))?$"
@@ -96,9 +99,10 @@ def cn_number(text: str) -> int | None:
 
 
 def value(written: str) -> float | None:
-    """The value of one number as written (Arabic or Chinese, after :func:`normalise`), or None."""
+    """The value of one number as written (Arabic, half- or full-width, or Chinese), or None."""
     if not written:
         return None
+    written = normalise(written)
     if written[0].isdigit():
         return float(written.replace(",", ""))
     x = _rewritten(written)
@@ -124,7 +128,9 @@ def value_table(t: ir.Table, sources: dict[str, str]) -> ir.Table:
     """
     step: dict[str, ir.Value] = {}
     for d, src in sources.items():
-        x = t[src].nullif("").translate(_FROM, _TO).re_replace("^十", "1十")
+        written = t[src].nullif("")
+        chinese = ibis.ifelse(written.re_search("^[0-9０-９]"), ibis.null("string"), written)
+        x = chinese.translate(_FROM, _TO).re_replace("^十", "1十")
         for unit in "亿万千百":
             x = x.replace(unit + "十", unit + "1十")
         step[f"_{d}_t"] = x
@@ -146,7 +152,7 @@ def value_table(t: ir.Table, sources: dict[str, str]) -> ir.Table:
             ibis.ifelse(matched, number.cast("float64"), ibis.null("float64")),
         )
         written = t[src].nullif("")
-        arabic = written.replace(",", "").cast("float64")
-        out[d] = ibis.ifelse(written.re_search("^[0-9]"), arabic, chinese)
+        arabic = written.translate(_NARROW_FROM, _NARROW_TO).replace(",", "").cast("float64")
+        out[d] = ibis.ifelse(written.re_search("^[0-9０-９]"), arabic, chinese)
     t = t.mutate(**out)
     return t.drop(*[f"_{d}_t" for d in sources])

@@ -38,7 +38,7 @@ import pandas as pd
 from huiyan.reading import figures as fg
 from huiyan.reading import numerals
 from huiyan.reading.scope import CLAUSE_STOPS, mentions_expr, unnegated
-from huiyan.reading.vocabulary import Vocabulary, pattern, squeeze
+from huiyan.reading.vocabulary import Vocabulary, found_expr, pattern, squeeze, squeeze_expr
 
 OFFENCES = ("mining", "shoddy_goods", "drunk_driving", "hazardous_waste")
 PREFIX = {
@@ -95,10 +95,10 @@ def _units(key: tuple[str, str], v: Vocabulary) -> dict[str, float]:
 
 def is_offence_expr(t: ir.Table, key: str, v: Vocabulary) -> ir.BooleanValue:
     """Whether each penalty is of offence ``key``: by its label, or by its facts within the domains."""
-    by_label = t.violation.re_search(label_pattern(key, v)).fill_null(False)
-    in_domain = t.domain.re_search(domain_pattern(key, v)).fill_null(False)
+    by_label = found_expr(t.violation, v.words("offences", key, "labels"))
+    in_domain = found_expr(t.domain, v.words("offences", key, "domains"), exact=True)
     by_facts = ibis.ifelse(
-        in_domain, t.facts.re_search(conduct_pattern(key, v)).fill_null(False), False
+        in_domain, found_expr(t.facts, v.words("offences", key, "conduct")), False
     )
     return by_label | by_facts
 
@@ -106,8 +106,8 @@ def is_offence_expr(t: ir.Table, key: str, v: Vocabulary) -> ir.BooleanValue:
 def _structured(
     quantity: ir.NumericValue, unit: ir.StringValue, units: dict[str, float]
 ) -> ir.FloatingValue:
-    written = numerals.normalise_expr(unit.nullif("")).re_replace(r"[\s、·/]", "").lower()
-    factor = ibis.cases(*[(written == k, f) for k, f in units.items()], else_=ibis.null("float64"))
+    written = squeeze_expr(unit.nullif(""))
+    factor = fg.factor_expr(written, units, None)
     return (quantity.cast("float64") * factor).round(6)  # type: ignore[no-any-return]
 
 
@@ -126,7 +126,7 @@ def read_table(t: ir.Table, v: Vocabulary, *, offences: tuple[str, ...] = OFFENC
     flags = {f"is_{k}": is_offence_expr(t, k, v) for k in offences}
     t = t.mutate(**flags)
     t = t.filter(ibis.or_(*[t[f] for f in flags]))
-    t = t.mutate(_text=numerals.normalise_expr(t.facts.fill_null("")))
+    t = t.mutate(_text=t.facts.fill_null(""))  # read as written: the patterns take either width
     x = t._text
 
     def on(key: str, value: ir.Value, kind: str) -> ir.Value:
@@ -153,7 +153,7 @@ def read_table(t: ir.Table, v: Vocabulary, *, offences: tuple[str, ...] = OFFENC
         disposal_words = v.words("waste_conduct", "disposal")
         keeping_words = v.words("waste_conduct", "keeping")
         hand = handing_pattern(v)
-        label = numerals.normalise_expr(t.violation.fill_null(""))
+        label = t.violation.fill_null("")
         w = "hazardous_waste"
         cols["_disposes"] = on(
             w, mentions_expr(x, disposal_words, v) | x.re_search(hand).fill_null(False), "boolean"
@@ -322,7 +322,7 @@ def read_frame(
     flags = {f"is_{k}": is_offence_frame(t, k, v) for k in offences}
     keep = np.logical_or.reduce(list(flags.values())) if flags else np.zeros(len(t), bool)
     t = t.assign(**flags)[keep].copy()
-    text = t["facts"].fillna("").astype(str).map(numerals.normalise)
+    text = t["facts"].fillna("").astype(str)
     out = t
     if "mining" in offences:
         rows = t["is_mining"]
@@ -393,7 +393,7 @@ def read_frame(
         hand = handing_pattern(v)
         disposes = _mentions(on, disposal_words, v) | _search(on, hand)
         keeps = _mentions(on, keeping_words, v, negatable=False)
-        label = t["violation"].fillna("").astype(str).map(numerals.normalise).where(rows)
+        label = t["violation"].fillna("").astype(str).where(rows)
         label_disposes = _mentions(label, disposal_words, v)
         label_keeps = _mentions(label, keeping_words, v, negatable=False)
         decided: list[bool | None] = []

@@ -25,9 +25,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import ibis
 import ibis.expr.types as ir
 
-from huiyan.reading.vocabulary import Vocabulary, pattern
+from huiyan.reading.vocabulary import Vocabulary, found_expr, pattern
 
 CLAUSE_STOPS = ",，。;；!?！？\n"
 SENTENCE_STOPS = "。;；!?！？\n"
@@ -110,9 +111,15 @@ def mentions_expr(
     negatable: bool = True,
     after: tuple[str, ...] = (),
 ) -> ir.BooleanValue:
-    """:func:`mentions` as an ibis expression (false for null)."""
-    text = unnegated_expr(col, words, v, after=after) if negatable else col
-    return text.re_search(pattern(words)).fill_null(False)
+    """:func:`mentions` as an ibis expression (false for null).
+
+    The negated mentions are blanked out only in the texts that mention a word at all.
+    """
+    found = found_expr(col, words)
+    if not negatable:
+        return found
+    kept = unnegated_expr(col, words, v, after=after).re_search(pattern(words)).fill_null(False)
+    return ibis.ifelse(found, kept, False)
 
 
 def sentences(text: str) -> list[str]:

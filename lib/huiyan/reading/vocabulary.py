@@ -27,6 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import ibis
+import ibis.expr.types as ir
 import yaml
 
 from huiyan.errors import ContractError
@@ -36,9 +38,11 @@ BASE_PATH = REPO_ROOT / "datasets" / "vocabulary.yaml"
 LOCAL_NAME = "vocabulary-local.yaml"
 """A county's additions, in ``<workspace>/datasets/``."""
 
-SEPARATORS = "、·/ "
+SEPARATORS = "、·/／ \u3000"
 """Characters tolerated between two characters of a word (生产、销售 is 生产销售)."""
-_GAP = r"[\s、·/]?"
+_GAP_CLASS = "[\\s\u3000、·/／]"
+"""A space (the ideographic one written as itself: RE2 reads no \\u escapes) or 、·/／."""
+_GAP = _GAP_CLASS + "?"
 
 
 @dataclass(frozen=True)
@@ -179,19 +183,110 @@ def _load(stamp: tuple[tuple[str, int, int], ...]) -> Vocabulary:
 
 
 def tolerant(word: str, *, gap: int = 1) -> str:
-    """A regular expression of ``word`` that tolerates up to ``gap`` spaces or 、·/ between characters.
+    """A regular expression of ``word`` that tolerates up to ``gap`` spaces or 、·/ between characters,
+    and takes letters and digits in either width and case.
 
-    >>> tolerant("醉驾")
-    '醉[\\\\s、·/]?驾'
+    >>> import re
+    >>> [bool(re.fullmatch(tolerant("醉驾"), s)) for s in ("醉驾", "醉 驾", "醉、驾", "醉酒驾")]
+    [True, True, True, False]
+    >>> bool(re.fullmatch(tolerant("mg/100ml"), "ｍｇ／１００ｍＬ"))
+    True
     """
     chars = [c for c in word if c not in SEPARATORS]
-    sep = _GAP if gap == 1 else f"[\\s、·/]{{0,{gap}}}"
-    return sep.join(re.escape(c) for c in chars)
+    sep = _GAP if gap == 1 else f"{_GAP_CLASS}{{0,{gap}}}"
+    return sep.join(_char(c) for c in chars)
+
+
+def _char(c: str) -> str:
+    """One character of a word, in either width when it has a full-width twin (m or ｍ)."""
+    if "!" <= c <= "~" and c.isalnum():
+        wide = chr(ord(c) + 0xFEE0)
+        if c.isalpha():
+            return f"[{c.lower()}{c.upper()}{chr(ord(c.lower()) + 0xFEE0)}{chr(ord(c.upper()) + 0xFEE0)}]"
+        return f"[{c}{wide}]"
+    return re.escape(c)
 
 
 def squeeze(word: str) -> str:
-    """``word`` without the separators :func:`tolerant` allows (how units are looked up)."""
-    return "".join(c for c in word if c not in SEPARATORS and not c.isspace())
+    """``word`` half-width, lower-case, without the separators :func:`tolerant` allows (how units
+    are looked up: ｍｇ／１００ｍＬ is mg100ml)."""
+    narrow = word.translate(_WIDTH)
+    return "".join(c for c in narrow if c not in SEPARATORS and not c.isspace()).lower()
+
+
+_WIDTH = str.maketrans(
+    "".join(chr(c) for c in range(0xFF01, 0xFF5F)),
+    "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)),
+)
+
+
+_FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F))
+_CJK_ONLY = f"^[{chr(0x4E00)}-{chr(0x9FFF)}]*$"
+
+
+def squeeze_expr(col: ir.StringValue) -> ir.StringValue:
+    """:func:`squeeze` as an ibis expression (of a short word, such as a unit as written).
+
+    A word of Chinese characters only is left as it is; only the others are made half-width,
+    lower-case and stripped of separators (translating every word would cost more than the
+    reading).
+    """
+    narrow = ibis.ifelse(
+        col.re_search(f"[{_FULL}]"), col.translate(_FULL, _FULL.translate(_WIDTH)), col
+    )
+    squeezed = narrow.re_replace(_GAP_CLASS, "").lower()
+    return ibis.ifelse(col.re_search(_CJK_ONLY), col, squeezed)
+
+
+def cover(words: tuple[str, ...] | list[str], *, most: int = 8) -> tuple[str, ...] | None:
+    """A few characters one of which each word must contain as written, or None if more are needed.
+
+    A text holding none of them mentions none of the words, so a cheap ``contains`` can go
+    before the regular expression. A letter or digit counts in both widths and cases.
+
+    >>> cover(["醉酒", "饮酒", "酒后", "醉驾"])
+    ('酒', '驾')
+    >>> cover(["HW08", "HW49"])
+    ('W', 'w', 'Ｗ', 'ｗ')
+    """
+    left = [[c for c in w if c not in SEPARATORS] for w in words if w]
+    chosen: list[str] = []
+    while left:
+        counts: dict[str, int] = {}
+        for w in left:
+            for c in dict.fromkeys(w):
+                counts[c] = counts.get(c, 0) + 1
+        best = max(counts, key=lambda c: (counts[c], -len(_variants(c)), c))
+        chosen += _variants(best)
+        if len(chosen) > most:
+            return None
+        left = [w for w in left if best not in w]
+    return tuple(chosen)
+
+
+def _variants(c: str) -> list[str]:
+    """``c`` in every form :func:`tolerant` reads it (both widths, both cases)."""
+    if "!" <= c <= "~" and c.isalnum():
+        forms = dict.fromkeys([c.upper(), c.lower()])
+        return list(forms) + [chr(ord(f) + 0xFEE0) for f in forms]
+    return [c]
+
+
+def found_expr(
+    col: ir.StringValue, words: tuple[str, ...] | list[str], *, exact: bool = False
+) -> ir.BooleanValue:
+    """Whether ``col`` holds one of ``words`` (as :func:`pattern` reads them); false for null.
+
+    The regular expression runs only where a character of :func:`cover` is found.
+    """
+    found = col.re_search(pattern(words, exact=exact)).fill_null(False)
+    chars = cover(words)
+    if not chars:
+        return found
+    cheap = col.contains(chars[0])
+    for c in chars[1:]:
+        cheap = cheap | col.contains(c)
+    return ibis.ifelse(cheap.fill_null(False), found, False)
 
 
 def pattern(words: tuple[str, ...] | list[str], *, exact: bool = False, gap: int = 1) -> str:
