@@ -18,7 +18,7 @@ demo: $(STAMP)
 
 ## test: lint, type-check and run the whole test suite
 test: $(STAMP) lint
-	$(PY) -m pytest -n 2 --dist loadgroup --doctest-modules --ignore=tests/data tests lib/huiyan
+	$(PY) -m pytest -n 2 --dist loadgroup --doctest-modules --ignore=tests/data tests benchmarks/tests lib/huiyan
 
 lint: $(STAMP)
 	.venv/bin/ruff check lib tests benchmarks

@@ -7,7 +7,7 @@ The province workspace is generated once into ``benchmarks/work/<scale>``
 fresh child process (so peak memory is per path):
 
 - huiyan: open the workspace, ``run_rules`` + ``huiyan.clues.collect`` (DuckDB);
-- baseline: ``huiyan.baselines.<model>.run`` (read the tables whole into pandas,
+- baseline: ``baselines.<model>.run`` (read the tables whole into pandas,
   merge, group, mask).
 
 Imports are done before the clock starts in both children. Each figure is the
@@ -63,17 +63,18 @@ SHORT_S = 60.0
 
 def worker(path: str, model: str, home: str) -> None:
     """Measure one path once, in this (fresh) process, and print its RESULT line."""
+    import baselines
     import huiyan as hy
-    from huiyan import baselines, clues
+    from huiyan import clues
 
     module = importlib.import_module(f"huiyan.models.{model}")
-    importlib.import_module(f"huiyan.baselines.{model}")
+    importlib.import_module(f"baselines.{model}")
     import ibis  # noqa: F401  (imported before the clock starts, like pandas)
 
     load = os.getloadavg()[0]
     cpu = _cpu_s()
     start = time.perf_counter()
-    ws = hy.workspace(home, read_only=True)
+    ws = hy.workspace(home)
     if path == "huiyan":
         frame = clues.collect(*module.run_rules(ws), model=model, version="bench").frame
     else:
@@ -130,7 +131,7 @@ def _scale_of(home: Path) -> str | None:
         return None
     import duckdb
 
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db))
     try:
         row = con.execute("SELECT scale FROM synth_info LIMIT 1").fetchone()
         return str(row[0]) if row else None
@@ -156,7 +157,7 @@ def ensure_workspace(home: Path, scale: str, *, given: bool) -> dict[str, Any]:
 
 def _available(model: str) -> str | None:
     """Why ``model`` cannot be benchmarked, or None."""
-    for name in (f"huiyan.models.{model}", f"huiyan.baselines.{model}"):
+    for name in (f"huiyan.models.{model}", f"baselines.{model}"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as err:

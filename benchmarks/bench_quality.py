@@ -38,7 +38,7 @@ def main() -> None:
         if hasattr(module, "prepare"):
             with hy.workspace(args.home) as writable:
                 module.prepare(writable)
-        ws = hy.workspace(args.home, read_only=True)
+        ws = hy.workspace(args.home)
         started = time.perf_counter()
         found = hy.clues.collect(*module.run_rules(ws), model=module.MODEL)
         seconds = time.perf_counter() - started

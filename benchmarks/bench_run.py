@@ -230,7 +230,7 @@ def each_county(home: Path, model: str, jobs: int) -> dict[str, Any]:
     """``huiyan run MODEL --each-county --jobs N`` once, from outside."""
     import huiyan
 
-    with huiyan.workspace(home, read_only=True) as ws:
+    with huiyan.workspace(home) as ws:
         counties = len(ws.regions())
     m = measure(["run", model, "--each-county", "--jobs", str(jobs), "--allow-unvetted"], home=home)
     _check(m, f"run {model} --each-county")
@@ -254,7 +254,7 @@ def _models(home: Path) -> list[str]:
     import huiyan
     from huiyan import catalog
 
-    with huiyan.workspace(home, read_only=True) as ws:
+    with huiyan.workspace(home) as ws:
         return [
             card.name for card in catalog.catalog(ws).cards if card.rules
         ]  # models, not dashboards

@@ -88,7 +88,7 @@ def score_family(home: Path, *, reparse: bool = False) -> dict[str, Any]:
         if module is act:
             out["hard_negatives"] = _hard_negatives(ws, found)
         snippets = found.frame[found.frame.rule.isin(list(act.TEXT_RULES) + list(ins.TEXT_RULES))]
-        with_snippet = snippets.summary.map(lambda s: hy.clues.split_snippet(s)[1] is not None)
+        with_snippet = snippets.summary.map(lambda s: hy.clues.split_summary(s)[1] is not None)
         out.setdefault("snippets", {})[model] = {
             "clues": len(snippets),
             "with_snippet": int(with_snippet.sum()),

@@ -34,6 +34,7 @@ ORDER = (
     "bench_models",
     "bench_run",
     "bench_text",
+    "bench_soak",
 )
 RESULTS_JSON = BENCH_DIR / "RESULTS.json"
 RESULTS_MD = BENCH_DIR / "RESULTS.md"
@@ -196,7 +197,7 @@ def _models_section(bench: dict[str, Any]) -> list[str]:
         f"Scale: **{bench.get('scale')}** (workspace `{bench.get('home')}`). Rule compute = open the "
         "workspace, read the inputs, evaluate every rule and build the clue table; huiyan "
         "(`run_rules` + `clues.collect`, DuckDB) against the plain-pandas baseline "
-        "(`huiyan.baselines`), each in a fresh process, imports excluded; time = median of the "
+        "(`benchmarks/baselines`), each in a fresh process, imports excluded; time = median of the "
         "runs (3 when a run is under a minute), memory = the process's peak RSS. Speed-up = "
         "pandas time / huiyan time (target >= 3x); memory = huiyan peak / pandas peak (target <= 0.5). "
         "`huiyan run` = the whole command (validation, papermill, run folder), once.",

@@ -10,10 +10,13 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import huiyan
+import huiyan.writer
 import pytest
 from huiyan.workspace import Workspace
 
@@ -33,6 +36,39 @@ def tiny_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     synth.generate(ws, scale="tiny", seed=7)
     ws.close()
     return huiyan.workspace(home)
+
+
+TINY_COUNTY_MODELS = ("insurance_fraud", "judicial_auction")
+
+
+@pytest.fixture(scope="session")
+def tiny_county_runs(tiny_workspace: Workspace) -> dict[str, Path]:
+    """``huiyan run MODEL --region COUNTY`` on the tiny province, as a user types it.
+
+    One run of each of :data:`TINY_COUNTY_MODELS` for the first county; returns the run
+    folders. The command must succeed and print no kernel noise (tests/test_report.py and
+    tests/test_report_browser.py read the reports; both are in xdist group "report").
+    """
+    huiyan_cmd = str(Path(sys.executable).with_name("huiyan"))
+    home = tiny_workspace.home
+    county = tiny_workspace.regions()[0]
+    out = {}
+    for model in TINY_COUNTY_MODELS:
+        done = subprocess.run(
+            [huiyan_cmd, "--home", str(home), "run", model, "--region", county],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        noise = [
+            line
+            for line in (done.stdout + done.stderr).splitlines()
+            if "IPKernelApp" in line or "Traceback" in line or "ERROR" in line
+        ]
+        assert not noise, noise
+        out[model] = Path(done.stdout.strip().splitlines()[-1])
+    return out
 
 
 def auction_rows() -> list[dict]:
@@ -94,8 +130,8 @@ def auction_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         frame[col] = pd.to_datetime(frame[col]).dt.date
     for col in ("previous_auction_id", "buyer_id", "executed_party_id"):
         frame[col] = frame[col].astype("string")
-    ws.con.create_table("judicial_auctions", frame, overwrite=True)
-    ws.close()
+    with huiyan.writer.writing(home, "fixture") as w:
+        w.create_table("judicial_auctions", frame)
     return ws.db_path
 
 
@@ -113,3 +149,13 @@ def sample_model(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the catalog at tests/data/ (the sample_auction model); returns its notebook."""
     monkeypatch.setenv("HUIYAN_MODEL_PATH", str(DATA))
     return DATA / "sample_auction.ipynb"
+
+
+def write_sql(home: Path, *statements: str | tuple[str, list[object]]) -> None:
+    """Change a workspace's data as a writer does (readers then see it after a refresh)."""
+    with huiyan.writer.writing(home, "test", tables=None) as w:
+        for statement in statements:
+            if isinstance(statement, tuple):
+                w.con.execute(*statement)
+            else:
+                w.con.execute(statement)

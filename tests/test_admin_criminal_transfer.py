@@ -11,6 +11,7 @@ import ibis
 import pandas as pd
 import pytest
 import yaml
+from huiyan import writer
 from huiyan.ingest import schema
 from huiyan.models import admin_criminal_transfer as m
 
@@ -327,8 +328,13 @@ def test_run_rules_on_a_workspace(tmp_path: Path):
     ]
     p = pd.DataFrame(rows)
     c = pd.DataFrame([case()], columns=schema.column_types("criminal_cases"))
-    ws.con.create_table("admin_penalties", p, schema=schema.ibis_schema("admin_penalties"))
-    ws.con.create_table("criminal_cases", c, schema=schema.ibis_schema("criminal_cases"))
+    with writer.writing(tmp_path, "test") as w:
+        for name, frame in (("admin_penalties", p), ("criminal_cases", c)):
+            w.con.execute(schema.create_table_sql(name))
+            w.con.register("incoming", frame)
+            w.con.execute(f"INSERT INTO {name} SELECT * FROM incoming")
+            w.con.unregister("incoming")
+    ws = hy.workspace(tmp_path)
     hits = m.run_rules(ws)
     assert [h.rule.code for h in hits] == [
         "ACT-MINING-VALUE",
@@ -467,6 +473,6 @@ def test_clues_read_from_text_carry_their_snippet():
     )
     p, c = tables([row])
     summary = hy.clues.collect(m.mining_value(p, c)).frame.summary.iloc[0]
-    sentence, snippet = hy.clues.split_snippet(summary)
+    sentence, snippet = hy.clues.split_summary(summary)
     assert sentence.endswith("。") and snippet is not None
     assert "壹拾贰万元" in snippet and len(snippet) <= 60

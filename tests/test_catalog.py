@@ -10,6 +10,7 @@ import huiyan
 import pytest
 from huiyan import catalog
 from huiyan.errors import ModelError, ParameterError
+from huiyan.workspace import REPO_ROOT
 
 DATA = Path(__file__).parent / "data"
 
@@ -77,7 +78,7 @@ def test_a_second_source_plugs_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     extra = catalog.NotebookSource((tmp_path / "elsewhere",), name="extra")
     _notebook(tmp_path / "elsewhere" / "delta.ipynb", {"name": "delta", "version": "1.0.0"})
     monkeypatch.setenv("HUIYAN_MODEL_PATH", str(DATA))
-    monkeypatch.setattr(catalog, "_SOURCES", [*catalog._SOURCES])
+    monkeypatch.setattr(catalog.sources, "_SOURCES", [*catalog.sources._SOURCES])
     catalog.register_source(lambda ws: extra)
     found = catalog.catalog(huiyan.workspace(tmp_path / "home"))
     assert found.get("delta").source == "extra"
@@ -154,3 +155,63 @@ def test_notebook_copy_keeps_its_card(tmp_path: Path) -> None:
     shutil.copy(DATA / "sample_auction.ipynb", copy)
     found = catalog.read_card(copy)
     assert found is not None and found.notebook == copy.resolve()
+
+
+# ----------------------------------------------------------------------------- where models come from
+
+
+def test_the_catalog_shows_where_each_model_comes_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HUIYAN_MODEL_PATH", raising=False)
+    home = tmp_path / "home"
+    _notebook(home / "notebooks" / "alpha.ipynb", {"name": "alpha", "version": "0.1.0"})
+    _notebook(
+        home / "models" / "gamma@2.0.0" / "gamma.ipynb", {"name": "gamma", "version": "2.0.0"}
+    )
+    found = catalog.catalog(huiyan.workspace(home))
+    sources = {c.name: c.source for c in found.cards}
+    assert sources["judicial_auction"] == catalog.REPOSITORY  # the repository's vetted models
+    assert (sources["alpha"], sources["gamma"]) == (catalog.WORKSPACE, catalog.IMPORTED)
+    rows = {r["模型 model"]: r["来源 source"] for r in found.table()}
+    assert rows["judicial_auction"] == "仓库 repository"
+    assert rows["alpha"] == "本工作区 workspace" and rows["gamma"] == "导入 imported"
+    assert found.names()[-2:] == ["alpha", "gamma"]  # the repository's first
+
+
+def test_the_workspace_of_the_repository_keeps_its_own_models_apart() -> None:
+    ws = huiyan.workspace(REPO_ROOT)  # no --home: huiyan new must not write among shipped models
+    assert catalog.own_folder(ws) == REPO_ROOT / "notebooks" / "local"
+    assert catalog.own_folder(huiyan.workspace("/srv/county")) == Path("/srv/county/notebooks")
+
+
+def test_a_name_means_its_newest_version_and_the_workspace_copy_comes_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HUIYAN_MODEL_PATH", str(tmp_path / "shared"))
+    _notebook(tmp_path / "shared" / "delta.ipynb", {"name": "delta", "version": "1.9.0"})
+    home = tmp_path / "home"
+    for version in ("1.9.0", "1.10.0"):
+        card = {"name": "delta", "version": version}
+        _notebook(home / "models" / f"delta@{version}" / "delta.ipynb", card)
+    found = catalog.catalog(huiyan.workspace(home))
+    assert found.get("delta").version == "1.10.0"
+    assert found.get("delta@1.9.0").source == catalog.IMPORTED  # before the shared copy
+
+
+def test_rules_are_documented_on_the_card_or_listed_by_code() -> None:
+    card = catalog.ModelCard.from_metadata(
+        {
+            "name": "fish",
+            "rules": {"FISH-A": {"zh": "甲", "basis": "刑法第三百四十条"}, "FISH-B": {}},
+        }
+    )
+    assert card.rules == ("FISH-A", "FISH-B")
+    assert card.rule_doc("FISH-A").is_documented and not card.rule_doc("FISH-B").is_documented
+    listed = catalog.ModelCard.from_metadata({"name": "old", "rules": ["AUC-START-LOW"]})
+    assert listed.rules == ("AUC-START-LOW",) and not listed.rule_docs
+
+
+def test_a_rule_documented_as_text_is_a_model_error() -> None:
+    with pytest.raises(ModelError, match=r"rules\.FISH-A"):
+        catalog.ModelCard.from_metadata({"name": "fish", "rules": {"FISH-A": "甲"}})

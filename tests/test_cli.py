@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 from huiyan.cli import build_parser, main
 from huiyan.cli.models import _width, format_table
+from huiyan.workspace import REPO_ROOT
 
 
 def huiyan_cli(*argv: str) -> tuple[int, str, str]:
@@ -76,13 +78,23 @@ def test_run_an_unknown_model_suggests_the_nearest(sample_model: Path, auction_h
 def test_parameter_without_equals_sign_is_refused(sample_model: Path, auction_home: Path) -> None:
     code, _, err = huiyan_cli("--home", str(auction_home), "run", "sample_auction", "-p", "ratio")
     assert code == 2 and "NAME=VALUE" in err
+    # the example is the model's own parameter, never another model's
+    assert "-p ratio=0.7" in err and "since" in err and "min_suits" not in err
+    assert not (auction_home / "runs").exists()
+
+
+def test_parameter_without_a_value_is_refused(sample_model: Path, auction_home: Path) -> None:
+    code, _, err = huiyan_cli("--home", str(auction_home), "run", "sample_auction", "-p", "since=")
+    assert code == 2 and "since=" in err and "须给出值" in err and "with a value" in err
+    assert "-p since=" in err and "min_suits" not in err  # its default as the example
+    assert not (auction_home / "runs").exists()
 
 
 def test_run_a_county_that_is_not_in_the_data(sample_model: Path, auction_home: Path) -> None:
     code, _, err = huiyan_cli(
         "--home", str(auction_home), "run", "sample_auction", "--region", "330603"
     )
-    assert code == 1 and "330603" in err and "330602" in err
+    assert code == 2 and "330603" in err and "330602" in err
 
 
 def test_runs_on_an_empty_workspace(tmp_path: Path) -> None:
@@ -115,12 +127,65 @@ def test_new_creates_a_paired_notebook_with_an_empty_card(
 
 
 def test_new_refuses_an_existing_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HUIYAN_MODEL_PATH", str(tmp_path))
+    monkeypatch.setenv("HUIYAN_MODEL_PATH", str(tmp_path / "shared"))
     assert huiyan_cli("--home", str(tmp_path), "new", "fishing_ban")[0] == 0
-    before = (tmp_path / "fishing_ban.py").read_text(encoding="utf-8")
+    script = tmp_path / "notebooks" / "fishing_ban.py"
+    before = script.read_text(encoding="utf-8")
     code, _, err = huiyan_cli("--home", str(tmp_path), "new", "fishing_ban")
     assert code == 2 and "已存在" in err and "already exists" in err
-    assert (tmp_path / "fishing_ban.py").read_text(encoding="utf-8") == before
+    assert script.read_text(encoding="utf-8") == before
+    code, _, err = huiyan_cli("--home", str(tmp_path), "new", "sample_auction")
+    assert code == 0  # not in this catalog: the shared folder is empty here
+    monkeypatch.setenv("HUIYAN_MODEL_PATH", str(DATA))
+    code, _, err = huiyan_cli("--home", str(tmp_path / "other"), "new", "sample_auction")
+    assert code == 2 and "已存在" in err  # a shared model's name is taken too
+
+
+def test_new_writes_into_the_workspace_never_into_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HUIYAN_MODEL_PATH", raising=False)
+    shipped = sorted(p.name for p in (REPO_ROOT / "notebooks").iterdir())
+    code, _, err = huiyan_cli("--home", str(tmp_path / "county"), "new", "fishing_ban")
+    assert code == 0, err
+    assert (tmp_path / "county" / "notebooks" / "fishing_ban.ipynb").exists()
+    assert sorted(p.name for p in (REPO_ROOT / "notebooks").iterdir()) == shipped
+    text = (tmp_path / "county" / "notebooks" / "fishing_ban.py").read_text(encoding="utf-8")
+    assert "@hy.rules.rule(" in text and "lib/huiyan/models" not in text  # rules go in cells
+
+
+def test_new_from_a_vetted_model_is_a_new_unvetted_model_with_its_rules_documented(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HUIYAN_MODEL_PATH", raising=False)
+    home = str(tmp_path / "county")
+    code, out, err = huiyan_cli("--home", home, "new", "my_auction", "--from", "judicial_auction")
+    assert code == 0, err
+    assert "judicial_auction@1.0.0" in out
+    nb = json.loads((tmp_path / "county" / "notebooks" / "my_auction.ipynb").read_text("utf-8"))
+    card = nb["metadata"]["huiyan"]
+    assert (card["name"], card["version"], card["derived_from"]) == (
+        "my_auction", "0.1.0", "judicial_auction@1.0.0",
+    )  # fmt: skip
+    assert card["rules"]["AUC-START-LOW"]["basis"].startswith("《最高人民法院")  # from the library
+    code_cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    assert any('model="my_auction"' in c for c in code_cells)
+    assert not any("m.MODEL" in c for c in code_cells)  # its clues are its own
+    assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
+    code, out, _ = huiyan_cli("--home", home, "models", "my_auction")
+    assert "改编自 derived from: judicial_auction@1.0.0" in out and "未审核" in out
+    assert "AUC-START-LOW" in out and "第十条" in out
+
+
+def test_models_shows_one_cards_rules_with_their_legal_basis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HUIYAN_MODEL_PATH", raising=False)
+    code, out, _ = huiyan_cli("--home", str(tmp_path), "models", "judicial_auction")
+    assert code == 0
+    assert "来源 source:        仓库 repository" in out
+    assert "AUC-DEPOSIT-RANGE" in out and "第十七条" in out
+    assert "库 library huiyan.models.judicial_auction" in out
 
 
 @pytest.mark.parametrize("name", ["FishingBan", "fishing-ban", "1st_model", "fishing__ban"])
@@ -143,16 +208,6 @@ def test_a_new_model_runs_as_it_is(
     assert code == 0, err
     assert "0 条线索 clues" in out
     assert (Path(out.strip().splitlines()[-1]) / "clues.parquet").exists()
-
-
-def test_lab_dry_run_prints_the_command(tmp_path: Path) -> None:
-    code, out, _ = huiyan_cli("--home", str(tmp_path), "lab", "--dry-run", "--port", "9999")
-    assert code == 0
-    assert f"HUIYAN_HOME={tmp_path}" in out
-    assert "jupyter lab" in out.replace("/jupyter lab", "jupyter lab")
-    assert "--MappingKernelManager.default_kernel_name=huiyan" in out
-    assert "--ServerApp.port=9999" in out
-    assert "ipykernel install --sys-prefix --name huiyan" in out
 
 
 def test_table_aligns_chinese_text() -> None:

@@ -28,8 +28,9 @@ def ledger_home(tiny_workspace: Workspace, tmp_path: Path) -> Path:
 
 
 def test_simulation_is_refused_outside_synthetic_workspaces(tmp_path: Path) -> None:
-    with hy.workspace(tmp_path) as ws:
-        ws.con.create_table("judicial_auctions", schema={"auction_id": "string"})
+    with hy.workspace(tmp_path, write=True) as ws:
+        with ws.writing("test") as w:
+            w.con.execute("CREATE TABLE judicial_auctions (auction_id VARCHAR)")
         with pytest.raises(hy.errors.WorkspaceError, match="synth"):
             ledger.simulate_outcomes(ws)
 
@@ -41,7 +42,7 @@ def test_dashboard_runs_through_the_runner_and_reports_the_ledger(
     monkeypatch.delenv("HUIYAN_MODEL_PATH", raising=False)
     with hy.workspace(ledger_home) as ws:
         expected = ledger.effectiveness(ws, by=("model",)).iloc[0]
-    result = runs.run("province_dashboard", ws=hy.workspace(ledger_home, read_only=True))
+    result = runs.run("province_dashboard", ws=hy.workspace(ledger_home))
     assert result.status == "succeeded"
     executed = (result.run_dir / "notebook.ipynb").read_text(encoding="utf-8")
     # the effectiveness table the notebook printed carries the same figures as the ledger
@@ -57,7 +58,7 @@ def test_dashboard_filters_by_city(ledger_home: Path, monkeypatch: pytest.Monkey
     monkeypatch.delenv("HUIYAN_MODEL_PATH", raising=False)
     result = runs.run(
         "province_dashboard",
-        ws=hy.workspace(ledger_home, read_only=True),
+        ws=hy.workspace(ledger_home),
         parameters={"city": "3311"},  # Lishui: only Songyang's clues
     )
     shown = _output_of(result.run_dir / "notebook.ipynb", "by_county = table(")

@@ -556,9 +556,12 @@ def test_second_file_refused_leaves_table_unchanged(ws, tmp_path, replace) -> No
     assert not (ws.home / "quarantine").exists()
 
 
-def test_create_table_sql_is_contract_order_and_types(ws) -> None:
-    ws.con.con.execute(create_table_sql("forest_subsidies"))
-    described = ws.con.con.execute('DESCRIBE "forest_subsidies"').fetchall()
+def test_create_table_sql_is_contract_order_and_types() -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(create_table_sql("forest_subsidies"))
+    described = con.execute('DESCRIBE "forest_subsidies"').fetchall()
     assert [(d[0], d[1]) for d in described] == [
         ("payment_id", "VARCHAR"),
         ("year", "BIGINT"),

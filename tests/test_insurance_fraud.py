@@ -17,6 +17,7 @@ from typing import Any
 
 import huiyan
 import huiyan.clues as hc
+import huiyan.writer
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -145,16 +146,15 @@ class Scene:
         })  # fmt: skip
 
     def write(self, home: Path) -> huiyan.Workspace:
-        ws = huiyan.workspace(home)
-        con = ws.con.con
-        for name, rows in self.rows.items():
-            schema = arrow_schema(name)
-            table = pa.Table.from_pylist(rows, schema=schema)
-            con.execute(create_table_sql(name, replace=True))
-            con.register("incoming", table)
-            con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')
-            con.unregister("incoming")
-        return ws
+        with huiyan.writer.writing(home, "test") as w:
+            for name, rows in self.rows.items():
+                schema = arrow_schema(name)
+                table = pa.Table.from_pylist(rows, schema=schema)
+                w.con.execute(create_table_sql(name, replace=True))
+                w.con.register("incoming", table)
+                w.con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')
+                w.con.unregister("incoming")
+        return huiyan.workspace(home)
 
 
 SHOP = oid(1)

@@ -16,6 +16,7 @@ from typing import Any
 
 import huiyan as hy
 import pytest
+from conftest import write_sql
 from huiyan import synth
 from huiyan.judgments import parsed
 from huiyan.synth.judgment_text import FACTS_SCHEMA, FACTS_TABLE
@@ -132,21 +133,27 @@ def test_derived_tables_state_every_fact_the_generator_wrote(tiny: hy.Workspace)
 def test_the_comparison_sees_a_wrong_fact(tiny: hy.Workspace) -> None:
     """Guard against a comparison that agrees with anything: change one fact, one field differs."""
     doc_id = tiny.con.table(FACTS_TABLE).doc_id.min().execute()
-    con = tiny.con.con
-    con.execute(
-        f"CREATE TEMP TABLE saved AS SELECT * FROM {FACTS_TABLE} WHERE doc_id = ?", [doc_id]
-    )
-    try:
-        con.execute(
+    write_sql(
+        tiny.home,
+        (
             f"UPDATE {FACTS_TABLE} SET plates = list_append(plates, '浙Z99999'), "
             "claimed_amount = claimed_amount + 1 WHERE doc_id = ?",
             [doc_id],
-        )
+        ),
+    )
+    tiny.refresh()
+    try:
         found = disagreements(tiny)
-    finally:
-        con.execute(f"DELETE FROM {FACTS_TABLE} WHERE doc_id = ?", [doc_id])
-        con.execute(f"INSERT INTO {FACTS_TABLE} SELECT * FROM saved")
-        con.execute("DROP TABLE saved")
+    finally:  # put the fact back for the other tests of this module
+        write_sql(
+            tiny.home,
+            (
+                f"UPDATE {FACTS_TABLE} SET plates = list_filter(plates, p -> p <> '浙Z99999'), "
+                "claimed_amount = claimed_amount - 1 WHERE doc_id = ?",
+                [doc_id],
+            ),
+        )
+        tiny.refresh()
     assert {f: [r[0] for r in rows] for f, rows in found.items()} == {
         "plates": [doc_id],
         "claimed_amount": [doc_id],

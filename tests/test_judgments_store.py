@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import huiyan
+import huiyan.writer
 import pyarrow as pa
 import pytest
+from conftest import write_sql
 from huiyan.errors import WorkspaceError
 from huiyan.judgments import parse_workspace, parsed
 
@@ -26,19 +28,24 @@ def _text(plaintiff: str, amount: str, plate: str = "浙D12345") -> str:
 
 
 def _load(ws: huiyan.Workspace, rows: dict[str, str]) -> None:
-    con = ws.con.con
-    con.execute(
+    with huiyan.writer.writing(ws.home, "test") as w:
+        _insert(w.con, rows)
+    ws.refresh()
+
+
+def _insert(con: object, rows: dict[str, str]) -> None:
+    con.execute(  # type: ignore[attr-defined]
         "CREATE OR REPLACE TABLE judgments (doc_id VARCHAR, case_no VARCHAR, court VARCHAR, region VARCHAR, "
         "cause VARCHAR, doc_type VARCHAR, trial_level VARCHAR, judgment_date DATE, text VARCHAR)"
     )
     table = pa.table(
         {"doc_id": list(rows), "text": list(rows.values()), "region": ["330602"] * len(rows)}
     )
-    con.register("incoming", table)
-    con.execute(
+    con.register("incoming", table)  # type: ignore[attr-defined]
+    con.execute(  # type: ignore[attr-defined]
         "INSERT INTO judgments (doc_id, region, text) SELECT doc_id, region, text FROM incoming"
     )
-    con.unregister("incoming")
+    con.unregister("incoming")  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -93,10 +100,12 @@ def test_rerun_parses_nothing_and_changed_text_is_reparsed(ws: huiyan.Workspace)
     parse_workspace(ws)
     again = parse_workspace(ws)
     assert (again.parsed, again.unchanged) == (0, 3)
-    ws.con.con.execute(
-        "UPDATE judgments SET text = ? WHERE doc_id = 'J1'", [_text("张三", "7,000", "浙D99999")]
+    write_sql(
+        ws.home,
+        ("UPDATE judgments SET text = ? WHERE doc_id = 'J1'", [_text("张三", "7,000", "浙D99999")]),
+        "DELETE FROM judgments WHERE doc_id = 'J3'",
     )
-    ws.con.con.execute("DELETE FROM judgments WHERE doc_id = 'J3'")
+    ws.refresh()
     third = parse_workspace(ws)
     assert (third.parsed, third.unchanged, third.removed) == (1, 1, 1)
     t = parsed(ws)

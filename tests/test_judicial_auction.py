@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import huiyan
+import huiyan.writer
 import ibis
 import pandas as pd
 import pytest
@@ -378,10 +379,12 @@ def test_run_rules_on_a_workspace_and_parameters(tmp_path: Any) -> None:
         auction("a2", region="331124", deposit=1.0),
     ]
     frame = table(*rows).execute()
-    ws.con.create_table("judicial_auctions", frame)
     hh, ep = people()
-    ws.con.create_table("households", hh.execute())
-    ws.con.create_table("enterprise_people", ep.execute())
+    with huiyan.writer.writing(tmp_path, "test") as w:
+        w.create_table("judicial_auctions", frame)
+        w.create_table("households", hh.execute())
+        w.create_table("enterprise_people", ep.execute())
+    ws = huiyan.workspace(tmp_path)
     hits = m.run_rules(ws)
     assert [h.rule.code for h in hits] == [
         "AUC-NOTICE-SHORT",

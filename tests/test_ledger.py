@@ -250,31 +250,32 @@ def test_runs_the_ledger_missed_are_taken_in_later(tmp_path: Path) -> None:
         assert ledger.catch_up(ws) == []  # once only
 
 
-def test_a_busy_database_gives_a_readable_error(tmp_path: Path) -> None:
+def test_a_review_waits_for_another_write_instead_of_failing(tmp_path: Path) -> None:
     import subprocess
     import sys
-    import time
+
+    from huiyan import journal
 
     with hy.workspace(tmp_path) as ws:
         ledger.record_run(
             ws, clue_frame(["AUC-START-LOW-0001"]), run_id="r1", model="judicial_auction"
         )
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); "
-            "time.sleep(30)",
-            str(tmp_path / "datasets" / "huiyan.duckdb"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
-        time.sleep(0.2)
-        with pytest.raises(hy.errors.WorkspaceError, match="正被另一个程序使用"):
-            hy.workspace(tmp_path).table("ledger_clues")
-    finally:
-        holder.kill()
-        holder.wait()
+        holder = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None);"
+                " c.execute('BEGIN IMMEDIATE'); print('ok', flush=True); time.sleep(1.5);"
+                " c.execute('COMMIT')",
+                str(journal.path(tmp_path)),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+            change = ledger.set_status(ws, "AUC-START-LOW-0001", "核查中", note="等待后写入")
+            assert change.applied
+            assert ledger.clues(ws).status.tolist() == ["核查中"]
+        finally:
+            holder.wait()

@@ -64,7 +64,7 @@ def test_model_runs_for_one_county(
     model: str, tiny_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("HUIYAN_MODEL_PATH", raising=False)
-    ws = huiyan.workspace(tiny_workspace.home, read_only=True)
+    ws = huiyan.workspace(tiny_workspace.home)
     county = ws.regions()[0]
     result = runs.run(model, ws=ws, region=county)
     assert result.status == "succeeded"

@@ -57,3 +57,51 @@ def test_scanner_finds_pasted_records(text: str, kind: str) -> None:
 )
 def test_scanner_ignores_numbers_that_are_not_personal(text: str) -> None:
     assert privacy.scan(text) == []
+
+
+# -- masking for reports (huiyan.privacy.mask): the one place the rule lives ------------------
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("原告（身份证330602198001011237）", "原告（身份证3306**********1237）"),
+        ("x = 11010519491231002x", "x = 1101**********002x"),
+        ("social_security:330602198001011237|91330602MA2B3C4D5E|2019-01", "social_security:3306**********1237|91330602MA2B3C4D5E|2019-01"),
+        ("旧证号330602800101123", "旧证号3306*******1123"),
+        ("电话：13905751234。", "电话：139****1234。"),
+        ("+86 13905751234 / 8613905751234", "+86 139****1234 / 86139****1234"),
+        ("报案电话0575-88123456", "报案电话0575-****3456"),
+        ("IDs 330602198001011237,110105194912310021", "IDs 3306**********1237,1101**********0021"),
+        ("ID330602198001011237", "ID3306**********1237"),  # glued, but an ID beyond doubt
+    ],
+    ids=["id", "lower-x", "record-ref", "old-id", "mobile", "country-code", "landline",
+         "two-in-a-row", "glued-id"],
+)  # fmt: skip
+def test_report_masking_hides_ids_and_phones(text: str, shown: str) -> None:
+    assert privacy.mask(text) == shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "赔案 APAC202233060200000049",  # a claim number holding 18 digits
+        "judgments:3306022022000028",  # a 16-digit document id
+        "金额 1142700.0 元，日期 20210305",
+        "信用代码 91330602MA2B3C4D5E",
+        "（2022）浙0602民初491号",
+        "流水号LB000003920",
+        "region = '330602'",
+    ],
+    ids=["claim-no", "doc-id", "amount-date", "credit-code", "case-no", "serial", "region"],
+)
+def test_report_masking_leaves_other_numbers_alone(text: str) -> None:
+    assert privacy.mask(text) == text
+
+
+def test_mask_all_and_html_keep_what_is_not_text() -> None:
+    texts = ["电话13905751234", None, "", "无"]
+    assert privacy.mask_all(texts) == ["电话139****1234", None, "", "无"]
+    picture = "<img src='data:image/png;base64,iVBOR13905751234AAA330602198001011237='>"
+    page = f"<td>330602198001011237</td>{picture}"
+    assert privacy.mask_html(page) == f"<td>3306**********1237</td>{picture}"

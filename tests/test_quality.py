@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import huiyan
+import huiyan.writer
 import pytest
 from huiyan import contracts, identifiers, quality
 from huiyan.errors import ValidationFailed, WorkspaceError
@@ -158,12 +159,10 @@ def clean_rows() -> dict[str, list[dict]]:
 @pytest.fixture(scope="module")
 def clean_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("clean")
-    ws = huiyan.workspace(home)
-    con = ws.con.con
-    for name, rows in clean_rows().items():
-        con.execute(create_table_sql(name))
-        insert(con, name, rows)
-    ws.close()
+    with huiyan.writer.writing(home, "fixture") as w:
+        for name, rows in clean_rows().items():
+            w.con.execute(create_table_sql(name))
+            insert(w.con, name, rows)
     return home / "datasets" / "huiyan.duckdb"
 
 
@@ -172,9 +171,15 @@ def fresh(clean_db: Path, tmp_path: Path) -> Workspace:
     """A workspace holding its own copy of the clean tables."""
     (tmp_path / "datasets").mkdir()
     shutil.copy(clean_db, tmp_path / "datasets" / "huiyan.duckdb")
-    ws = huiyan.workspace(tmp_path)
+    ws = huiyan.workspace(tmp_path, write=True)
     yield ws
     ws.close()
+
+
+def write_sql(ws: Workspace, sql: str) -> None:
+    """Change the workspace's data as an outside program would (then readers see it)."""
+    with ws.writing("test", tables=None) as w:
+        w.con.execute(sql)
 
 
 # -- suites on disk -----------------------------------------------------------------------------
@@ -257,9 +262,7 @@ def failure(report: quality.QualityReport, dataset: str, expectation: str, colum
 def test_bad_check_digit_is_named_with_count_and_keys(fresh: Workspace) -> None:
     good = rid(3)
     bad = good[:17] + ("0" if good[17] != "0" else "1")
-    fresh.con.con.execute(
-        f"UPDATE social_security SET person_id = '{bad}' WHERE person_id = '{good}'"
-    )
+    write_sql(fresh, f"UPDATE social_security SET person_id = '{bad}' WHERE person_id = '{good}'")
     report = quality.validate(fresh, ["social_security"])
     f = failure(report, "social_security", suites.RESIDENT_ID_CHECK, "person_id")
     assert (f.severity, f.count) == ("error", 1)
@@ -271,7 +274,7 @@ def test_bad_check_digit_is_named_with_count_and_keys(fresh: Workspace) -> None:
 def test_bad_credit_code_check_digit(fresh: Workspace) -> None:
     good = code(4)
     bad = good[:17] + ("0" if good[17] != "0" else "1")
-    fresh.con.con.execute(f"UPDATE enterprises SET org_id = '{bad}' WHERE org_id = '{good}'")
+    write_sql(fresh, f"UPDATE enterprises SET org_id = '{bad}' WHERE org_id = '{good}'")
     f = failure(
         quality.validate(fresh, ["enterprises"]), "enterprises", suites.CREDIT_CODE_CHECK, "org_id"
     )
@@ -279,10 +282,10 @@ def test_bad_credit_code_check_digit(fresh: Workspace) -> None:
 
 
 def test_null_required_value(fresh: Workspace) -> None:
-    fresh.con.con.execute(
-        "UPDATE vehicles SET owner_name = NULL WHERE plate_no IN ('浙D10001', '浙D10002')"
+    write_sql(
+        fresh, "UPDATE vehicles SET owner_name = NULL WHERE plate_no IN ('浙D10001', '浙D10002')"
     )
-    fresh.con.con.execute("UPDATE vehicles SET owner_name = '' WHERE plate_no = '浙D10003'")
+    write_sql(fresh, "UPDATE vehicles SET owner_name = '' WHERE plate_no = '浙D10003'")
     f = failure(
         quality.validate(fresh, ["vehicles"]),
         "vehicles",
@@ -295,7 +298,7 @@ def test_null_required_value(fresh: Workspace) -> None:
 
 
 def test_duplicate_key(fresh: Workspace) -> None:
-    fresh.con.con.execute("INSERT INTO vehicles SELECT * FROM vehicles WHERE plate_no = '浙D10005'")
+    write_sql(fresh, "INSERT INTO vehicles SELECT * FROM vehicles WHERE plate_no = '浙D10005'")
     f = failure(
         quality.validate(fresh, ["vehicles"]),
         "vehicles",
@@ -306,8 +309,9 @@ def test_duplicate_key(fresh: Workspace) -> None:
 
 
 def test_duplicate_compound_key(fresh: Workspace) -> None:
-    fresh.con.con.execute(
-        f"INSERT INTO social_security SELECT * FROM social_security WHERE person_id = '{rid(2)}'"
+    write_sql(
+        fresh,
+        f"INSERT INTO social_security SELECT * FROM social_security WHERE person_id = '{rid(2)}'",
     )
     f = failure(
         quality.validate(fresh, ["social_security"]),
@@ -319,7 +323,7 @@ def test_duplicate_compound_key(fresh: Workspace) -> None:
 
 
 def test_negative_money(fresh: Workspace) -> None:
-    fresh.con.con.execute("UPDATE judicial_auctions SET start_price = -5 WHERE auction_id = 'A2-1'")
+    write_sql(fresh, "UPDATE judicial_auctions SET start_price = -5 WHERE auction_id = 'A2-1'")
     report = quality.validate(fresh, ["judicial_auctions"])
     f = failure(report, "judicial_auctions", "expect_column_values_to_be_between", "start_price")
     assert f.count == 1 and f.examples[0].format() == "A2-1 → start_price=-5"
@@ -328,10 +332,11 @@ def test_negative_money(fresh: Workspace) -> None:
 
 def test_future_judgment_like_date(fresh: Workspace) -> None:
     future = date.today() + timedelta(days=30)
-    fresh.con.con.execute(
+    write_sql(
+        fresh,
         f"UPDATE judicial_auctions SET announce_date = DATE '{future}', "
         f"start_date = DATE '{future}' + 20, end_date = DATE '{future}' + 21 "
-        "WHERE auction_id = 'A1-2'"
+        "WHERE auction_id = 'A1-2'",
     )
     report = quality.validate(fresh, ["judicial_auctions"])
     f = failure(report, "judicial_auctions", "expect_column_values_to_be_between", "announce_date")
@@ -339,7 +344,7 @@ def test_future_judgment_like_date(fresh: Workspace) -> None:
 
 
 def test_unknown_allowed_value(fresh: Workspace) -> None:
-    fresh.con.con.execute("UPDATE judicial_auctions SET round = '三拍' WHERE auction_id = 'A3-2'")
+    write_sql(fresh, "UPDATE judicial_auctions SET round = '三拍' WHERE auction_id = 'A3-2'")
     f = failure(
         quality.validate(fresh, ["judicial_auctions"]),
         "judicial_auctions",
@@ -350,17 +355,16 @@ def test_unknown_allowed_value(fresh: Workspace) -> None:
 
 
 def test_reauction_start_price_above_previous_round(fresh: Workspace) -> None:
-    fresh.con.con.execute(
-        "UPDATE judicial_auctions SET start_price = 900000 WHERE auction_id = 'A4-2'"
-    )
+    write_sql(fresh, "UPDATE judicial_auctions SET start_price = 900000 WHERE auction_id = 'A4-2'")
     report = quality.validate(fresh, ["judicial_auctions"])
     (f,) = [f for f in report["judicial_auctions"].errors if "前一轮" in f.zh]
     assert f.count == 1 and f.examples[0].key == "A4-2"
 
 
 def test_end_month_before_start_month(fresh: Workspace) -> None:
-    fresh.con.con.execute(
-        f"UPDATE social_security SET end_month = DATE '2010-01-01' WHERE person_id = '{rid(5)}'"
+    write_sql(
+        fresh,
+        f"UPDATE social_security SET end_month = DATE '2010-01-01' WHERE person_id = '{rid(5)}'",
     )
     f = failure(
         quality.validate(fresh, ["social_security"]),
@@ -372,9 +376,7 @@ def test_end_month_before_start_month(fresh: Workspace) -> None:
 
 
 def test_warnings_are_listed_but_do_not_stop_require(fresh: Workspace) -> None:
-    fresh.con.con.execute(
-        "UPDATE forest_subsidies SET amount = amount + 50 WHERE payment_id = 'P3'"
-    )
+    write_sql(fresh, "UPDATE forest_subsidies SET amount = amount + 50 WHERE payment_id = 'P3'")
     report = quality.require(fresh, ["forest_subsidies"])
     (w,) = report["forest_subsidies"].warnings
     assert w.count == 1 and w.examples[0].key == "P3" and "FOR-AMOUNT-MISMATCH" in w.zh
@@ -382,7 +384,7 @@ def test_warnings_are_listed_but_do_not_stop_require(fresh: Workspace) -> None:
 
 
 def test_require_stops_with_a_readable_bilingual_message(fresh: Workspace) -> None:
-    fresh.con.con.execute("UPDATE vehicles SET region = '990602' WHERE plate_no = '浙D10007'")
+    write_sql(fresh, "UPDATE vehicles SET region = '990602' WHERE plate_no = '浙D10007'")
     with pytest.raises(ValidationFailed, match="行政区划代码") as caught:
         quality.require(fresh, ["vehicles"])
     message = str(caught.value)
@@ -410,7 +412,7 @@ def test_cache_skips_an_unchanged_dataset_and_revalidates_a_changed_one(fresh: W
     assert not any(d.cached for d in first.datasets)
     assert (fresh.home / "datasets" / "validation_cache.json").exists()
     fp = quality.fingerprint(fresh, "vehicles")
-    fresh.con.con.execute("UPDATE vehicles SET owner_name = NULL WHERE plate_no = '浙D10009'")
+    write_sql(fresh, "UPDATE vehicles SET owner_name = NULL WHERE plate_no = '浙D10009'")
     assert quality.fingerprint(fresh, "vehicles") != fp
     second = quality.validate(fresh, ["vehicles", "enterprises"])
     assert second["enterprises"].cached and not second["vehicles"].cached
@@ -425,7 +427,7 @@ def test_cache_skips_an_unchanged_dataset_and_revalidates_a_changed_one(fresh: W
 def test_cli_prints_each_failure_and_exits_1(fresh: Workspace, capsys) -> None:
     from huiyan.cli import main
 
-    fresh.con.con.execute("UPDATE vehicles SET plate_no = 'XX1' WHERE plate_no = '浙D10000'")
+    write_sql(fresh, "UPDATE vehicles SET plate_no = 'XX1' WHERE plate_no = '浙D10000'")
     fresh.close()
     assert (
         main(["--home", str(fresh.home), "validate", "vehicles", "--html", str(fresh.home / "h")])
@@ -467,7 +469,7 @@ def test_require_stops_a_papermill_notebook_with_the_readable_message(
     import nbformat
     import papermill
 
-    fresh.con.con.execute("UPDATE vehicles SET region = '99' WHERE plate_no = '浙D10004'")
+    write_sql(fresh, "UPDATE vehicles SET region = '99' WHERE plate_no = '浙D10004'")
     fresh.close()
     nb = nbformat.v4.new_notebook()
     nb.cells = [

@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 
 import huiyan
+import huiyan.writer
 import pytest
 from huiyan import quality
 from huiyan.errors import ValidationFailed
@@ -76,16 +77,16 @@ def corrupted(tiny_workspace: Workspace, tmp_path_factory: pytest.TempPathFactor
     (home / "datasets").mkdir()
     tiny_workspace.close()
     shutil.copy(tiny_workspace.db_path, home / "datasets" / "huiyan.duckdb")
-    with huiyan.workspace(home) as ws:
+    with huiyan.writer.writing(home, "corrupt") as w:
         for sql in CORRUPTIONS:
-            ws.con.con.execute(sql)
+            w.con.execute(sql)
     return home
 
 
 @pytest.fixture(scope="module")
 def reports(corrupted: Path) -> dict[str, quality.QualityReport]:
     """The same suites run by each engine, uncached."""
-    ws = huiyan.workspace(corrupted, read_only=True)
+    ws = huiyan.workspace(corrupted)
     out = {
         engine: quality.validate(ws, DATASETS, use_cache=False, engine=engine)
         for engine in ("duckdb", "spark")
@@ -149,7 +150,7 @@ def test_each_defect_is_named_on_spark_with_its_count_and_examples(reports) -> N
 
 
 def test_require_on_spark_stops_with_the_readable_report(corrupted: Path) -> None:
-    ws = huiyan.workspace(corrupted, read_only=True)
+    ws = huiyan.workspace(corrupted)
     for _ in range(2):  # the second time from the cache, kept per engine
         with pytest.raises(ValidationFailed, match="必填") as caught:
             quality.require(ws, ["vehicles"], engine="spark")

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 def test_run_feeds_ledger_and_its_workbook_round_trips(
     sample_model: Path, auction_home: Path
 ) -> None:
-    first = runs.run("sample_auction", ws=hy.workspace(auction_home, read_only=True))
+    first = runs.run("sample_auction", ws=hy.workspace(auction_home))
     with hy.workspace(auction_home) as ws:
         taken_in = ledger.clues(ws)
     assert sorted(taken_in.clue_id) == sorted(
@@ -38,7 +38,7 @@ def test_run_feeds_ledger_and_its_workbook_round_trips(
         assert (report.applied, report.problems) == (1, ())
         assert ledger.import_excel(ws, first.run_dir / "clues.xlsx").applied == 0
 
-    second = runs.run("sample_auction", ws=hy.workspace(auction_home, read_only=True))
+    second = runs.run("sample_auction", ws=hy.workspace(auction_home))
     with hy.workspace(auction_home) as ws:
         after = ledger.clues(ws).set_index("clue_id")
     assert len(after) == len(taken_in), "re-running never duplicates a clue"

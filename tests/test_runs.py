@@ -27,9 +27,10 @@ import pytest
 from conftest import COUNTIES, DATA, EXPECTED
 from huiyan import runs
 from huiyan.cli import main
-from huiyan.clues import HEADERS_ZH, SCHEMA, collect
+from huiyan.clues import SCHEMA, collect
 from huiyan.errors import ModelError
 from huiyan.rules import ref, rule
+from huiyan.runs.workbook import HEADERS
 
 pytestmark = pytest.mark.slow
 FILES = {"notebook.ipynb", "report.html", "clues.parquet", "clues.xlsx", "manifest.json"}
@@ -123,7 +124,7 @@ def test_workbook_has_summary_and_one_sheet_per_rule(succeeded: tuple[Path, str,
     assert wb.sheetnames == ["汇总 Summary", "SMP-START-LOW", "SMP-DEPOSIT-HIGH"]
     sheet = wb["SMP-START-LOW"]
     headers = [c.value for c in sheet[1]]
-    assert headers == [HEADERS_ZH[c] for c in SCHEMA.names] + ["核查状态", "核查意见", "核查人"]
+    assert headers == [HEADERS[c] for c in SCHEMA.names] + ["核查状态", "核查意见", "核查人"]
     assert sheet.max_row - 1 == EXPECTED["SMP-START-LOW"]
     summary = [tuple(r) for r in wb["汇总 Summary"].iter_rows(values_only=True)]
     assert ("SMP-START-LOW", "一拍起拍价低于评估价的七成", EXPECTED["SMP-START-LOW"]) in summary
@@ -134,6 +135,9 @@ def test_report_is_readable_without_code(succeeded: tuple[Path, str, Path]) -> N
     assert "运行报告" in page and "judicial_auctions" in page and "SMP-START-LOW" in page
     assert "def start_low" not in page  # code hidden
     assert "data:image/png;base64" in page
+    assert 'id="hy-clue-data"' in page  # the table of every clue
+    # real data (no planted truth in this workspace): no evaluation appendix
+    assert "附录一" not in page and "埋设" not in page
 
 
 def test_same_data_gives_the_same_clue_ids(
@@ -141,7 +145,7 @@ def test_same_data_gives_the_same_clue_ids(
 ) -> None:
     home, _, first = succeeded
     monkeypatch.setenv("HUIYAN_MODEL_PATH", str(DATA))
-    again = runs.run("sample_auction", ws=huiyan.workspace(home, read_only=True))
+    again = runs.run("sample_auction", ws=huiyan.workspace(home))
     ids = [
         pq.read_table(d / "clues.parquet").column("clue_id").to_pylist()
         for d in (first, again.run_dir)
@@ -159,28 +163,46 @@ def _failed_run(home: Path) -> tuple[Path, dict]:
     return folders[0], manifest
 
 
-def test_bad_parameter_fails_before_running(auction_home: Path, sample_model: Path) -> None:
+def _no_run_folders(home: Path) -> bool:
+    return not list((home / "runs").glob("*/*/manifest.json"))
+
+
+def test_bad_parameter_is_refused_before_any_run_folder_exists(
+    auction_home: Path, sample_model: Path
+) -> None:
     code, _, err = huiyan_cli(
         "--home", str(auction_home), "run", "sample_auction", "-p", "ratoi=0.5"
     )
-    assert code == 1
-    assert '"ratoi"' in err and '"ratio"' in err and "运行失败" in err and "failed" in err
-    folder, manifest = _failed_run(auction_home)
-    assert manifest["error"]["type"] == "ParameterError"
-    assert not (folder / "notebook.ipynb").exists()
+    assert code == 2
+    assert '"ratoi"' in err and '"ratio"' in err
+    assert _no_run_folders(auction_home)
+    code, out, _ = huiyan_cli("--home", str(auction_home), "runs")
+    assert code == 0 and "sample_auction" not in out
 
 
-def test_failing_expectation_stops_the_run(
+@pytest.mark.parametrize("value", ["abc", "0,7"], ids=["text", "comma"])
+def test_bad_parameter_value_is_refused_before_any_run_folder_exists(
+    auction_home: Path, sample_model: Path, value: str
+) -> None:
+    code, _, err = huiyan_cli(
+        "--home", str(auction_home), "run", "sample_auction", "-p", f"ratio={value}"
+    )
+    assert code == 2
+    assert f'参数 ratio 的值 "{value}"' in err and "ratio (float, 默认 default 0.7)" in err
+    assert "Traceback" not in err
+    assert _no_run_folders(auction_home)
+    code, out, _ = huiyan_cli("--home", str(auction_home), "runs")
+    assert code == 0 and "sample_auction" not in out
+
+
+def test_failing_expectation_stops_the_run_before_any_run_folder_exists(
     auction_home: Path, sample_model: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "huiyan.quality", _quality(False))
     code, _, err = huiyan_cli("--home", str(auction_home), "run", "sample_auction")
     assert code == 1
     assert "质量校验" in err and "3 rows fail" in err
-    folder, manifest = _failed_run(auction_home)
-    assert manifest["error"]["type"] == "ValidationFailed"
-    assert manifest["validation"]["ok"] is False
-    assert not (folder / "notebook.ipynb").exists()
+    assert _no_run_folders(auction_home)
 
 
 def test_error_in_a_cell_names_the_cell(auction_home: Path, sample_model: Path) -> None:
@@ -208,9 +230,7 @@ def test_clues_of_a_rule_the_card_does_not_list_are_refused(
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "sample_auction.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     monkeypatch.setenv("HUIYAN_MODEL_PATH", str(tmp_path / "models"))
-    result = runs.run(
-        "sample_auction", ws=huiyan.workspace(auction_home, read_only=True), check=False
-    )
+    result = runs.run("sample_auction", ws=huiyan.workspace(auction_home), check=False)
     assert result.status == "failed"
     assert "SMP-DEPOSIT-HIGH" in result.manifest["error"]["zh"]
     assert not list(result.run_dir.glob("clues.*"))  # the saved clues were removed
@@ -326,3 +346,22 @@ def test_workbook_joins_record_lists_with_newlines(tmp_path: Path) -> None:
     cells = {c.value for row in wb["SAVE-DEMO"].iter_rows() for c in row}
     assert "judicial_auctions:A1\njudicial_auctions:A2" in cells
     assert [c.value for c in wb["SAVE-DEMO"][1]][-1] == "核查状态"
+
+
+def test_save_records_the_rules_and_what_each_read_for_the_runner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HUIYAN_RUN_DIR", str(tmp_path))
+    monkeypatch.setenv("HUIYAN_MODEL", "save_demo")
+    con = ibis.duckdb.connect()
+    claims = con.create_table("insurance_claims", {"claim_id": ["c1"], "region": ["330602"]})
+    facts = runs.saving.rule_facts(collect(_demo(claims)))
+    assert facts["lineage"]["SAVE-DEMO"] == {"tables": {"insurance_claims": ["claim_id", "region"]}}
+    saved = runs.save(_found())  # hits built in Python: their lineage says so
+    recorded = runs.saving.rules_of(saved.parquet)
+    assert recorded["rules"]["SAVE-DEMO"] == {
+        "zh": "演示规则", "basis": "示例", "subject_type": "claim", "model": "save_demo",
+        "defined_in": __name__,
+    }  # fmt: skip
+    assert recorded["lineage"]["SAVE-DEMO"]["untraced"] == ["memtable"]
+    assert pq.read_table(saved.parquet).schema.equals(huiyan.clues.SCHEMA)  # still the contract's

@@ -313,6 +313,27 @@ def test_a_signed_bundle_with_bad_contents_is_refused(
     assert not (tmp_path / "evil.py").exists()
 
 
+def test_the_labelled_sample_travels_with_the_vetting_record_that_measured_it(
+    tmp_path: Path, county: Workspace, signer: Ed25519PrivateKey
+) -> None:
+    labels = b"record,rule,expected\njudicial_auctions:A1,AUC-START-LOW,yes\n"
+    name = "judicial_auction.labels.csv"
+
+    def bundle(out: Path, version: str, sample: bytes) -> Path:
+        notebook = notebook_bytes(version=version)
+        record = {"model": "judicial_auction", "version": version,
+                  "notebook_sha256": sharing.sha256(notebook), "labels_sha256": sharing.sha256(labels)}  # fmt: skip
+        return model_bundle(out, signer, notebook, record=record, extra={name: sample})
+
+    sharing.import_bundle(bundle(tmp_path / "a.zip", "1.0.0", labels), ws=county)
+    card = catalog.get("judicial_auction", county)
+    assert card.labels == county.home / "models" / "judicial_auction@1.0.0" / name
+    assert card.vetting_status == vetting.VETTED
+    changed = bundle(tmp_path / "b.zip", "1.1.0", labels.replace(b"yes", b"no"))
+    with pytest.raises(BundleError, match="标注样本与审核记录不符"):
+        sharing.import_bundle(changed, ws=county)
+
+
 # ----------------------------------------------------------------------------- export
 
 

@@ -10,11 +10,15 @@ Public API for notebooks::
 from __future__ import annotations
 
 import importlib
-from typing import Any
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
 from huiyan import errors, log
 from huiyan.errors import HuiyanError
-from huiyan.workspace import Workspace, workspace
+
+if TYPE_CHECKING:
+    from huiyan.workspace import Workspace, workspace
 
 __version__ = "0.1.0"
 
@@ -44,9 +48,28 @@ _LAZY = {
 }
 
 
+# ibis loads with the workspace (~0.3 s): commands that never read data do not wait for it
+_FROM_WORKSPACE = {"workspace", "Workspace"}
+
+
+class _Package(types.ModuleType):
+    """``hy.workspace`` is the function even after the submodule of that name is imported
+    (the import system would otherwise set the package attribute to the module)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "workspace" and isinstance(value, types.ModuleType):
+            value = value.workspace
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return importlib.import_module(f"huiyan.{name}")
+    if name in _FROM_WORKSPACE:
+        return getattr(importlib.import_module("huiyan.workspace"), name)
     raise AttributeError(f"module 'huiyan' has no attribute {name!r}")
 
 

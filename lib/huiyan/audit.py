@@ -1,20 +1,32 @@
 """The workspace's append-only audit log: who ran, vetted, exported or imported what, and when.
 
-One JSON object per line in ``<home>/audit.log``. Entries are only ever appended;
-nothing in huiyan rewrites or truncates the file.
+Entries live in the workspace journal (``<home>/huiyan.sqlite``, :mod:`huiyan.journal`),
+one row each, so that parallel county runs, reviewers and vetting never overwrite one
+another. Entries are only ever appended; nothing in huiyan changes or deletes them.
+An ``audit.log`` (JSON lines) left by an older huiyan is taken in once and kept as
+``audit.log.imported``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
 import socket
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from huiyan import journal
 from huiyan.workspace import Workspace
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT, who TEXT, host TEXT, action TEXT, entry TEXT
+);
+"""
 
 
 def _who() -> str:
@@ -25,8 +37,42 @@ def _who() -> str:
 
 
 def path(ws: Workspace) -> Path:
-    """Where the audit log lives."""
-    return ws.home / "audit.log"
+    """Where the audit log lives (the workspace journal)."""
+    return journal.path(ws.home)
+
+
+def _con(ws: Workspace) -> sqlite3.Connection:
+    con = journal.connect(ws.home)
+    con.executescript(_SCHEMA)
+    legacy = ws.home / "audit.log"
+    if legacy.exists():
+        _import_legacy(con, legacy)
+    return con
+
+
+def _import_legacy(con: sqlite3.Connection, legacy: Path) -> None:
+    with journal.transaction(con, "迁移审计日志 audit log migration"):
+        if not legacy.exists():  # another process took it in while this one waited
+            return
+        for line in legacy.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                entry = json.loads(line)
+                _insert(con, entry)
+        with contextlib.suppress(OSError):
+            legacy.rename(legacy.with_name("audit.log.imported"))
+
+
+def _insert(con: sqlite3.Connection, entry: dict[str, Any]) -> None:
+    con.execute(
+        "INSERT INTO audit (at, who, host, action, entry) VALUES (?, ?, ?, ?, ?)",
+        [
+            entry.get("at"),
+            entry.get("who"),
+            entry.get("host"),
+            entry.get("action"),
+            json.dumps(entry, ensure_ascii=False, default=str),
+        ],
+    )
 
 
 def record(ws: Workspace, action: str, **details: Any) -> dict[str, Any]:
@@ -38,21 +84,27 @@ def record(ws: Workspace, action: str, **details: Any) -> dict[str, Any]:
         "action": action,
         **details,
     }
-    ws.home.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(entry, ensure_ascii=False, default=str, sort_keys=False)
-    # O_APPEND keeps concurrent writers (parallel county runs) from overwriting each other.
-    fd = os.open(path(ws), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    entry = json.loads(json.dumps(entry, ensure_ascii=False, default=str))
+    con = _con(ws)
     try:
-        os.write(fd, (line + "\n").encode("utf-8"))
+        with journal.transaction(con, f"审计日志 audit log ({action})"):
+            _insert(con, entry)
     finally:
-        os.close(fd)
+        con.close()
     return entry
 
 
 def entries(ws: Workspace, *, action: str | None = None) -> list[dict[str, Any]]:
     """Every entry so far, oldest first (optionally only one kind of action)."""
-    p = path(ws)
-    if not p.exists():
+    if not journal.path(ws.home).exists() and not (ws.home / "audit.log").exists():
         return []
-    out = [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [e for e in out if action is None or e["action"] == action]
+    con = _con(ws)
+    try:
+        sql, params = "SELECT entry FROM audit", []
+        if action is not None:
+            sql += " WHERE action = ?"
+            params.append(action)
+        rows = con.execute(sql + " ORDER BY id", params).fetchall()
+    finally:
+        con.close()
+    return [json.loads(r[0]) for r in rows]

@@ -18,7 +18,8 @@ import math
 import os
 import re
 import string
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,11 +27,12 @@ import pandas as pd
 import pyarrow as pa
 
 from huiyan.errors import ModelError
+from huiyan.lineage import Lineage, read
 from huiyan.rules import Hits, Rule, ref
 
 __all__ = [
-    "HEADERS_ZH", "SCHEMA", "SNIPPET_HEAD", "Clues", "clue_id", "collect", "ref", "split_snippet",
-    "with_snippet",
+    "HEADERS_ZH", "SCHEMA", "SNIPPET_HEAD", "SNIPPET_MARK", "Clues", "clue_id", "collect", "ref",
+    "split_summary", "with_snippet",
 ]  # fmt: skip
 
 SCHEMA = pa.schema(
@@ -74,12 +76,14 @@ REQUIRED_HIT_COLUMNS = ("subject_id", "region", "evidence")
 SNIPPET_HEAD = "原文："
 """A summary's snippet stands at its end as 原文：「…」: the words a text clue was read from."""
 _OPEN, _CLOSE = "「", "」"
+SNIPPET_MARK = SNIPPET_HEAD + _OPEN
+"""Where a summary's snippet begins: ``原文：「``."""
 
 
 def with_snippet(sentence: str, snippet: str | None) -> str:
     """The summary sentence with the snippet it was read from at its end, as 原文：「…」.
 
-    Brackets inside the snippet become 『』 so that :func:`split_snippet` finds it again.
+    Brackets inside the snippet become 『』 so that :func:`split_summary` finds it again.
 
     >>> with_snippet("张三非法采矿，价值9.6万元。", "…河段非法采砂约3,200吨，价值约9.6万元。")
     '张三非法采矿，价值9.6万元。原文：「…河段非法采砂约3,200吨，价值约9.6万元。」'
@@ -92,19 +96,18 @@ def with_snippet(sentence: str, snippet: str | None) -> str:
     return f"{sentence}{SNIPPET_HEAD}{_OPEN}{inner}{_CLOSE}"
 
 
-def split_snippet(summary: str) -> tuple[str, str | None]:
+def split_summary(summary: str) -> tuple[str, str | None]:
     """A summary split back into (sentence, snippet); the snippet is None when there is none.
 
-    >>> split_snippet("张三非法采矿。原文：「…价值约9.6万元。」")
+    >>> split_summary("张三非法采矿。原文：「…价值约9.6万元。」")
     ('张三非法采矿。', '…价值约9.6万元。')
-    >>> split_snippet("没有原文的线索。")
+    >>> split_summary("没有原文的线索。")
     ('没有原文的线索。', None)
     """
-    mark = SNIPPET_HEAD + _OPEN
-    at = summary.rfind(mark)
+    at = summary.rfind(SNIPPET_MARK)
     if at < 0 or not summary.endswith(_CLOSE):
         return summary, None
-    return summary[:at], summary[at + len(mark) : -len(_CLOSE)]
+    return summary[:at], summary[at + len(SNIPPET_MARK) : -len(_CLOSE)]
 
 
 def clue_id(model: str, rule_code: str, subject_id: str) -> str:
@@ -123,6 +126,8 @@ class Clues:
 
     frame: pd.DataFrame
     rules: tuple[Rule, ...] = ()
+    lineage: Mapping[str, Lineage] = field(default_factory=dict, hash=False)
+    """Rule code -> the datasets and columns the rule's expression read (huiyan.lineage)."""
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -151,9 +156,15 @@ class Clues:
         return self.frame.groupby(["region", "rule"]).size().rename("clues").reset_index()
 
     def preview(self, n: int = 10) -> pd.DataFrame:
-        """The ``n`` strongest clues with Chinese headers, for display in a notebook."""
+        """The ``n`` strongest clues with Chinese headers, for display in a notebook.
+
+        Amounts are shown as yuan with thousands separators (``1,142,700.00``).
+        """
+        from huiyan.display import yuan
+
         cols = ["rule", "region", "subject_name", "subject_id", "score", "amount", "summary"]
         top = self.frame.sort_values(["score", "amount"], ascending=False).head(n)[cols]
+        top = top.assign(amount=[yuan(v) for v in top.amount.tolist()])
         return top.rename(columns=HEADERS_ZH).reset_index(drop=True)
 
     def _repr_html_(self) -> str:
@@ -352,7 +363,10 @@ def collect(
         frame = _merge_duplicates(frame)
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
     rules = tuple(dict.fromkeys(h.rule for h in hits))
-    return Clues(frame.reset_index(drop=True), rules)
+    lineage: dict[str, Lineage] = {}
+    for h in hits:
+        lineage[h.rule.code] = lineage.get(h.rule.code, Lineage()) | read(h.table)
+    return Clues(frame.reset_index(drop=True), rules, lineage)
 
 
 def _merge_duplicates(frame: pd.DataFrame) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from typing import Literal
 import yaml
 
 from huiyan.errors import ContractError, did_you_mean
-from huiyan.workspace import REPO_ROOT
+from huiyan.repository import REPO_ROOT
 
 CONTRACT_PATH = REPO_ROOT / "datasets" / "datasets.yaml"
 

@@ -115,7 +115,9 @@ def export_sql(ds: Dataset, rng: random.Random, *, xlsx: bool = False) -> str:
         f"{_varied(c, rng, native=xlsx and rng.random() < 0.5)} AS {quote(h)}"
         for c, h in zip(ds.columns, headers, strict=True)
     ]
-    return f"SELECT {', '.join(cols)} FROM main.{quote(ds.name)} ORDER BY rowid"
+    # a view has no rowid: number the rows in their stored order instead
+    numbered = f"(SELECT *, row_number() OVER () - 1 AS rowid FROM main.{quote(ds.name)})"
+    return f"SELECT {', '.join(cols)} FROM {numbered} ORDER BY rowid"
 
 
 def _copy_csv(con: Any, sql: str, path: Path, kind: Kind) -> None:
@@ -151,17 +153,6 @@ def _write_xlsx(con: Any, sql: str, path: Path, title: str) -> None:
     book.save(path)
 
 
-def _table_rows(con: Any, name: str) -> int | None:
-    found = con.execute(
-        "SELECT estimated_size FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name = 'main' AND NOT temporary AND table_name = ?",
-        [name],
-    ).fetchone()
-    if found is None:
-        return None
-    return int(con.execute(f"SELECT count(*) FROM main.{quote(name)}").fetchone()[0])
-
-
 def write_exports(ws: Workspace, out_dir: Path, *, seed: int = 0) -> list[Path]:
     """Write every dataset in ``ws`` as one agency-style export file in ``out_dir``.
 
@@ -179,9 +170,9 @@ def write_exports(ws: Workspace, out_dir: Path, *, seed: int = 0) -> list[Path]:
     con = ws.con.con
     written: list[Path] = []
     for ds in contracts.datasets().values():
-        rows = _table_rows(con, ds.name)
-        if rows is None:
+        if not ws.has_table(ds.name):
             continue
+        rows = ws.snapshot(ds.name).rows
         rng = random.Random(f"{seed}:{ds.name}")
         kinds: list[Kind] = ["utf-8", "utf-8-sig", "gb18030"]
         if rows <= XLSX_MAX_ROWS and not any(c.type == "text" for c in ds.columns):

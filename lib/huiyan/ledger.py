@@ -1,6 +1,7 @@
 """The clue ledger: every clue of every succeeded run, once, with its review outcome and history.
 
-Tables in the workspace database:
+Tables in the workspace journal (``<home>/huiyan.sqlite``, :mod:`huiyan.journal`), so that
+reviewers, runs and notebooks write at the same time without locking each other out:
 
     ledger_clues    one row per clue_id: the clue's latest content, first/last seen, the run
                     it was last seen in, whether the latest run of its model and county still
@@ -22,7 +23,11 @@ Example::
 from __future__ import annotations
 
 import getpass
+import json
+import logging
+import math
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,8 +35,11 @@ from typing import Any
 
 import pandas as pd
 
+from huiyan import journal
 from huiyan.errors import LedgerError, did_you_mean
 from huiyan.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 NEW, REVIEWING, TRANSFERRED, FILED, RECOMMENDED, REJECTED = (
     "待核查",
@@ -61,35 +69,132 @@ NEXT: dict[str, frozenset[str]] = {
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ledger_clues (
-    clue_id VARCHAR PRIMARY KEY, model VARCHAR, model_version VARCHAR, rule VARCHAR,
-    region VARCHAR, subject_type VARCHAR, subject_id VARCHAR, subject_name VARCHAR,
-    score DOUBLE, amount DOUBLE, summary VARCHAR, evidence VARCHAR[], context VARCHAR[],
-    first_seen TIMESTAMPTZ, last_seen TIMESTAMPTZ, first_run VARCHAR, last_run VARCHAR,
-    runs BIGINT, present BOOLEAN,
-    status VARCHAR, status_at TIMESTAMPTZ, reviewer VARCHAR, note VARCHAR
+    clue_id TEXT PRIMARY KEY, model TEXT, model_version TEXT, rule TEXT,
+    region TEXT, subject_type TEXT, subject_id TEXT, subject_name TEXT,
+    score REAL, amount REAL, summary TEXT, evidence TEXT, context TEXT,
+    first_seen TEXT, last_seen TEXT, first_run TEXT, last_run TEXT,
+    runs INTEGER, present INTEGER,
+    status TEXT, status_at TEXT, reviewer TEXT, note TEXT
 );
+CREATE INDEX IF NOT EXISTS ledger_clues_scope ON ledger_clues (model, region);
 CREATE TABLE IF NOT EXISTS ledger_runs (
-    run_id VARCHAR PRIMARY KEY, model VARCHAR, region VARCHAR, finished_at TIMESTAMPTZ,
-    clues BIGINT
+    run_id TEXT PRIMARY KEY, model TEXT, region TEXT, finished_at TEXT, clues INTEGER
 );
 CREATE TABLE IF NOT EXISTS ledger_history (
-    clue_id VARCHAR, status VARCHAR, previous VARCHAR, reviewer VARCHAR, note VARCHAR,
-    changed_at TIMESTAMPTZ, source VARCHAR
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    clue_id TEXT, status TEXT, previous TEXT, reviewer TEXT, note TEXT,
+    changed_at TEXT, source TEXT
 );
+CREATE INDEX IF NOT EXISTS ledger_history_clue ON ledger_history (clue_id);
 """
+_CLUE_COLUMNS = (
+    "clue_id", "model", "model_version", "rule", "region", "subject_type", "subject_id",
+    "subject_name", "score", "amount", "summary", "evidence", "context",
+)  # fmt: skip
 
 
-def _raw(ws: Workspace) -> Any:
-    """The workspace's DuckDB connection (the ledger is written with plain SQL in transactions)."""
-    con = ws.con.con
-    if not ws.read_only:
-        con.execute(_SCHEMA)
-    elif not {"ledger_clues", "ledger_history"} <= set(ws.con.list_tables()):
-        raise LedgerError(
-            "线索台账还是空的：请先运行模型（huiyan run MODEL）。",
-            "The clue ledger is empty: run a model first (huiyan run MODEL).",
-        )
+def _con(ws: Workspace) -> sqlite3.Connection:
+    """The workspace journal (SQLite, WAL) with the ledger's tables; see :mod:`huiyan.journal`."""
+    con = journal.connect(ws.home)
+    fresh = not con.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_clues'"
+    ).fetchone()
+    con.executescript(_SCHEMA)
+    if fresh:
+        _migrate_from_duckdb(ws, con)
     return con
+
+
+def _migrate_from_duckdb(ws: Workspace, con: sqlite3.Connection) -> None:
+    """Take over the ledger an older huiyan kept in the workspace's DuckDB database."""
+    if not ws.db_path.exists() or not ws.has_table("ledger_clues"):
+        return
+    raw = ws.con.con
+    clues = raw.execute("SELECT * FROM ledger_clues").df()
+    history = raw.execute("SELECT * FROM ledger_history").df()
+    runs = raw.execute("SELECT * FROM ledger_runs").df() if ws.has_table("ledger_runs") else None
+    with journal.transaction(con, "迁移线索台账 ledger migration"):
+        _insert_clues(con, clues)
+        con.executemany(
+            "INSERT INTO ledger_history (clue_id, status, previous, reviewer, note, changed_at, "
+            "source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (r.clue_id, r.status, r.previous, r.reviewer, r.note, _iso(r.changed_at), r.source)
+                for r in history.itertuples()
+            ],
+        )
+        if runs is not None:
+            con.executemany(
+                "INSERT OR IGNORE INTO ledger_runs VALUES (?, ?, ?, ?, ?)",
+                [
+                    (r.run_id, r.model, r.region, _iso(r.finished_at), int(r.clues))
+                    for r in runs.itertuples()
+                ],
+            )
+    log.info("ledger: %d clues taken over from the DuckDB database", len(clues))
+
+
+def _insert_clues(con: sqlite3.Connection, frame: pd.DataFrame) -> None:
+    cols = [c for c in frame.columns if c in _ALL_COLUMNS]
+    rows = [
+        tuple(_sql_value(c, v) for c, v in zip(cols, values, strict=True))
+        for values in frame[cols].itertuples(index=False, name=None)
+    ]
+    names = ", ".join(cols)
+    marks = ", ".join("?" for _ in cols)
+    con.executemany(f"INSERT OR REPLACE INTO ledger_clues ({names}) VALUES ({marks})", rows)
+
+
+_ALL_COLUMNS = (
+    *_CLUE_COLUMNS, "first_seen", "last_seen", "first_run", "last_run", "runs", "present",
+    "status", "status_at", "reviewer", "note",
+)  # fmt: skip
+
+
+def _iso(value: Any) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        return value
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize(UTC)
+    return stamp.tz_convert(UTC).isoformat()
+
+
+def _sql_value(column: str, value: Any) -> Any:
+    if column in ("evidence", "context"):
+        return json.dumps([str(v) for v in value] if value is not None else [], ensure_ascii=False)
+    if column in ("first_seen", "last_seen", "status_at"):
+        return _iso(value)
+    if column == "present":
+        return None if value is None else int(bool(value))
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if column == "runs":
+        return int(value)
+    if column in ("score", "amount"):
+        return float(value)
+    return (
+        value
+        if isinstance(value, str) or value is None
+        else (None if pd.isna(value) else str(value))
+    )
+
+
+def _frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Ledger rows as a DataFrame with lists, booleans and UTC timestamps."""
+    for c in ("evidence", "context"):
+        if c in rows:
+            rows[c] = rows[c].map(lambda v: json.loads(v) if v else [])
+    if "present" in rows:
+        rows["present"] = rows["present"].map(lambda v: None if v is None else bool(v))
+    for c in ("first_seen", "last_seen", "status_at", "changed_at", "finished_at"):
+        if c in rows:
+            rows[c] = pd.to_datetime(rows[c], utc=True, format="ISO8601")
+    return rows
 
 
 def _now() -> datetime:
@@ -124,19 +229,34 @@ def record_run(
     Clues of the same model (and county, when the run was for one county) that this run no
     longer finds are marked ``present = false``: visible as disappeared, never deleted.
     """
-    con = _raw(ws)
-    if con.execute("SELECT 1 FROM ledger_runs WHERE run_id = ?", [run_id]).fetchone():
-        return Intake(run_id, 0, 0, 0)
-    now = _now()
-    frame = clues.copy()
-    frame["run_id"] = run_id
-    con.execute("BEGIN TRANSACTION")
+    con = _con(ws)
     try:
-        con.register("incoming", frame)
+        return _record_run(con, clues, run_id=run_id, model=model, region=region)
+    finally:
+        con.close()
+
+
+def _record_run(
+    con: sqlite3.Connection, clues: pd.DataFrame, *, run_id: str, model: str, region: str
+) -> Intake:
+    now = _iso(_now())
+    rows = [
+        tuple(_sql_value(c, v) for c, v in zip(_CLUE_COLUMNS, values, strict=True))
+        for values in clues[list(_CLUE_COLUMNS)].itertuples(index=False, name=None)
+    ]
+    cols = ", ".join(_CLUE_COLUMNS)
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS incoming ({cols})")
+    with journal.transaction(con, f"线索台账 ledger intake {run_id}"):
+        if con.execute("SELECT 1 FROM ledger_runs WHERE run_id = ?", [run_id]).fetchone():
+            return Intake(run_id, 0, 0, 0)
+        con.execute("DELETE FROM temp.incoming")
+        marks = ", ".join("?" for _ in _CLUE_COLUMNS)
+        con.executemany(f"INSERT INTO temp.incoming VALUES ({marks})", rows)
+        con.execute("CREATE INDEX IF NOT EXISTS temp.incoming_id ON incoming (clue_id)")
         new = con.execute(
             "SELECT count(*) FROM incoming WHERE clue_id NOT IN (SELECT clue_id FROM ledger_clues)"
         ).fetchone()[0]
-        seen = len(frame) - new
+        seen = len(rows) - new
         scope = "model = ? AND (? = '' OR region = ?)"
         disappeared = con.execute(
             f"SELECT count(*) FROM ledger_clues WHERE {scope} AND present "
@@ -144,58 +264,34 @@ def record_run(
             [model, region, region],
         ).fetchone()[0]
         con.execute(
-            f"UPDATE ledger_clues SET present = false WHERE {scope} "
+            f"UPDATE ledger_clues SET present = 0 WHERE {scope} AND present "
             "AND clue_id NOT IN (SELECT clue_id FROM incoming)",
             [model, region, region],
         )
-        # Updating list columns is costly in DuckDB: touch them only where they changed.
         con.execute(
             """
-            UPDATE ledger_clues AS l SET last_seen = ?, last_run = i.run_id,
-                runs = l.runs + 1, present = true
+            UPDATE ledger_clues AS l SET last_seen = ?, last_run = ?, runs = l.runs + 1,
+                present = 1, model_version = i.model_version, score = i.score,
+                amount = i.amount, summary = i.summary, subject_name = i.subject_name,
+                evidence = i.evidence, context = i.context
             FROM incoming AS i WHERE l.clue_id = i.clue_id
             """,
-            [now],
+            [now, run_id],
         )
         con.execute(
-            """
-            UPDATE ledger_clues AS l SET
-                model_version = i.model_version, score = i.score, amount = i.amount,
-                summary = i.summary, subject_name = i.subject_name
-            FROM incoming AS i WHERE l.clue_id = i.clue_id AND (
-                l.model_version IS DISTINCT FROM i.model_version
-                OR l.score IS DISTINCT FROM i.score OR l.amount IS DISTINCT FROM i.amount
-                OR l.summary IS DISTINCT FROM i.summary
-                OR l.subject_name IS DISTINCT FROM i.subject_name)
-            """
-        )
-        con.execute(
-            """
-            UPDATE ledger_clues AS l SET evidence = i.evidence, context = i.context
-            FROM incoming AS i WHERE l.clue_id = i.clue_id AND (
-                l.evidence IS DISTINCT FROM i.evidence OR l.context IS DISTINCT FROM i.context)
-            """
-        )
-        con.execute(
-            """
-            INSERT INTO ledger_clues
-            SELECT clue_id, model, model_version, rule, region, subject_type, subject_id,
-                   subject_name, score, amount, summary, evidence, context,
-                   ?, ?, run_id, run_id, 1, true, ?, ?, NULL, NULL
+            f"""
+            INSERT INTO ledger_clues ({cols}, first_seen, last_seen, first_run, last_run, runs,
+                present, status, status_at, reviewer, note)
+            SELECT {cols}, ?, ?, ?, ?, 1, 1, ?, ?, NULL, NULL
             FROM incoming WHERE clue_id NOT IN (SELECT clue_id FROM ledger_clues)
             """,
-            [now, now, NEW, now],
+            [now, now, run_id, run_id, NEW, now],
         )
         con.execute(
             "INSERT INTO ledger_runs VALUES (?, ?, ?, ?, ?)",
-            [run_id, model, region, now, len(frame)],
+            [run_id, model, region, now, len(rows)],
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("incoming")
+        con.execute("DELETE FROM temp.incoming")
     return Intake(run_id, int(new), int(seen), int(disappeared))
 
 
@@ -205,36 +301,37 @@ def catch_up(ws: Workspace) -> list[Intake]:
     Run ids start with their start time, so sorting them replays the runs in order and the
     ``present`` flags end up describing the latest run of each model and county.
     """
-    import json
-
     import pyarrow.parquet as pq
 
-    con = _raw(ws)
-    known = {row[0] for row in con.execute("SELECT run_id FROM ledger_runs").fetchall()}
-    pending = []
-    for manifest in ws.runs_dir.glob("*/*/manifest.json"):
-        folder = manifest.parent
-        if folder.name in known or not (folder / "clues.parquet").exists():
-            continue
-        try:
-            info = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if info.get("status") == "succeeded" and info.get("run_id", folder.name) not in known:
-            pending.append((str(info.get("run_id", folder.name)), folder, info))
-    intakes = []
-    for run_id, folder, info in sorted(pending, key=lambda item: item[0]):
-        frame = pq.read_table(folder / "clues.parquet").to_pandas()
-        intakes.append(
-            record_run(
-                ws,
-                frame,
-                run_id=run_id,
-                model=str(info["model"]),
-                region=str(info.get("region") or ""),
+    con = _con(ws)
+    try:
+        known = {row[0] for row in con.execute("SELECT run_id FROM ledger_runs").fetchall()}
+        pending = []
+        for manifest in ws.runs_dir.glob("*/*/manifest.json"):
+            folder = manifest.parent
+            if folder.name in known or not (folder / "clues.parquet").exists():
+                continue
+            try:
+                info = json.loads(manifest.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if info.get("status") == "succeeded" and info.get("run_id", folder.name) not in known:
+                pending.append((str(info.get("run_id", folder.name)), folder, info))
+        intakes = []
+        for run_id, folder, info in sorted(pending, key=lambda item: item[0]):
+            frame = pq.read_table(folder / "clues.parquet").to_pandas()
+            intakes.append(
+                _record_run(
+                    con,
+                    frame,
+                    run_id=run_id,
+                    model=str(info["model"]),
+                    region=str(info.get("region") or ""),
+                )
             )
-        )
-    return intakes
+        return intakes
+    finally:
+        con.close()
 
 
 # -- review outcomes -------------------------------------------------------------------------
@@ -284,7 +381,21 @@ def set_status(
     applying the same workbook twice is harmless.
     """
     _check_status(status)
-    con = _raw(ws)
+    note = (note or "").strip() or None
+    who = reviewer or _reviewer()
+    con = _con(ws)
+    try:
+        # the check and the change happen in one write transaction: a second reviewer's
+        # change at the same moment waits, then sees this one's result
+        with journal.transaction(con, f"核查结果 review outcome {clue_id}"):
+            return _set_status(con, clue_id, status, note=note, who=who, source=source)
+    finally:
+        con.close()
+
+
+def _set_status(
+    con: sqlite3.Connection, clue_id: str, status: str, *, note: str | None, who: str, source: str
+) -> Change:
     row = con.execute(
         "SELECT status, note FROM ledger_clues WHERE clue_id = ?", [clue_id]
     ).fetchone()
@@ -295,7 +406,6 @@ def set_status(
             "用 huiyan clues 查看线索编号 List clue ids with: huiyan clues",
         )
     current, current_note = row
-    note = (note or "").strip() or None
     if status == current and (note is None or note == current_note):
         return Change(clue_id, current, status, applied=False)
     if status != current and status not in NEXT[current]:
@@ -305,35 +415,36 @@ def set_status(
             f"将线索 {clue_id} 标为「不成立」需要填写理由（--note）。",
             f"Marking clue {clue_id} as rejected needs a reason (--note).",
         )
-    who = reviewer or _reviewer()
-    now = _now()
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(
-            "UPDATE ledger_clues SET status = ?, status_at = ?, reviewer = ?, "
-            "note = coalesce(?, note) WHERE clue_id = ?",
-            [status, now, who, note, clue_id],
-        )
-        con.execute(
-            "INSERT INTO ledger_history VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [clue_id, status, current, who, note, now, source],
-        )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    now = _iso(_now())
+    con.execute(
+        "UPDATE ledger_clues SET status = ?, status_at = ?, reviewer = ?, "
+        "note = coalesce(?, note) WHERE clue_id = ?",
+        [status, now, who, note, clue_id],
+    )
+    con.execute(
+        "INSERT INTO ledger_history (clue_id, status, previous, reviewer, note, changed_at, source)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [clue_id, status, current, who, note, now, source],
+    )
     return Change(clue_id, current, status, applied=True)
+
+
+def _query(ws: Workspace, sql: str, params: list[Any]) -> pd.DataFrame:
+    con = _con(ws)
+    try:
+        return _frame(pd.read_sql_query(sql, con, params=params))
+    finally:
+        con.close()
 
 
 def history(ws: Workspace, clue_id: str | None = None) -> pd.DataFrame:
     """Every recorded status change, oldest first (optionally for one clue)."""
-    con = _raw(ws)
-    sql = "SELECT * FROM ledger_history"
+    sql = "SELECT clue_id, status, previous, reviewer, note, changed_at, source FROM ledger_history"
     params: list[Any] = []
     if clue_id:
         sql += " WHERE clue_id = ?"
         params.append(clue_id)
-    return con.execute(sql + " ORDER BY changed_at, rowid", params).df()
+    return _query(ws, sql + " ORDER BY changed_at, id", params)
 
 
 def clues(
@@ -346,8 +457,7 @@ def clues(
     """The ledger's clues, strongest first, optionally filtered by model, status and county."""
     if status:
         _check_status(status)
-    con = _raw(ws)
-    where, params = ["true"], []
+    where, params = ["1"], []
     for column, value in (("model", model), ("status", status), ("region", region)):
         if value:
             where.append(f"{column} = ?")
@@ -357,7 +467,7 @@ def clues(
         + " AND ".join(where)
         + " ORDER BY model, rule, score DESC, clue_id"
     )
-    return con.execute(sql, params).df()
+    return _query(ws, sql, params)
 
 
 # -- effectiveness ---------------------------------------------------------------------------
@@ -385,19 +495,27 @@ def effectiveness(
             f"Cannot group by {', '.join(unknown)}.",
             "可用 Use: model, rule, region, month",
         )
-    con = _raw(ws)
-    where, params = ["true"], []
+    where, params = ["1"], []
+    for label, value in (("since", since), ("until", until)):
+        if value is not None:
+            try:
+                datetime.strptime(value, "%Y-%m-%d")
+            except ValueError as err:
+                raise LedgerError(
+                    f'日期 {label}="{value}" 无效，应为 YYYY-MM-DD。',
+                    f'The date {label}="{value}" is not valid; use YYYY-MM-DD.',
+                ) from err
     if since:
-        where.append("first_seen >= CAST(? AS DATE)")
+        where.append("date(first_seen) >= date(?)")
         params.append(since)
     if until:
-        where.append("first_seen < CAST(? AS DATE) + INTERVAL 1 DAY")
+        where.append("date(first_seen) <= date(?)")
         params.append(until)
     if city:
-        where.append("starts_with(region, ?)")
-        params.append(city)
-    keys = [("strftime(first_seen, '%Y-%m') AS month" if b == "month" else b) for b in by]
-    group = ", ".join(by) if by else "true"
+        where.append("substr(region, 1, length(?)) = ?")
+        params += [city, city]
+    keys = [("strftime('%Y-%m', first_seen) AS month" if b == "month" else b) for b in by]
+    group = ", ".join(by) if by else "NULL"
     select_keys = (", ".join(keys) + ",") if keys else ""
     sql = f"""
         SELECT {select_keys}
@@ -410,7 +528,7 @@ def effectiveness(
         FROM ledger_clues WHERE {" AND ".join(where)}
         GROUP BY {group} ORDER BY {group}
     """
-    out = con.execute(sql, params).df()
+    out = _query(ws, sql, params)
     out["filed_rate"] = (out.filed / out.transferred.where(out.transferred > 0)).round(3)
     out["rejected_rate"] = (out.rejected / out.reviewed.where(out.reviewed > 0)).round(3)
     return out
@@ -517,6 +635,7 @@ def import_excel(ws: Workspace, path: Path, *, reviewer: str | None = None) -> I
 def export_excel(ws: Workspace, out: Path, **filters: str | None) -> Path:
     """Write the ledger's current clues to a workbook reviewers can fill and import again."""
     from huiyan.clues import HEADERS_ZH
+    from huiyan.display import BEIJING, BEIJING_ZH
 
     frame = clues(ws, **filters)
     columns = [
@@ -536,9 +655,14 @@ def export_excel(ws: Workspace, out: Path, **filters: str | None) -> Path:
     ]
     table = frame[columns].copy() if len(frame) else pd.DataFrame(columns=columns)
     table["evidence"] = table["evidence"].map(lambda v: "\n".join(v) if v is not None else "")
-    for c in ("first_seen", "last_seen"):
-        table[c] = pd.to_datetime(table[c]).dt.tz_localize(None)
-    headers = {**HEADERS_ZH, "first_seen": "首次发现", "last_seen": "最近发现", "present": "仍存在"}
+    for c in ("first_seen", "last_seen"):  # stored in UTC, shown in Beijing time
+        table[c] = pd.to_datetime(table[c], utc=True).dt.tz_convert(BEIJING).dt.tz_localize(None)
+    headers = {
+        **HEADERS_ZH,
+        "first_seen": f"首次发现（{BEIJING_ZH}）",
+        "last_seen": f"最近发现（{BEIJING_ZH}）",
+        "present": "仍存在",
+    }
     table = table.rename(columns=headers)
     table[STATUS_HEADER] = frame["status"].tolist() if len(frame) else []
     table[NOTE_HEADER] = frame["note"].tolist() if len(frame) else []
@@ -580,7 +704,13 @@ def write_review_workbook(out: Path, sheets: dict[str, pd.DataFrame]) -> None:
 
 def exists(ws: Workspace) -> bool:
     """True when the workspace's ledger has taken in at least one run."""
-    return "ledger_clues" in ws.con.list_tables()
+    if not journal.path(ws.home).exists():
+        return False
+    con = _con(ws)
+    try:
+        return con.execute("SELECT 1 FROM ledger_runs LIMIT 1").fetchone() is not None
+    finally:
+        con.close()
 
 
 def simulate_outcomes(ws: Workspace, *, seed: int = 7, months: int = 12) -> int:
@@ -593,7 +723,7 @@ def simulate_outcomes(ws: Workspace, *, seed: int = 7, months: int = 12) -> int:
 
     from huiyan.errors import WorkspaceError
 
-    if "synth_info" not in ws.con.list_tables():
+    if not ws.db_path.exists() or not ws.has_table("synth_info"):
         raise WorkspaceError(
             "只能在合成数据工作区中模拟核查结果。",
             "Review outcomes can only be simulated in a synthetic workspace (huiyan synth).",
@@ -614,14 +744,24 @@ def simulate_outcomes(ws: Workspace, *, seed: int = 7, months: int = 12) -> int:
     weights = np.array([w for _, w in paths] + [1 - sum(w for _, w in paths)])
     choice = rng.choice(len(weights), size=len(frame), p=weights)
     ages = rng.integers(0, months * 30, size=len(frame))
-    con = _raw(ws)
-    for clue_id, pick, age in zip(frame.clue_id, choice, ages, strict=True):
-        seen = now - pd.Timedelta(days=int(age))
-        con.execute("UPDATE ledger_clues SET first_seen = ? WHERE clue_id = ?", [seen, clue_id])
-        if pick == len(paths):
-            continue
-        for step in paths[pick][0]:
-            note = "模拟：经核查线索不成立" if step == REJECTED else "模拟核查结果 simulated"
-            set_status(ws, clue_id, step, note=note, reviewer="模拟 simulation", source="simulated")
-        changed += 1
+    con = _con(ws)
+    try:
+        with journal.transaction(con, "模拟核查结果 simulated outcomes"):
+            for clue_id, pick, age in zip(frame.clue_id, choice, ages, strict=True):
+                seen = _iso(now - pd.Timedelta(days=int(age)))
+                con.execute(
+                    "UPDATE ledger_clues SET first_seen = ? WHERE clue_id = ?", [seen, clue_id]
+                )
+                if pick == len(paths):
+                    continue
+                for step in paths[pick][0]:
+                    note = (
+                        "模拟：经核查线索不成立" if step == REJECTED else "模拟核查结果 simulated"
+                    )
+                    _set_status(
+                        con, clue_id, step, note=note, who="模拟 simulation", source="simulated"
+                    )
+                changed += 1
+    finally:
+        con.close()
     return changed

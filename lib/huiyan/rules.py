@@ -142,8 +142,11 @@ def rule(
 
 
 def get(code: str) -> Rule:
-    """The registered rule ``code``; a ModelError suggests the nearest code."""
-    _load_models()
+    """The registered rule ``code``; a ModelError suggests the nearest code.
+
+    A rule is registered when the code that defines it runs: a notebook cell, or the
+    import of a promoted model's module (``from huiyan.models import judicial_auction``).
+    """
     found = REGISTRY.get(code)
     if found is None:
         raise ModelError(
@@ -155,20 +158,13 @@ def get(code: str) -> Rule:
 
 def for_model(model: str) -> list[Rule]:
     """Every registered rule of ``model``, in registration order."""
-    _load_models()
     return [r for r in REGISTRY.values() if r.model == model]
 
 
-def _load_models() -> None:
-    """Import the shipped model modules so their rules are registered."""
-    import importlib
-    import pkgutil
-
-    import huiyan.models as models
-
-    for info in pkgutil.iter_modules(models.__path__):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"huiyan.models.{info.name}")
+def defined_in(code: str) -> str:
+    """Where rule ``code`` is written: "notebook" (a notebook cell) or the library module."""
+    module = _ORIGINS.get(code, ("", ""))[0]
+    return "notebook" if module in ("__main__", "") else module
 
 
 def keep(t: ir.Table) -> ir.Table:

@@ -11,7 +11,7 @@ The model logic is ibis, so only the connection differs. Settings in
     master = "local[2]"       # or spark://host:7077, yarn, ...
     data = "/path/to/parquet" # where the cluster keeps the datasets (default: exported here)
 
-By default the workspace's DuckDB tables are exported to
+By default the workspace's current snapshot is exported to
 ``<home>/datasets/parquet/<table>.parquet`` when Spark connects (again only when
 a table changed) and read by Spark from there.
 """
@@ -22,9 +22,10 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from huiyan.workspace import Workspace
+if TYPE_CHECKING:
+    from huiyan.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -38,33 +39,33 @@ def parquet_dir(ws: Workspace) -> Path:
 
 
 def export_parquet(ws: Workspace, *, tables: list[str] | None = None) -> list[Path]:
-    """Write the workspace's DuckDB tables as Parquet for Spark, skipping unchanged ones.
+    """Write the workspace's current snapshot as Parquet for Spark, skipping unchanged tables.
 
-    Runs against DuckDB (the workspace's own database), so call it before the Spark run.
+    A table is written again only when its snapshot changed (its fingerprint is kept in
+    ``_exported.json``), so a run never reads stale Parquet and never rewrites fresh Parquet.
     """
-    import duckdb
-
     out_dir = parquet_dir(ws)
     out_dir.mkdir(parents=True, exist_ok=True)
     state_path = out_dir / "_exported.json"
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
     written: list[Path] = []
-    con = duckdb.connect(str(ws.db_path), read_only=True)
+    reader = ws.reopen(engine="duckdb")
     try:
-        names = tables or [r[0] for r in con.execute("SHOW TABLES").fetchall()]
+        names = tables or reader.tables()
         for name in names:
-            stamp = str(con.execute(f'SELECT count(*), sum(hash(t)) FROM "{name}" AS t').fetchone())
+            stamp = reader.snapshot(name).fingerprint
             target = out_dir / f"{name}.parquet"
             if state.get(name) == stamp and target.exists():
                 continue
             # write aside, then rename: a Spark run reading the folder never sees half a file
             partial = target.with_name(f"{name}.parquet.{os.getpid()}.tmp")
-            con.execute(f"COPY \"{name}\" TO '{partial}' (FORMAT parquet)")
+            escaped = str(partial).replace("'", "''")
+            reader.con.con.execute(f"COPY \"{name}\" TO '{escaped}' (FORMAT parquet)")
             os.replace(partial, target)
             state[name] = stamp
             written.append(target)
     finally:
-        con.close()
+        reader.close()
     partial_state = state_path.with_name(f".{state_path.name}.{os.getpid()}")
     partial_state.write_text(json.dumps(state, indent=1))
     os.replace(partial_state, state_path)
@@ -103,7 +104,7 @@ def connect(ws: Workspace) -> Any:
     import ibis
 
     if not ws.settings.get("spark", {}).get("data") and ws.db_path.exists():
-        export_parquet(ws)
+        export_parquet(ws)  # the newest snapshot (a pinned run exported it before it started)
     con = ibis.pyspark.connect(session(ws))
     folder = parquet_dir(ws)
     for path in sorted(folder.glob("*.parquet")):

@@ -19,6 +19,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from huiyan import interrupts
 from huiyan.errors import HuiyanError
 
 GROUPS = (
@@ -80,10 +81,30 @@ def _crash_log(err: BaseException) -> Path:
     return Path(name)
 
 
+def _interrupted() -> int:
+    """Ctrl-C: say truthfully what was kept, and exit 130 as shells expect."""
+    saved = interrupts.saved()
+    if saved:
+        print(
+            f"已中断。中断前已完成并保存：{'；'.join(saved)}。其余未改动。\n"
+            f"Interrupted. Completed and saved before the interrupt: {'; '.join(saved)}. "
+            "Nothing else was changed.",
+            file=sys.stderr,
+        )
+    else:
+        print("已中断，未载入/未改动任何数据 Interrupted; nothing was changed.", file=sys.stderr)
+    return 130
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``huiyan`` console script; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    interrupts.install()  # first of all: a Ctrl-C at any moment gets the plain message
+    os.environ["HUIYAN_CLI"] = "1"  # a run may time the command's own start-up
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:
+        return _interrupted()
     if args.command is None:
         parser.print_help()
         return 0
@@ -94,13 +115,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
         return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return _interrupted()
     except HuiyanError as err:
+        if interrupts.was_interrupted():
+            return _interrupted()
         print(f"错误 Error: {err}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
-        print("已中断 Interrupted.", file=sys.stderr)
-        return 130
     except Exception as err:  # the last line of defence: no user ever sees a traceback
+        if interrupts.was_interrupted():  # DuckDB turns Ctrl-C into a RuntimeError mid-query
+            return _interrupted()
         log_path = _crash_log(err)
         print(
             f"内部错误：{type(err).__name__}: {err}\n"

@@ -8,10 +8,10 @@ import os
 from huiyan.workspace import Workspace, workspace
 
 
-def open_workspace(args: argparse.Namespace, *, read_only: bool = False) -> Workspace:
+def open_workspace(args: argparse.Namespace, *, write: bool = False) -> Workspace:
     """The workspace named by ``--home`` (already exported as $HUIYAN_HOME) or the default."""
     home = getattr(args, "home", None)
-    return workspace(home, read_only=read_only)
+    return workspace(home, write=write)
 
 
 def progress_enabled() -> bool:

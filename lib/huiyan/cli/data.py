@@ -35,7 +35,18 @@ def _add_ingest(sub: argparse._SubParsersAction) -> None:
         help="CSV 编码 text encoding of CSV files (default: auto = UTF-8 or GBK)",
     )
     parser.add_argument(
-        "--sheet", default=None, help="Excel 工作表名 sheet to read (default: first)"
+        "--sheet",
+        default=None,
+        help="Excel 工作表名或序号（从 1 起） sheet to read, by name or number "
+        "(default: the only sheet whose header matches the dataset)",
+    )
+    parser.add_argument(
+        "--header-row",
+        type=int,
+        default=None,
+        metavar="N",
+        help="表头所在行号 the line/row the header is on "
+        "(default: found among the first rows, skipping title rows)",
     )
     parser.add_argument(
         "--replace",
@@ -56,6 +67,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             args.files,
             encoding=args.encoding,
             sheet=args.sheet,
+            header_row=args.header_row,
             replace=args.replace,
             progress=progress_enabled(),
         )

@@ -51,12 +51,12 @@ def _cmd_clues(args: argparse.Namespace) -> int:
     from huiyan import ledger
 
     ws = open_workspace(args)
-    if not ws.db_path.exists():
+    if not ws.db_path.exists() and not ws.runs_dir.exists():
         from huiyan.errors import WorkspaceError
 
         raise WorkspaceError(
-            f"工作区 {ws.home} 还没有数据库，也没有线索台账。",
-            f"Workspace {ws.home} has no database and no clue ledger yet.",
+            f"工作区 {ws.home} 还没有数据，也没有线索台账。",
+            f"Workspace {ws.home} has no data and no clue ledger yet.",
             "请检查 --home，或先运行模型 Check --home, or run a model first: huiyan run MODEL",
         )
     ledger.catch_up(ws)  # runs that finished while the database was busy

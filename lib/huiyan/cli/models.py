@@ -18,9 +18,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = add_command(
         sub,
         "models",
-        help="模型目录：名称、版本、数据集、参数、审核状态 The catalog of models.",
-        example_text="huiyan models",
+        help="模型目录：仓库的已审核模型、本工作区的模型和导入的模型，各自的来源、版本、数据集、参数、"
+        "规则和审核状态；给出模型名称时显示其模型卡 The catalog: the repository's vetted models, "
+        "the workspace's own and imported ones, where each comes from; one model's card in full.",
+        example_text="huiyan models judicial_auction",
     )
+    p.add_argument("model", nargs="?", help="只看此模型的模型卡 show this model's card")
     p.add_argument("--json", action="store_true", help="以 JSON 输出模型卡 print the cards as JSON")
     p.set_defaults(handler=models_command)
 
@@ -66,6 +69,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         dest="run_all",
         help="运行目录中的每个模型 run every model in the catalog",
     )
+    p.add_argument(
+        "--timings",
+        action="store_true",
+        help="列出各阶段用时 print how long each stage of the run took",
+    )
     p.set_defaults(handler=run_command)
 
     p = add_command(
@@ -81,10 +89,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = add_command(
         sub,
         "new",
-        help="从模板新建模型笔记本（五个阶段，空白模型卡） Start a new model notebook from the template.",
-        example_text="huiyan new fishing_ban",
+        help="在本工作区的 notebooks/ 新建模型笔记本：从模板（五个阶段，规则写在笔记本中），"
+        "或用 --from 从已有模型改编 Start a new model notebook in the workspace's notebooks/, "
+        "from the template or (--from) from an existing model.",
+        example_text="huiyan new fishing_ban  或 or  huiyan new my_auction --from judicial_auction",
     )
     p.add_argument("model", help="新模型名称，小写字母加下划线 snake_case name")
+    p.add_argument(
+        "--from",
+        dest="from_model",
+        default=None,
+        metavar="MODEL",
+        help="从此模型的笔记本开始（新名称、版本 0.1.0、未审核） start from this model's notebook",
+    )
     p.set_defaults(handler=new_command)
 
 
@@ -111,14 +128,43 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join([line(heads), line(["-" * w for w in widths]), *(line(c) for c in cells)])
 
 
-def _parse_params(pairs: Sequence[str]) -> dict[str, str]:
+def _example(ws: Any, model: str | None, typed: Sequence[str] = ()) -> str:
+    """A ``-p`` example from the model's own parameters (the generic form when unknown).
+
+    A parameter the user typed without its value is the example, with its default.
+    """
+    from huiyan import catalog
+    from huiyan.errors import HuiyanError
+
+    try:
+        card = catalog.get(model, ws) if model else None
+    except HuiyanError:
+        card = None
+    if card is None or not card.parameters:
+        return "例如 For example: -p NAME=VALUE（参数见 see huiyan models）"
+    wanted = [card.parameter(name.strip()) for name in typed]
+    first = next((p for p in wanted if p is not None), card.parameters[0])
+    names = ", ".join(p.name for p in card.parameters)
+    return (
+        f"例如 For example: -p {first.name}={first.default}"
+        f"（{card.name} 的参数 parameters: {names}）"
+    )
+
+
+def _parse_params(
+    pairs: Sequence[str], *, ws: Any = None, model: str | None = None
+) -> dict[str, str]:
     out: dict[str, str] = {}
-    bad = [p for p in pairs if "=" not in p or not p.split("=", 1)[0].strip()]
-    if bad:
+    bad = [
+        p
+        for p in pairs
+        if "=" not in p or not p.split("=", 1)[0].strip() or not p.split("=", 1)[1].strip()
+    ]
+    if bad:  # a name without its value (-p ratio, -p ratio=) is refused before anything runs
         raise ParameterError(
-            f"参数格式应为 NAME=VALUE：{', '.join(bad)}",
-            f"Parameters must look like NAME=VALUE: {', '.join(bad)}",
-            "例如 For example: -p min_suits=3",
+            f"参数格式应为 NAME=VALUE，且须给出值：{', '.join(bad)}",
+            f"Parameters must look like NAME=VALUE, with a value: {', '.join(bad)}",
+            _example(ws, model, [p.split("=", 1)[0] for p in bad]),
         )
     for pair in pairs:
         name, value = pair.split("=", 1)
@@ -129,24 +175,31 @@ def _parse_params(pairs: Sequence[str]) -> dict[str, str]:
 # ----------------------------------------------------------------------------- commands
 
 
+def _card_json(card: Any) -> dict[str, Any]:
+    return {
+        **card.raw,
+        "notebook": str(card.notebook),
+        "source": card.source,
+        "origin": card.origin,
+        "vetting_status": card.vetting_status,
+    }
+
+
 def models_command(args: argparse.Namespace) -> int:
     from huiyan import catalog
 
-    found = catalog.catalog(open_workspace(args, read_only=True))
+    ws = open_workspace(args)
+    found = catalog.catalog(ws)
+    if args.model:
+        card = found.get(args.model)
+        if args.json:
+            print(json.dumps(_card_json(card), ensure_ascii=False, default=str))
+        else:
+            print(_describe(ws, card))
+        return 0
     if args.json:
         for card in found.cards:
-            print(
-                json.dumps(
-                    {
-                        **card.raw,
-                        "notebook": str(card.notebook),
-                        "source": card.source,
-                        "vetting_status": card.vetting_status,
-                    },
-                    ensure_ascii=False,
-                    default=str,
-                )
-            )
+            print(json.dumps(_card_json(card), ensure_ascii=False, default=str))
         return 0
     if not found.cards:
         print("目录中没有模型 No models in the catalog. 新建 Start one: huiyan new MODEL")
@@ -157,11 +210,49 @@ def models_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _describe(ws: Any, card: Any) -> str:
+    """One model's card as ``huiyan models MODEL`` prints it: source, rules, vetting."""
+    from huiyan import catalog, rules
+    from huiyan.catalog import records
+
+    library = catalog.library_rules(card)
+    state = records.status(ws, card)
+    lines = [
+        f"{card.ref}  {card.title_zh}",
+        f"  来源 source:        {card.origin}",
+        f"  笔记本 notebook:    {card.notebook}",
+    ]
+    if card.derived_from:
+        lines.append(f"  改编自 derived from: {card.derived_from}")
+    if card.labels is not None:
+        lines.append(f"  标注样本 labels:    {card.labels}")
+    lines += [
+        f"  监督点 supervision: {card.supervision_point or '—'}",
+        f"  数据集 datasets:    {', '.join(card.datasets) or '—'}",
+        "  参数 parameters:    "
+        + (", ".join(f"{p.name}={p.default}" for p in card.parameters) or "—"),
+        f"  审核 vetting:       {state.label}",
+    ]
+    if state.vetted and state.record:
+        rec = state.record
+        lines.append(
+            f"    由 by {rec.get('vetted_by')} · {rec.get('vetted_at')} · 密钥 key {state.key or '—'}"
+        )
+    lines.append("  规则 rules:")
+    for code in card.rules:
+        doc, lib = card.rule_doc(code), library.get(code)
+        where = f"库 library {rules.defined_in(code)}" if lib else "笔记本 notebook"
+        lines.append(f"    {code}  {doc.zh or (lib.zh if lib else '')}  [{where}]")
+        basis = doc.basis or (lib.basis if lib else "")
+        lines.append(f"      依据 basis: {basis or '—（模型卡未写 not on the card）'}")
+    return "\n".join(lines)
+
+
 def run_command(args: argparse.Namespace) -> int:
     from huiyan import runs
 
-    params = _parse_params(args.param)
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
+    params = _parse_params(args.param, ws=ws, model=args.model)
     progress = progress_enabled()
     if args.run_all:
         return _run_all(ws, args.engine, progress)
@@ -190,6 +281,10 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"  {code:<28}{n:>6}")
     print(f"报告 Report:         {result.report}")
     print(f"线索表 Workbook:     {result.workbook}")
+    if args.timings:
+        from huiyan.runs.timings import format_table, since_process_start
+
+        print(format_table(m.get("timings") or {}, since_process_start()))
     print(result.run_dir)
     return 0
 
@@ -256,7 +351,7 @@ def _run_all(ws: Any, engine: Any, progress: bool) -> int:
 def runs_command(args: argparse.Namespace) -> int:
     from huiyan import runs
 
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
     found = runs.past_runs(ws.runs_dir, args.model)
     if args.json:
         for r in found:
@@ -301,12 +396,18 @@ def runs_command(args: argparse.Namespace) -> int:
 def new_command(args: argparse.Namespace) -> int:
     from huiyan import templates
 
-    ws = open_workspace(args, read_only=True)
-    created = templates.new_model(args.model, ws=ws)
-    print(f"已创建 Created: {created.script}")
-    print(f"已创建 Created: {created.notebook}")
+    ws = open_workspace(args)
+    created = templates.new_model(args.model, ws=ws, from_model=args.from_model)
+    if created.derived_from:
+        print(
+            f"改编自 Derived from: {created.derived_from}（版本 version 0.1.0，未审核 not vetted）"
+        )
+    for path in (created.script, created.notebook, created.labels):
+        if path is not None:
+            print(f"已创建 Created: {path}")
     print(
-        "下一步 Next: 填写模型卡和规则，然后 fill in the card and rules, then: "
-        f"huiyan run {args.model}"
+        "下一步 Next: 在笔记本中写规则（@hy.rules.rule）并填写模型卡，然后 write the rules in the "
+        f"notebook and fill in the card, then: huiyan run {args.model} → huiyan vet {args.model} "
+        f"→ huiyan export {args.model}"
     )
     return 0

@@ -50,7 +50,7 @@ def run_validate(args: argparse.Namespace) -> int:
     """Validate, print one line per dataset and each failure; exit 1 when an error-level check fails."""
     from huiyan import quality
 
-    ws = open_workspace(args, read_only=False)
+    ws = open_workspace(args)
     report = quality.validate(
         ws,
         args.datasets or None,

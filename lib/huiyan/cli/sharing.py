@@ -14,11 +14,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = add_command(
         sub,
         "vet",
-        help="审核模型：在合成小省上运行，检查模型卡、规则编号、输出和个人信息，通过后记录为已审核 "
-        "Check a model for sharing and, when it passes, record it as vetted.",
-        example_text="huiyan vet judicial_auction",
+        help="审核模型：检查模型卡、规则编号及其说明、输出和个人信息，在合成小省上运行两次（结果须相同），"
+        "核对用到的数据集和列，按规则评估精确率和召回率；通过后记录为已审核 "
+        "Check a model for sharing (card, rules, outputs, personal data, two runs on the tiny "
+        "province, lineage, precision and recall per rule); record it as vetted when it passes.",
+        example_text="huiyan vet fishing_ban --by 张三",
     )
     p.add_argument("model", help="模型名称 model name (name or name@version)")
+    p.add_argument(
+        "--by",
+        default=None,
+        metavar="NAME",
+        help="审核人，写入审核记录 who vets it, for the record (default: the system user)",
+    )
     p.set_defaults(handler=vet_command)
 
     p = add_command(
@@ -79,13 +87,14 @@ def vet_command(args: argparse.Namespace) -> int:
     from huiyan import vetting
 
     ws = open_workspace(args)
-    outcome = vetting.vet(args.model, ws=ws, progress=progress_enabled())
+    outcome = vetting.vet(args.model, ws=ws, by=args.by, progress=progress_enabled())
     print(outcome.format())
     if outcome.passed and outcome.record is not None:
         rec = outcome.record
         print(
-            f"已记录为已审核 Recorded as vetted: {vetting.records_path(ws)} "
-            f"(sha256 {str(rec['notebook_sha256'])[:12]}…, 小省运行 tiny run {rec['tiny_run_id']})"
+            f"已记录为已审核 Recorded as vetted by {rec['vetted_by']} at {rec['vetted_at']}: "
+            f"{vetting.records_path(ws)} (sha256 {str(rec['notebook_sha256'])[:12]}…, "
+            f"小省运行 tiny run {rec['tiny_run_id']})"
         )
         print(f"下一步 Next: huiyan export {args.model} -o {outcome.model}.zip")
         return 0
@@ -95,7 +104,7 @@ def vet_command(args: argparse.Namespace) -> int:
 def export_command(args: argparse.Namespace) -> int:
     from huiyan import catalog, sharing
 
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
     out = args.output
     if out is None:
         out = Path(f"{catalog.get(args.model, ws).ref}.zip")
@@ -110,7 +119,7 @@ def export_command(args: argparse.Namespace) -> int:
 def import_command(args: argparse.Namespace) -> int:
     from huiyan import sharing
 
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
     done = sharing.import_bundle(args.bundle, ws=ws)
     if done.already:
         print(f"已导入过，未改动 Already imported, unchanged: {done.model}@{done.version}")
@@ -129,7 +138,7 @@ def import_command(args: argparse.Namespace) -> int:
 def keys_list_command(args: argparse.Namespace) -> int:
     from huiyan import sharing
 
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
     trusted = sharing.trusted_keys(ws)
     own = ws.keys_dir / "province.pub"
     own_fp = (
@@ -149,7 +158,7 @@ def keys_list_command(args: argparse.Namespace) -> int:
 def keys_init_command(args: argparse.Namespace) -> int:
     from huiyan import sharing
 
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
     info = sharing.init_keys(ws)
     print(
         f"已创建签名私钥 Private key (仅本人可读 owner-only, 请勿外传 never share): {info.private_path}"
@@ -162,7 +171,7 @@ def keys_init_command(args: argparse.Namespace) -> int:
 def keys_trust_command(args: argparse.Namespace) -> int:
     from huiyan import sharing
 
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
     fp = sharing.trust_key(ws, args.public_key)
     print(f"已信任公钥 Trusted key {fp}（来自 from {args.public_key}）")
     return 0

@@ -6,6 +6,15 @@ normalised per their type; a row that breaks the contract is not loaded but
 written to ``<home>/quarantine/<dataset>-<timestamp>.csv`` and counted in the
 report; a refused command loads nothing.
 
+Exports come as agency systems write them. The header is found below title and
+export-time rows (:mod:`~huiyan.ingest.header`); totals, notes and blank rows
+are skipped and counted (:mod:`~huiyan.ingest.layout`); a line that cannot be
+decoded, or holds a NUL byte, is quarantined on its own with its raw bytes
+(:mod:`~huiyan.ingest.encoding`); a workbook's sheet is the one whose header
+matches (:mod:`~huiyan.ingest.workbook`). A file is refused whole only when it
+cannot be read as a table or its header is ambiguous. Each file's
+:class:`Layout` is in the report.
+
 All the heavy work is DuckDB SQL: each file is read as all-VARCHAR into a
 staging table, and normalisation, format checks and key checks are SQL
 expressions (see :mod:`huiyan.ingest.normalise`), so a million-row CSV loads in
@@ -19,21 +28,23 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import os
 import shutil
 import tempfile
-import unicodedata
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from huiyan import contracts
-from huiyan.contracts import Column, Dataset
-from huiyan.errors import IngestError, nearest
+from huiyan import contracts, interrupts
+from huiyan.contracts import Dataset
+from huiyan.errors import IngestError
 from huiyan.identifiers import sql_literal
+from huiyan.ingest.header import HeaderMatcher, header_key, map_headers
 from huiyan.ingest.normalise import (
     REASONS,
     clean_sql,
@@ -42,8 +53,8 @@ from huiyan.ingest.normalise import (
     reason_sql,
     value_sql,
 )
-from huiyan.ingest.reading import ENCODINGS, Encoding, Staged, stage
-from huiyan.ingest.report import Example, IngestReport, ProblemGroup
+from huiyan.ingest.reading import ENCODINGS, Encoding, Staged, stage, temp_tables
+from huiyan.ingest.report import Example, IngestReport, Layout, ProblemGroup
 from huiyan.ingest.schema import (
     SQL_TYPES,
     arrow_schema,
@@ -53,6 +64,7 @@ from huiyan.ingest.schema import (
     quote,
 )
 from huiyan.workspace import Workspace
+from huiyan.writer import writing
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +74,7 @@ __all__ = [
     "Encoding",
     "Example",
     "IngestReport",
+    "Layout",
     "ProblemGroup",
     "arrow_schema",
     "column_types",
@@ -76,58 +89,6 @@ _ROW = "__row__"
 _EXAMPLES = 5
 
 
-def header_key(header: str) -> str:
-    """How headers are compared: NFKC (full-width -> half-width), no spaces, lower-case.
-
-    >>> header_key(" 补偿面积（亩） ") == header_key("补偿面积(亩)")
-    True
-    """
-    return "".join(unicodedata.normalize("NFKC", header).split()).lower()
-
-
-def _header_map(ds: Dataset) -> dict[str, Column]:
-    out: dict[str, Column] = {}
-    for col in ds.columns:
-        for header in col.headers:
-            out.setdefault(header_key(header), col)
-    return out
-
-
-def _map_headers(
-    ds: Dataset, st: Staged
-) -> tuple[dict[str, str], list[str], list[tuple[str, str]]]:
-    """Contract column -> staged header, the ignored headers, and (zh, en) problems."""
-    lookup = _header_map(ds)
-    mapping: dict[str, str] = {}
-    ignored: list[str] = []
-    problems: list[tuple[str, str]] = []
-    for header in st.headers:
-        col = lookup.get(header_key(header))
-        if col is None:
-            ignored.append(header)
-        elif col.name in mapping:
-            problems.append(
-                (
-                    f'列 "{mapping[col.name]}" 和 "{header}" 都对应 {col.label}，无法确定用哪一列。',
-                    f'Headers "{mapping[col.name]}" and "{header}" both mean "{col.name}"; '
-                    "keep only one of them.",
-                )
-            )
-        else:
-            mapping[col.name] = header
-    for col in ds.columns:
-        if col.required and col.name not in mapping:
-            near = next((n for h in col.headers if (n := nearest(h, ignored)) is not None), None)
-            accepted = "、".join(col.headers)
-            zh = f"缺少必填列 {col.label}（可用列名：{accepted}）。"
-            en = f'the required column "{col.name}" is missing (accepted headers: {", ".join(col.headers)}).'
-            if near:
-                zh += f'最接近的列是 "{near}"，是否写错了？'
-                en += f' The nearest header present is "{near}"; is it misspelt?'
-            problems.append((zh, en))
-    return mapping, ignored, problems
-
-
 def _table_exists(con: Any, name: str) -> bool:
     row = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
@@ -137,16 +98,16 @@ def _table_exists(con: Any, name: str) -> bool:
     return bool(row and row[0])
 
 
-def _stage_sql(ds: Dataset, index: int, st: Staged, mapping: dict[str, str]) -> str:
+def _stage_sql(ds: Dataset, index: int, st: Staged, positions: dict[str, int]) -> str:
     cols = [
-        f"{quote(mapping[c.name])} AS {quote('raw_' + c.name)}"
-        if c.name in mapping
+        f"{quote(st.columns[positions[c.name]])} AS {quote('raw_' + c.name)}"
+        if c.name in positions
         else f"NULL::VARCHAR AS {quote('raw_' + c.name)}"
         for c in ds.columns
     ]
-    blanks = ", ".join(clean_sql(quote(h)) for h in st.headers) or "NULL"
+    blanks = ", ".join(clean_sql(quote(c)) for c in st.columns) or "NULL"
     return (
-        f"SELECT {index} AS _file, {st.line} AS _line, {', '.join(cols)} FROM {quote(st.table)} "
+        f"SELECT {index} AS _file, _line, {', '.join(cols)} FROM {st.source} "
         f"WHERE coalesce({blanks}, NULL) IS NOT NULL"
     )
 
@@ -201,11 +162,8 @@ def _problems_sql(ds: Dataset, checked: str, keyed: str, staged: list[Staged]) -
     ]
     parts.append(f"SELECT _file, _line, '{_KEY}', value, reason FROM {q(keyed)}")
     for index, st in enumerate(staged):
-        if st.rejects:
-            parts.append(
-                f"SELECT {index}, line, '{_ROW}', any_value(csv_line), 'malformed_row' "
-                f"FROM {q(st.rejects)} GROUP BY line"
-            )
+        if st.bad:
+            parts.append(f"SELECT {index}, line, '{_ROW}', value, reason FROM {q(st.bad)}")
     return " UNION ALL ".join(parts)
 
 
@@ -314,6 +272,31 @@ _HEADER_HINT = (
 )
 
 
+def _empty_columns(con: Any, st: Staged) -> frozenset[int]:
+    """Positions of columns with neither a header nor any value."""
+    unnamed = [i for i, h in enumerate(st.headers) if not h]
+    if not unnamed:
+        return frozenset()
+    counts = con.execute(
+        f"SELECT {', '.join(f'count({clean_sql(quote(st.columns[i]))})' for i in unnamed)} "
+        f"FROM {st.source}"
+    ).fetchone()
+    return frozenset(i for i, n in zip(unnamed, counts, strict=True) if not n)
+
+
+def _layouts(con: Any, staged: list[Staged], checked: str) -> tuple[Layout, ...]:
+    """Each file's layout, with the blank rows DuckDB read as all-empty added in."""
+    kept = dict(
+        con.execute(f"SELECT _file, count(*) FROM {quote(checked)} GROUP BY _file").fetchall()
+    )
+    return tuple(
+        dataclasses.replace(
+            st.layout, blank_rows=st.layout.blank_rows + st.rows - int(kept.get(i, 0))
+        )
+        for i, st in enumerate(staged)
+    )
+
+
 def ingest(
     ws: Workspace,
     dataset: str,
@@ -321,6 +304,7 @@ def ingest(
     *,
     encoding: Encoding = "auto",
     sheet: str | None = None,
+    header_row: int | None = None,
     replace: bool = False,
     progress: bool = False,
 ) -> IngestReport:
@@ -331,7 +315,10 @@ def ingest(
         dataset: a dataset name from the contract, e.g. ``"admin_penalties"``.
         files: CSV, Excel (.xlsx) or Parquet files; the format is read from the content.
         encoding: CSV text encoding: ``auto`` (UTF-8 or GBK), ``utf-8`` or ``gbk``.
-        sheet: the Excel sheet to read (default: the first).
+        sheet: the Excel sheet to read, by name or by number from 1 (default: the only
+            sheet whose header matches the dataset).
+        header_row: the line (CSV) or row (Excel) the header is on (default: found among
+            the first rows, skipping title and notes rows above it).
         replace: replace the table instead of adding to it.
         progress: show a progress bar over the files.
 
@@ -339,8 +326,9 @@ def ingest(
         What was loaded and quarantined, with reasons and examples.
 
     Raises:
-        IngestError: a file is missing, empty, unreadable, in another encoding, or lacks a
-            required column. Nothing is loaded then, ``replace`` included.
+        IngestError: a file is missing, empty, unreadable, in another encoding, lacks a
+            required column or has an ambiguous header (a column named twice), or several
+            sheets of a workbook match. Nothing is loaded then, ``replace`` included.
         ContractError: ``dataset`` is not in the contract.
     """
     ds = contracts.dataset(dataset)
@@ -352,13 +340,24 @@ def ingest(
             f'不支持编码 "{encoding}"，只能是 auto、utf-8 或 gbk。',
             f'Encoding "{encoding}" is not supported; use auto, utf-8 or gbk.',
         )
-    con = ws.con.con
+    if header_row is not None and header_row < 1:
+        raise IngestError(
+            f"表头行号必须是正整数，而不是 {header_row}（--header-row）。",
+            f"The header row must be a positive number, not {header_row} (--header-row).",
+        )
+    matcher = HeaderMatcher.of(ds)
+    # one writer at a time: this waits (bounded, and says for whom) while another writes;
+    # readers (notebooks, runs, reviewers) are never blocked, and see the new rows only
+    # once everything is committed and published
+    write = contextlib.ExitStack()
+    writer = write.enter_context(writing(ws.home, f"huiyan ingest {ds.name}", tables=()))
+    con = writer.con
     existing = _table_exists(con, ds.name)
     prefix = f"_huiyan_ingest_{uuid.uuid4().hex[:12]}"
     temps: list[str] = []
     try:
         staged: list[Staged] = []
-        mappings: list[dict[str, str]] = []
+        mappings: list[dict[str, int]] = []
         ignored: list[tuple[str, str]] = []
         refusals: list[tuple[Path, str, str]] = []
         hints: list[str] = []
@@ -369,19 +368,28 @@ def ingest(
         ):
             table = f"{prefix}_f{i}"
             try:
-                st = stage(con, path, table, encoding=encoding, sheet=sheet)
+                st = stage(
+                    con,
+                    path,
+                    table,
+                    matcher=matcher,
+                    encoding=encoding,
+                    sheet=sheet,
+                    header_row=header_row,
+                )
             except IngestError as err:
                 refusals.append((path, err.zh, err.en))
                 hints += [err.hint] if err.hint else []
                 continue
             finally:
-                temps += [table, f"{table}_rejects", f"{table}_rejects_scan"]
-            mapping, unknown, problems = _map_headers(ds, st)
-            refusals += [(path, z, e) for z, e in problems]
-            hints += [_HEADER_HINT] if problems else []
-            ignored += [(path.name, h) for h in unknown]
+                temps += temp_tables(table)
+            empty = _empty_columns(con, st)
+            mapped = map_headers(st.found, matcher, sheet=st.layout.sheet, empty=empty)
+            refusals += [(path, z, e) for z, e in mapped.problems]
+            hints += [_HEADER_HINT] if mapped.problems else []
+            ignored += [(path.name, h) for h in mapped.ignored]
             staged.append(st)
-            mappings.append(mapping)
+            mappings.append(mapped.positions)
         if refusals:
             raise _refusal(refusals, hints)
 
@@ -395,6 +403,7 @@ def ingest(
             _stage_sql(ds, i, st, m) for i, (st, m) in enumerate(zip(staged, mappings, strict=True))
         )
         con.execute(f"CREATE TEMP TABLE {quote(checked)} AS {_checked_sql(ds, f'({union})')}")
+        layouts = _layouts(con, staged, checked)
         for st in staged:
             con.execute(f"DROP TABLE IF EXISTS {quote(st.table)}")
         con.execute(
@@ -409,6 +418,7 @@ def ingest(
         good = " AND ".join(f"{quote('r_' + c.name)} IS NULL" for c in ds.columns)
         names = ", ".join(quote(c.name) for c in ds.columns)
         values = ", ".join(quote("v_" + c.name) for c in ds.columns)
+        interrupts.check()  # a Ctrl-C pressed at any moment before this point stops the load
         con.execute("BEGIN TRANSACTION")
         try:
             if replace or not existing:
@@ -421,6 +431,7 @@ def ingest(
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        writer.changed(ds.name)
         loaded = int(row[0]) if row else 0
 
         quarantined = con.execute(
@@ -433,7 +444,10 @@ def ingest(
         total = con.execute(f"SELECT count(*) FROM main.{quote(ds.name)}").fetchone()[0]
     finally:
         for table in temps:
-            con.execute(f"DROP TABLE IF EXISTS temp.{quote(table)}")
+            with contextlib.suppress(Exception):
+                con.execute(f"DROP TABLE IF EXISTS temp.{quote(table)}")
+        write.close()  # publishes the new rows as the dataset's next snapshot
+        ws.refresh()
     report = IngestReport(
         dataset=ds.name,
         files=tuple(paths),
@@ -444,6 +458,7 @@ def ingest(
         quarantine_file=qfile,
         replaced=replace,
         table_rows=int(total),
+        layouts=layouts,
     )
     log.info("ingested %s: %d loaded, %d quarantined", ds.name, loaded, quarantined)
     if ds.name == "judgments" and loaded:

@@ -70,6 +70,17 @@ REASONS: dict[str, Reason] = {
             "该行无法读取（列数不对或引号不匹配）",
             "the row cannot be read (wrong number of fields or unbalanced quotes)",
         ),
+        Reason(
+            "bad_bytes",
+            "该行含有无法解码的字节（字符被截断或文件损坏），原始字节见隔离文件",
+            "the line holds bytes that cannot be decoded (a character cut off, or damage); "
+            "its raw bytes are in the quarantine file",
+        ),
+        Reason(
+            "nul_byte",
+            "该行含有空字节（NUL），原始字节见隔离文件",
+            "the line holds a NUL byte; its raw bytes are in the quarantine file",
+        ),
     )
 }
 
@@ -88,10 +99,18 @@ _EXPECTED = {
 }
 
 
+_WHOLE_LINE = {
+    "bad_bytes": "完整的 UTF-8 或 GBK 文本 whole UTF-8 or GBK text",
+    "nul_byte": "不含空字节的文本 text without NUL bytes",
+}
+
+
 def expected(reason: str, column: Column | None) -> str:
     """What a valid value looks like, for the report and the quarantine file."""
     if reason == "missing":
         return "非空值 a value"
+    if reason in _WHOLE_LINE:
+        return _WHOLE_LINE[reason]
     if reason == "not_allowed" and column is not None:
         return "、".join(column.allowed)
     if reason in ("duplicate_key", "key_exists", "malformed_row") or column is None:

@@ -194,7 +194,7 @@ def parse_workspace(
     """Parse every new or changed row of the ``judgments`` dataset into the ``jd_*`` tables.
 
     Args:
-        ws: the workspace (opened writable).
+        ws: the workspace (this waits its turn behind other writers).
         progress: show a progress bar.
         workers: parsing processes; default 2 for large runs, in-process for small ones.
     """
@@ -205,7 +205,43 @@ def parse_workspace(
             f'Workspace {ws.home} has no "judgments" dataset to parse.',
             "请先导入 Load it first: huiyan ingest judgments FILE  或 or  huiyan synth --scale tiny",
         )
-    con = ws.con.con
+    if _up_to_date(ws):
+        rows = ws.snapshot("judgments").rows
+        return ParseReport(parsed=0, unchanged=rows, removed=0, seconds=time.perf_counter() - start)
+    from huiyan import snapshots
+    from huiyan.writer import writing
+
+    # derived data: written under the workspace's writer lock like any write, but not a
+    # change the user asked for (an interrupted parse simply resumes next time)
+    with writing(ws.home, "解析裁判文书 parse judgments", tables=(), visible=False) as writer:
+        con = writer.con
+        todo, removed, total = _parse_new(con, progress=progress, workers=workers)
+        if todo or removed:
+            writer.changed(*TABLES)
+        writer.changed(
+            "jd_documents", judgments=snapshots.fingerprint(con, "judgments"), reader=READER_VERSION
+        )
+    ws.refresh()
+    report = ParseReport(
+        parsed=todo, unchanged=total - todo, removed=removed, seconds=time.perf_counter() - start
+    )
+    log.info("%s", report)
+    return report
+
+
+def _up_to_date(ws: Workspace) -> bool:
+    """True when the derived tables were read from this very ``judgments`` by this reader."""
+    if not all(ws.has_table(name) for name in TABLES):
+        return False
+    meta = ws.snapshot("jd_documents").meta
+    return (
+        meta.get("reader") == READER_VERSION
+        and meta.get("judgments") == ws.snapshot("judgments").fingerprint
+    )
+
+
+def _parse_new(con: Any, *, progress: bool, workers: int | None) -> tuple[int, int, int]:
+    """Parse the new or changed judgments into the derived tables; (parsed, removed, total)."""
     _create_tables(con)
     con.execute(
         "CREATE OR REPLACE TABLE jd_todo AS "
@@ -230,11 +266,7 @@ def parse_workspace(
     if todo:
         _run(con, todo, progress=progress, workers=workers)
     con.execute("DROP TABLE IF EXISTS jd_todo")  # a work table: cursors do not see TEMP tables
-    report = ParseReport(
-        parsed=todo, unchanged=total - todo, removed=removed, seconds=time.perf_counter() - start
-    )
-    log.info("%s", report)
-    return report
+    return todo, removed, total
 
 
 def _batches(con: Any) -> Iterator[tuple[list[str], list[str | None], list[str], list[str | None]]]:

@@ -58,9 +58,11 @@ __all__ = [
 
 
 def fingerprint(ws: Workspace, dataset: str) -> str:
-    """Row count and a cheap content hash of ``dataset``, e.g. ``"1204:3f9a0c1d2e4b5a69"``."""
-    rows, digest = _database.fingerprint(_database.raw(ws), dataset)
-    return f"{rows}:{digest}"
+    """Row count and content hash of ``dataset``, e.g. ``"1204:3f9a0c1d2e4b5a69"``.
+
+    Taken once, when the dataset's snapshot was published (:mod:`huiyan.snapshots`).
+    """
+    return ws.snapshot(dataset).fingerprint
 
 
 def validate(
@@ -100,7 +102,7 @@ def validate(
         if ws.engine_name != "duckdb":
             from huiyan.workspace import workspace
 
-            ws = workspace(ws.home, read_only=True, engine="duckdb")
+            ws = workspace(ws.home, engine="duckdb")
         data = _DuckDBData(ws, progress=progress)
     tables = data.names()
     if datasets is None:
@@ -121,7 +123,8 @@ def validate(
                 "或生成合成数据 or synthesise: huiyan synth --scale tiny",
             )
         skipped = ()
-    cache = _load_cache(ws)  # kept for the other datasets even when not reused
+    cache = _load_cache(ws)
+    updates: dict[str, Any] = {}
     today = dt.date.today()
     results = []
     for name in wanted:
@@ -136,9 +139,10 @@ def validate(
             results.append(DatasetResult.from_dict(hit["result"], cached=True))
             continue
         result = _validate_dataset(data, name, suite, rows=rows, fp=fp, today=today)
-        cache[slot] = {"key": key, "result": result.to_dict()}
+        updates[slot] = {"key": key, "result": result.to_dict()}
         results.append(result)
-    _save_cache(ws, cache)
+    if updates:
+        _save_cache(ws, updates)
     report = QualityReport(datasets=tuple(results), skipped=skipped)
     if html_dir is not None:
         folder = Path(html_dir)
@@ -203,14 +207,20 @@ class _DuckDBData:
 
     def __init__(self, ws: Workspace, *, progress: bool) -> None:
         self.ws = ws
-        self.con = _database.raw(ws)
         self.progress = progress
 
+    @property
+    def con(self) -> Any:
+        """The DuckDB connection, opened only when a dataset is actually checked (a cached
+        result needs none: its fingerprint is the snapshot's)."""
+        return _database.raw(self.ws)
+
     def names(self) -> set[str]:
-        return set(self.ws.con.list_tables())
+        return set(self.ws.tables())
 
     def fingerprint(self, name: str) -> tuple[int, str]:
-        return _database.fingerprint(self.con, name)
+        rows, _, digest = self.ws.snapshot(name).fingerprint.partition(":")
+        return int(rows), digest
 
     def schema(self, name: str) -> dict[str, str]:
         return _database.schema(self.con, name)
@@ -336,20 +346,27 @@ def _load_cache(ws: Workspace) -> dict[str, Any]:
     return dict(found) if isinstance(found, dict) else {}
 
 
-def _save_cache(ws: Workspace, cache: dict[str, Any]) -> None:
+def _save_cache(ws: Workspace, updates: dict[str, Any]) -> None:
+    """Add these datasets' results to the cache; validations running at the same time each
+    add theirs (the file is re-read and replaced under a lock, never overwritten blind)."""
+    import fcntl
+
     path = _cache_path(ws)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(
-            json.dumps(
-                {"version": CACHE_VERSION, "datasets": cache},
-                ensure_ascii=False,
-                indent=1,
-                default=str,
-            ),
-            encoding="utf-8",
-        )
-        os.replace(tmp, path)
+        with open(path.with_name(f".{path.name}.lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            cache = {**_load_cache(ws), **updates}
+            tmp.write_text(
+                json.dumps(
+                    {"version": CACHE_VERSION, "datasets": cache},
+                    ensure_ascii=False,
+                    indent=1,
+                    default=str,
+                ),
+                encoding="utf-8",
+            )
+            os.replace(tmp, path)
     except OSError as err:  # a read-only workspace still validates, it just cannot remember
         log.warning("could not write the validation cache %s: %s", path, err)

@@ -62,8 +62,8 @@ def duckdb_type(spark_type: str) -> str:
 class SparkData:
     """The Parquet datasets a Spark run reads, opened in the workspace's Spark session.
 
-    Without a ``[spark] data`` folder in huiyan.toml the workspace's DuckDB tables are
-    exported first (only those that changed), exactly as a Spark run does.
+    Without a ``[spark] data`` folder in huiyan.toml the workspace's snapshot is exported
+    first (only the tables that changed), exactly as a Spark run does.
     """
 
     def __init__(self, ws: Workspace, wanted: list[str] | None = None) -> None:
@@ -79,14 +79,10 @@ class SparkData:
 
     @staticmethod
     def _in_database(ws: Workspace, wanted: list[str] | None) -> list[str]:
-        import duckdb
+        from huiyan.workspace import workspace
 
-        con = duckdb.connect(str(ws.db_path), read_only=True)
-        try:
-            tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
-        finally:
-            con.close()
-        return sorted(tables & set(wanted or contracts.names()))
+        snapshot = workspace(ws.home, engine="duckdb").catalog
+        return sorted(set(snapshot.tables) & set(wanted or contracts.names()))
 
     def names(self) -> set[str]:
         """The datasets present as Parquet (a file or a folder of part files)."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,13 @@ from typing import Any
 KERNEL_NAME = "python3"
 """The kernel runs use: jupyter_client starts it with this interpreter (sys.executable)."""
 KERNEL_ARGUMENTS = (
-    "--IPKernelApp.log_level=ERROR",  # the kernel's start-up warnings are not the user's business
+    # the kernel's own log is not the user's business: its start-up warnings, and the
+    # "KeyboardInterrupt caught in kernel" it logs as an error each time jupyter_client
+    # interrupts it before shutting it down (a crash still fails the run, named by nbclient)
+    "--IPKernelApp.log_level=CRITICAL",
     "--HistoryManager.hist_file=:memory:",  # as nbclient does: no shared history database
+    # the libraries every model notebook imports load as the kernel starts (huiyan.runs.warmup)
+    "--IPKernelApp.exec_lines=import huiyan.runs.warmup as _huiyan_warmup; del _huiyan_warmup",
 )
 SAVE_EVERY_S = 10.0
 """While cells run, notebook.ipynb is rewritten at most this often (and always at the end)."""
@@ -35,21 +41,23 @@ ENGINE = "huiyan"
 """The papermill engine name runs use (registered by :func:`papermill`)."""
 
 _registered = False
+_lock = threading.Lock()
 
 
 def papermill() -> Any:
-    """The papermill module, with the run engine registered."""
+    """The papermill module, with the run engine registered (safe to call from any thread)."""
     global _registered
-    # jsonschema builds an IRI grammar at import (~1.8 s via rfc3987_syntax) that nbformat
-    # never uses; skipping it is a large part of a run's fixed overhead.
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    import papermill as pm
+    with _lock:
+        # jsonschema builds an IRI grammar at import (~1.8 s via rfc3987_syntax) that nbformat
+        # never uses; skipping it is a large part of a run's fixed overhead.
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+        import papermill as pm
 
-    if not _registered:
-        from papermill.engines import papermill_engines
+        if not _registered:
+            from papermill.engines import papermill_engines
 
-        papermill_engines.register(ENGINE, _engine())
-        _registered = True
+            papermill_engines.register(ENGINE, _engine())
+            _registered = True
     return pm
 
 
@@ -67,6 +75,46 @@ def start_kernel(env: Mapping[str, str], *, cwd: Path) -> Any:
         extra_arguments=list(KERNEL_ARGUMENTS), env={**os.environ, **env}, cwd=str(cwd)
     )
     return km
+
+
+def configure_kernel(
+    km: Any, env: Mapping[str, str], *, cwd: Path, fresh: bool = True, timeout: float = 120
+) -> None:
+    """Point a started kernel at one run: its environment and folder, set before any cell runs.
+
+    The kernel can start before the run's snapshot and folder are known (it boots while the
+    runner checks), and one kernel can serve several counties in turn: a reused kernel
+    (``fresh=False``) first forgets the previous county's variables (its imports stay loaded),
+    so each county's notebook runs as if alone, numbered from In [1]. Waits until the kernel
+    is ready.
+    """
+    from jupyter_core.utils import run_sync
+
+    code = "import os as _os\n"
+    if not fresh:
+        code = (
+            "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1\n"
+            + code
+        )
+    code += f"_os.environ.update({dict(env)!r})\n_os.chdir({str(cwd)!r})\ndel _os\n"
+    run_sync(_run_silently)(km, code, timeout)
+
+
+async def _run_silently(km: Any, code: str, timeout: float) -> None:
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=timeout)
+        msg_id = kc.execute(code, silent=True, store_history=False)
+        while True:
+            reply = await kc.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
+    finally:
+        kc.stop_channels()
 
 
 def stop_kernel(km: Any) -> None:
@@ -94,8 +142,12 @@ def execute_notebook(
     parameters: Mapping[str, Any],
     kernel: Any,
     progress: bool = False,
+    keep_kernel: bool = False,
 ) -> None:
     """Execute ``notebook`` into ``output`` with papermill on the started ``kernel``.
+
+    The kernel is shut down when the notebook ends, unless ``keep_kernel`` (the next county
+    of ``--each-county`` runs on it).
 
     Raises:
         CellFailed: a cell raised; the output notebook is written first, with that cell marked.
@@ -112,6 +164,7 @@ def execute_notebook(
             progress_bar=progress,
             log_output=False,
             km=kernel,
+            keep_kernel=keep_kernel,
         )
     except pm.PapermillExecutionError as err:
         raise CellFailed(err) from err
@@ -140,9 +193,11 @@ def _engine() -> type:
     class Client(PapermillNotebookClient):  # type: ignore[misc]
         """The kernel started for this run is this run's: shut it down when the notebook ends."""
 
-        def __init__(self, nb_man: Any, km: Any = None, **kw: Any) -> None:
+        def __init__(
+            self, nb_man: Any, km: Any = None, keep_kernel: bool = False, **kw: Any
+        ) -> None:
             super().__init__(nb_man, km=km, **kw)
-            self.owns_km = True
+            self.owns_km = not keep_kernel
 
     class Engine(NBClientEngine):  # type: ignore[misc]
         @classmethod

@@ -1,14 +1,16 @@
 """Many runs at once: a model once per county (``--each-county``), or every model (``--all``).
 
-Parameters and the input datasets are checked once, before the fan-out; each
-county then runs in its own process (papermill changes the working directory
-and environment, so it is not run in threads) with its own run folder. The
+Parameters and the input datasets are checked once, before the fan-out; then each
+worker process (``--jobs``) starts one notebook kernel and runs its counties on it one
+after another (papermill changes the working directory and environment, so counties are
+not run in threads). Each county is a whole notebook run with its own complete folder. The
 province summary (clues per county and rule) goes to
 ``runs/<model>/province-<timestamp>/summary.csv`` and ``summary.json``.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import time
 from collections.abc import Mapping
@@ -24,6 +26,7 @@ from huiyan.runs.runner import (
     RunResult,
     checking_workspace,
     execute,
+    kernel_env,
     prepare,
     prepare_inputs,
     record_in_ledger,
@@ -83,21 +86,24 @@ def run_each_county(
             f"工作区 {ws.home} 的数据中没有区划代码，无法逐县运行。",
             f"The data in workspace {ws.home} holds no county codes to run each county.",
         )
-    ws.close()
+    # ws stays open: its lease keeps the snapshot every county reads until all are done
     started, wall = time.monotonic(), now_utc()
     results: list[RunResult] = []
     bar = tqdm(total=len(regions), desc=card.name, unit="county", disable=not progress)
     if jobs <= 1:
-        for region in regions:
-            results.append(execute(prepared, region=region))
-            bar.update()
+        try:
+            for region in regions:
+                results.append(execute_on_warm_kernel(prepared, region))
+                bar.update()
+        finally:
+            release_warm_kernel()
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         spawn = multiprocessing.get_context("spawn")  # fork would copy DuckDB's threads and locks
         with ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
-            futures = [pool.submit(execute, prepared, region=region) for region in regions]
+            futures = [pool.submit(execute_on_warm_kernel, prepared, r) for r in regions]
             for future in as_completed(futures):
                 results.append(future.result())
                 bar.update()
@@ -107,12 +113,48 @@ def run_each_county(
     return _summarise(prepared, results, started, wall, jobs)
 
 
-def _require_vetted(ws: Workspace, card: Any) -> None:
-    from huiyan import vetting
+_warm: dict[str, Any] = {}
+"""This process's kernel for ``--each-county`` (one per worker process), kept between counties."""
 
-    state = vetting.status(ws, card)
+
+def execute_on_warm_kernel(prepared: Prepared, region: str) -> RunResult:
+    """Run one county on this process's kernel, started once and reused county after county.
+
+    Starting a kernel and loading the libraries costs a second or two; a province of 90
+    counties pays it once per worker instead of 90 times. Each county still gets a whole
+    notebook run of its own, in its own complete folder, exactly as a single-county run:
+    the kernel forgets the previous county's variables first. A county that fails leaves
+    the kernel to be replaced, so nothing of it reaches the next county.
+    """
+    from huiyan.runs.execution import start_kernel
+
+    card = prepared.card
+    assert card.notebook is not None
+    kernel = _warm.get("kernel")
+    fresh = kernel is None
+    if kernel is None:
+        kernel = start_kernel(kernel_env(card), cwd=card.notebook.parent)
+        _warm["kernel"] = kernel
+        atexit.register(release_warm_kernel)
+    result = execute(prepared, region=region, kernel=kernel, keep_kernel=True, fresh_kernel=fresh)
+    if result.status != "succeeded":
+        release_warm_kernel()
+    return result
+
+
+def release_warm_kernel() -> None:
+    """Shut down this process's ``--each-county`` kernel, if it has one."""
+    from huiyan.runs.execution import stop_kernel
+
+    stop_kernel(_warm.pop("kernel", None))
+
+
+def _require_vetted(ws: Workspace, card: Any) -> None:
+    from huiyan.catalog import records
+
+    state = records.status(ws, card)
     if not state.vetted:
-        edited = state.label == vetting.EDITED
+        edited = state.label == records.EDITED
         raise ModelError(
             f"模型 {card.ref} {'审核后被修改过' if edited else '未经审核'}，不能逐县运行。",
             f"Model {card.ref} is {'edited since it was vetted' if edited else 'not vetted'}; "
@@ -199,7 +241,7 @@ def run_all(
     from huiyan import catalog
     from huiyan.workspace import workspace
 
-    ws = ws or workspace(read_only=True)
+    ws = ws or workspace()
     out: list[tuple[str, RunResult | HuiyanError]] = []
     # dashboards (cards without rules) summarise the ledger, so they run after the models
     cards = sorted(catalog.catalog(ws).cards, key=lambda c: not c.rules)

@@ -2,8 +2,15 @@
 
 The order matters: everything that can be checked is checked before the notebook
 starts (parameters against the card, the county code, the input datasets'
-quality), and the results go into the manifest. A failed run keeps its folder
-with status ``failed``, the error and the failing cell, and no clue files.
+quality), and the results go into the manifest. A run refused by those checks leaves
+no folder. A run that fails once started keeps its folder with status ``failed``, the
+error and the failing cell, and no clue files; a run interrupted with Ctrl-C leaves
+nothing, and one whose process was killed is marked ``interrupted`` by the next command
+that looks (:func:`huiyan.runs.folder.mark_interrupted`).
+
+The run reads one snapshot of the workspace from start to end (:mod:`huiyan.snapshots`):
+the one its checks validated, recorded per dataset in the manifest, whatever is ingested
+while it runs.
 """
 
 from __future__ import annotations
@@ -12,7 +19,10 @@ import contextlib
 import importlib
 import json
 import logging
+import os
 import re
+import shutil
+import socket
 import sys
 import time
 from collections.abc import Mapping
@@ -21,7 +31,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from huiyan.catalog import ModelCard, check_parameters, notebook_parameters
+from huiyan import interrupts
+from huiyan.catalog import ModelCard, check_parameters, notebook_parameters, promoted_module
 from huiyan.errors import (
     HuiyanError,
     ModelError,
@@ -34,6 +45,7 @@ from huiyan.errors import (
 from huiyan.runs.execution import (
     KERNEL_NAME,
     CellFailed,
+    configure_kernel,
     execute_notebook,
     start_kernel,
     stop_kernel,
@@ -47,6 +59,8 @@ from huiyan.runs.folder import (
     sha256,
     write_manifest,
 )
+from huiyan.runs.saving import rules_of
+from huiyan.runs.timings import Timings, since_process_start
 from huiyan.workspace import Engine, Workspace
 
 log = logging.getLogger(__name__)
@@ -64,6 +78,8 @@ class Prepared:
     datasets: dict[str, Any] = field(hash=False)
     validation: dict[str, Any] = field(hash=False)
     home: Path = Path()
+    snapshot: str = field(default="", hash=False, repr=False)
+    """The catalog (JSON) of the snapshot that was checked: every notebook reads exactly it."""
 
 
 @dataclass(frozen=True)
@@ -108,11 +124,15 @@ class Slot:
         run_id = new_run_id(region)
         return cls(run_id, home / "runs" / model / run_id, now_utc(), time.monotonic())
 
-    def env(self, card: ModelCard, home: Path, engine: str) -> dict[str, str]:
-        """The environment of the run's kernel (read by hy.workspace and hy.runs.save)."""
+    def env(self, card: ModelCard, home: Path, engine: str, snapshot: str) -> dict[str, str]:
+        """The environment of the run's kernel (read by hy.workspace and hy.runs.save).
+
+        ``snapshot`` is the catalog the runner checked and validated: the notebook reads
+        exactly those table versions, whatever is ingested meanwhile.
+        """
         return {
             "HUIYAN_HOME": str(home),
-            "HUIYAN_READ_ONLY": "1",
+            "HUIYAN_SNAPSHOT": snapshot,
             "HUIYAN_RUN_DIR": str(self.run_dir),
             "HUIYAN_MODEL": card.name,
             "HUIYAN_MODEL_VERSION": card.version,
@@ -133,17 +153,14 @@ def _quality() -> Any:
 
 
 def fingerprint(ws: Workspace, name: str) -> dict[str, Any]:
-    """Row count and a content hash of one dataset (order-independent)."""
-    quality = _quality()
-    shared = getattr(quality, "fingerprint", None) if quality else None
-    if shared is not None:  # the quality gate's "rows:hash", so its cache and the manifest agree
-        value = str(shared(ws, name))
-        rows, _, _ = value.partition(":")
-        if rows.isdigit():
-            return {"rows": int(rows), "fingerprint": value}
-    raw = ws.con.con  # the DuckDB connection under the ibis backend
-    count, digest = raw.execute(f'SELECT count(*), bit_xor(hash(t)) FROM "{name}" t').fetchone()
-    return {"rows": int(count), "fingerprint": f"{int(count)}:{int(digest or 0):016x}"}
+    """Row count, content hash and snapshot version of one dataset, as the run reads it."""
+    snap = ws.snapshot(name)
+    return {
+        "rows": snap.rows,
+        "fingerprint": snap.fingerprint,
+        "snapshot": snap.version,
+        "published_at": snap.published_at,
+    }
 
 
 def validate(ws: Workspace, datasets: tuple[str, ...]) -> dict[str, Any]:
@@ -167,7 +184,7 @@ def validate(ws: Workspace, datasets: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _check_datasets(ws: Workspace, card: ModelCard) -> None:
-    tables = ws.con.list_tables()
+    tables = ws.tables()
     missing = [d for d in card.datasets if d not in tables]
     if missing:
         raise WorkspaceError(
@@ -195,6 +212,14 @@ def check_region(ws: Workspace, region: str) -> None:
         )
 
 
+def _check_notebook(card: ModelCard) -> None:
+    if card.notebook is None or not card.notebook.exists():
+        raise ModelError(
+            f"模型 {card.name} 的笔记本 {card.notebook} 不存在。",
+            f"The notebook of model {card.name} ({card.notebook}) does not exist.",
+        )
+
+
 def prepare(
     card: ModelCard,
     ws: Workspace,
@@ -204,66 +229,52 @@ def prepare(
     validate_inputs: bool = True,
 ) -> Prepared:
     """Check the parameters, the datasets and their quality once, before any notebook runs."""
-    if card.notebook is None or not card.notebook.exists():
-        raise ModelError(
-            f"模型 {card.name} 的笔记本 {card.notebook} 不存在。",
-            f"The notebook of model {card.name} ({card.notebook}) does not exist.",
-        )
+    _check_notebook(card)
     given = dict(parameters or {})
     given.pop("region", None)
     values = check_parameters(card, given)
     _check_datasets(ws, card)
     validation = validate(ws, card.datasets) if validate_inputs else {"ok": None, "skipped": "off"}
-    datasets = {name: _fingerprint(ws, name, validation) for name in card.datasets}
-    return Prepared(card, values, engine or ws.engine_name, datasets, validation, ws.home)
-
-
-def _fingerprint(ws: Workspace, name: str, validation: Mapping[str, Any]) -> dict[str, Any]:
-    """The row count and fingerprint validation just took (the same), else one of our own."""
-    result = (validation.get("datasets") or {}).get(name)
-    if isinstance(result, Mapping) and isinstance(result.get("rows"), int):
-        fp = str(result.get("fingerprint") or "")
-        if fp.partition(":")[0] == str(result["rows"]):
-            return {"rows": int(result["rows"]), "fingerprint": fp}
-    return fingerprint(ws, name)
+    datasets = {name: fingerprint(ws, name) for name in card.datasets}
+    return Prepared(
+        card, values, engine or ws.engine_name, datasets, validation, ws.home, ws.catalog.pinned()
+    )
 
 
 def checking_workspace(ws: Workspace | None, engine: Engine | None) -> tuple[Workspace, Engine]:
     """The workspace the runner checks and validates in (always DuckDB), and the run's engine.
 
     A Spark run still checks parameters, fingerprints and quality against the workspace's
-    DuckDB database, whose tables are what Spark reads (exported as Parquet).
+    snapshot, which is what Spark reads (exported as Parquet).
     """
     from huiyan.workspace import workspace
 
-    ws = ws or workspace(read_only=True)
+    ws = ws or workspace()
     engine = engine or ws.engine_name
     if ws.engine_name != "duckdb":
-        ws = workspace(ws.home, read_only=True, engine="duckdb")
+        ws = workspace(ws.home, engine="duckdb")
     return ws, engine
 
 
 def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
-    """Work that needs a writable database, done once before any notebook opens it read-only.
+    """Bring derived data up to date before the notebook runs, then read the newest snapshot.
 
-    A model module may define ``prepare(ws)`` (insurance_fraud parses new judgments into the
-    derived tables); a Spark run needs the workspace's tables exported as Parquet.
+    A promoted model's module may define ``prepare(ws)`` (insurance_fraud parses new
+    judgments into the derived tables; a no-op when nothing is new). A model started from
+    a promoted one (``derived_from`` on its card) gets the same preparation, and any model
+    that reads ``judgments`` has them read first, so a notebook rule can use the text reader.
+    A Spark run needs the snapshot exported as Parquet.
     """
-    from huiyan.workspace import workspace
+    hook = None
+    for name in dict.fromkeys([card.name, card.derived_from.partition("@")[0]]):
+        hook = hook or getattr(promoted_module(name), "prepare", None)
+    if hook is not None:
+        hook(ws)
+    elif "judgments" in card.datasets:
+        from huiyan import judgments
 
-    try:
-        module = importlib.import_module(f"huiyan.models.{card.name}")
-    except ModuleNotFoundError as err:
-        if err.name != f"huiyan.models.{card.name}":
-            raise  # the model's own module is broken: say so, never skip its preparation
-        module = None
-    hook = getattr(module, "prepare", None)
-    if hook is None and engine != "spark":
-        return
-    ws.close()  # DuckDB refuses a second connection with another mode in the same process
-    with workspace(ws.home, read_only=False, engine="duckdb") as writable:
-        if hook is not None:
-            hook(writable)
+        judgments.parse_workspace(ws)
+    ws.refresh()
     if engine == "spark" and not ws.settings.get("spark", {}).get("data"):
         from huiyan import spark  # a cluster's own data folder ([spark] data) is never overwritten
 
@@ -273,8 +284,8 @@ def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
 def record_in_ledger(home: Path, results: list[RunResult]) -> None:
     """Take the clues of every succeeded run (and of any run the ledger missed) into the ledger.
 
-    The run has succeeded whatever happens here: when the database is busy (another run or an
-    open notebook), the ledger takes these clues in with the next run or ``huiyan clues``.
+    The run has succeeded whatever happens here: if the ledger cannot be written now, it
+    takes these clues in with the next run or ``huiyan clues``.
     """
     from huiyan import ledger
     from huiyan.workspace import workspace
@@ -282,11 +293,10 @@ def record_in_ledger(home: Path, results: list[RunResult]) -> None:
     if not any(r.status == "succeeded" for r in results):
         return
     try:
-        with workspace(home, read_only=False, engine="duckdb") as ws:
-            for intake in ledger.catch_up(ws):
-                log.info(
-                    "ledger %s: %s new, %s seen again", intake.run_id, intake.new, intake.seen_again
-                )
+        for intake in ledger.catch_up(workspace(home)):
+            log.info(
+                "ledger %s: %s new, %s seen again", intake.run_id, intake.new, intake.seen_again
+            )
     except HuiyanError as err:
         log.warning("the clue ledger will take this run in later: %s", err.en)
 
@@ -308,12 +318,15 @@ def _manifest_start(
         "parameters": {"region": region, **prepared.parameters},
         "engine": prepared.engine,
         "status": "running",
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
         "started_at": started.isoformat(),
         "ended_at": None,
         "duration_s": None,
         "notebook": str(card.notebook),
         "notebook_sha256": sha256(card.notebook),
         "rules": list(card.rules),
+        "rule_docs": rule_docs(card),
         "datasets": prepared.datasets,
         "validation": prepared.validation,
         "vetting": _vetting(prepared),
@@ -327,9 +340,9 @@ def _manifest_start(
 
 def _vetting(prepared: Prepared) -> dict[str, Any]:
     """Whether the model is vetted in the workspace, and by which key (see huiyan.vetting)."""
-    from huiyan import vetting
+    from huiyan.catalog import records
 
-    return vetting.summary(prepared.home, prepared.card)
+    return records.summary(prepared.home, prepared.card)
 
 
 def _audit(home: Path, manifest: dict[str, Any]) -> None:
@@ -431,15 +444,20 @@ def execute(
     progress: bool = False,
     slot: Slot | None = None,
     kernel: Any = None,
+    keep_kernel: bool = False,
+    fresh_kernel: bool = True,
+    timings: Timings | None = None,
 ) -> RunResult:
     """Execute a prepared model for ``region`` into a new run folder; RunFailed when it fails.
 
-    ``slot`` and ``kernel`` come from :func:`run`, which starts the kernel (with the slot's
-    environment) before validating; without them the kernel starts here. Either way the
-    kernel is shut down when the notebook ends.
+    ``slot`` and ``kernel`` come from :func:`run`, which starts the kernel before validating;
+    without them the kernel starts here. The kernel is shut down when the notebook ends,
+    unless ``keep_kernel``: ``--each-county`` runs county after county on one kernel
+    (``fresh_kernel=False`` for all but the first), each into its own complete folder.
     """
     card = prepared.card
     assert card.notebook is not None
+    timings = timings or Timings()
     slot = slot or Slot.new(prepared.home, card.name, region)
     started = slot.started
     run_dir = make_run_dir(prepared.home / "runs", card.name, slot.run_id)
@@ -451,27 +469,47 @@ def execute(
     clues = None
     try:
         if kernel is None:
-            kernel = start_kernel(
-                slot.env(card, prepared.home, prepared.engine), cwd=card.notebook.parent
+            with timings.stage("kernel_start"):
+                kernel = start_kernel(kernel_env(card), cwd=card.notebook.parent)
+        with timings.stage("kernel_ready"):
+            configure_kernel(
+                kernel,
+                slot.env(card, prepared.home, prepared.engine, prepared.snapshot),
+                cwd=card.notebook.parent,
+                fresh=fresh_kernel,
             )
         try:
-            execute_notebook(
-                card.notebook,
-                run_dir / "notebook.ipynb",
-                parameters=params,
-                kernel=kernel,
-                progress=progress,
-            )
+            with timings.stage("notebook"):
+                execute_notebook(
+                    card.notebook,
+                    run_dir / "notebook.ipynb",
+                    parameters=params,
+                    kernel=kernel,
+                    progress=progress,
+                    keep_kernel=keep_kernel,
+                )
         except CellFailed as cell_failed:
             zh, en, cell = _cell_error(cell_failed.error, run_dir / "notebook.ipynb")
             raise _Failure(zh, en, cell) from cell_failed.error
         finally:
-            stop_kernel(kernel)  # a no-op when the notebook ended: papermill stopped it then
-        clues = _read_clues(run_dir, card)
+            if not keep_kernel:
+                stop_kernel(kernel)  # a no-op when the notebook ended: papermill stopped it
+        with timings.stage("clues"):
+            clues = _read_clues(run_dir, card)
     except Exception as err:  # any failure is recorded in the folder, never half a result
+        if interrupts.was_interrupted():  # Ctrl-C reached the kernel: nothing is kept
+            shutil.rmtree(run_dir, ignore_errors=True)
+            raise KeyboardInterrupt from err
         failed = _fail(run_dir, manifest, started, err)
         _audit(prepared.home, failed.manifest)
         return failed
+    except BaseException:  # Ctrl-C: the half-made run folder goes, as if never started
+        stop_kernel(kernel)
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+    with timings.stage("clues"):
+        recorded = rules_of(run_dir / "clues.parquet")
+    manifest.update(rule_docs=rule_docs(card, recorded["rules"]), lineage=recorded["lineage"])
     manifest.update(_reading(run_dir))  # blind spots and vocabulary, when the notebook saved them
     manifest.update(
         status="succeeded",
@@ -480,9 +518,12 @@ def execute(
         clues_by_region={str(k): int(v) for k, v in clues.groupby("region").size().items()},
     )
     _stop_clock(manifest, started)
-    _render(run_dir, manifest, clues)
-    result = RunResult(run_dir, _finish(run_dir, manifest, started))
-    _audit(prepared.home, result.manifest)
+    with timings.stage("report"):
+        _render(run_dir, manifest, clues)
+    with timings.stage("manifest"):
+        manifest["timings"] = timings.to_dict()
+        result = RunResult(run_dir, _finish(run_dir, manifest, started))
+        _audit(prepared.home, result.manifest)
     return result
 
 
@@ -533,14 +574,31 @@ def _fail(run_dir: Path, manifest: dict[str, Any], started: float, err: BaseExce
     return RunResult(run_dir, manifest)
 
 
-def _render(run_dir: Path, manifest: dict[str, Any], clues: Any) -> None:
-    from huiyan import report, rules
+def rule_docs(card: ModelCard, recorded: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The manifest's ``rule_docs``: each rule's supervision point, legal basis and where it is written.
 
-    codes = list(manifest.get("rules") or [])
-    with contextlib.suppress(Exception):
-        if not all(c in rules.REGISTRY for c in codes):  # the model's module is usually loaded
-            rules._load_models()
-    zh = {c: rules.REGISTRY[c].zh for c in codes if c in rules.REGISTRY}
+    The card's documentation of a rule comes first; a rule the card lists by code only is
+    documented by its own ``@hy.rules.rule`` (in a notebook cell or a promoted module), as
+    the notebook recorded it in clues.parquet (``recorded``, see
+    :func:`huiyan.runs.saving.rules_of`).
+    """
+    recorded = recorded or {}
+    docs = {}
+    for code in dict.fromkeys([*card.rules, *recorded]):
+        own, card_doc = recorded.get(code) or {}, card.rule_doc(code)
+        docs[code] = {
+            "zh": card_doc.zh or str(own.get("zh") or ""),
+            "basis": card_doc.basis or str(own.get("basis") or ""),
+            "defined_in": own.get("defined_in"),
+        }
+    return docs
+
+
+def _render(run_dir: Path, manifest: dict[str, Any], clues: Any) -> None:
+    from huiyan import report
+
+    docs = manifest.get("rule_docs") or {}
+    zh = {code: str(doc.get("zh") or "") for code, doc in docs.items()}
     report.render(run_dir, manifest, clues=clues, rules_zh=zh)
 
 
@@ -556,43 +614,6 @@ def failure(result: RunResult) -> RunFailed:
     )
     exc.run_dir = where  # type: ignore[attr-defined]
     return exc
-
-
-def _report_dict(err: HuiyanError) -> dict[str, Any]:
-    report = getattr(err, "report", None) if isinstance(err, ValidationFailed) else None
-    to_dict = getattr(report, "to_dict", None)
-    return dict(to_dict()) if callable(to_dict) else {}
-
-
-def fail_early(
-    card: ModelCard, home: Path, region: str, parameters: Mapping[str, Any], err: HuiyanError
-) -> RunResult:
-    """Record a run refused before execution (bad parameter, failed validation) as a failed run."""
-    started_wall = now_utc()
-    run_id = new_run_id(region)
-    run_dir = make_run_dir(home / "runs", card.name, run_id)
-    manifest: dict[str, Any] = {
-        "model": card.name,
-        "model_version": card.version,
-        "title_zh": card.title_zh,
-        "run_id": run_id,
-        "region": region,
-        "parameters": {"region": region, **{k: str(v) for k, v in parameters.items()}},
-        "engine": None,
-        "status": "failed",
-        "started_at": started_wall.isoformat(),
-        "notebook": str(card.notebook),
-        "notebook_sha256": sha256(card.notebook)
-        if card.notebook and card.notebook.exists()
-        else None,
-        "rules": list(card.rules),
-        "datasets": {},
-        "validation": _report_dict(err),
-        "packages": package_versions(),
-    }
-    failed = _fail(run_dir, manifest, time.monotonic(), err)
-    _audit(home, failed.manifest)
-    return failed
 
 
 def run(
@@ -620,34 +641,62 @@ def run(
         RunResult: the run folder and its manifest.
 
     Raises:
-        ModelError: the model is not in the catalog (no folder is made).
+        ModelError: the model is not in the catalog or its notebook is missing.
+        ParameterError: a parameter or the county code is not valid.
+        ValidationFailed: the input data failed its quality expectations.
+            None of these three leaves a run folder: the run never started.
         RunFailed: the run failed; its folder holds the manifest with the error.
     """
     from huiyan import catalog
 
+    timings = Timings()
+    started = since_process_start()
+    if started is not None and "HUIYAN_CLI" in os.environ:
+        timings.add("startup", started)
     ws, engine = checking_workspace(ws, engine)
-    card = catalog.get(model, ws)
+    engine = engine or ws.engine_name
+    with timings.stage("catalog"):
+        card = catalog.get(model, ws)
     slot = Slot.new(ws.home, card.name, region)
     kernel = None
     try:
-        check_region(ws, region)
-        check_parameters(card, {k: v for k, v in (parameters or {}).items() if k != "region"})
-        if card.notebook is not None and card.notebook.exists():
-            # the kernel boots while the inputs are validated; it opens no database until
-            # the notebook's first cell runs
-            env = slot.env(card, ws.home, engine or ws.engine_name)
-            kernel = start_kernel(env, cwd=card.notebook.parent)
-        prepare_inputs(card, ws, engine=engine or ws.engine_name)
-        prepared = prepare(card, ws, parameters=parameters, engine=engine)
-    except BaseException as err:
+        _check_notebook(card)
+        # the kernel boots (and loads the libraries) while everything below is checked; it
+        # learns its run folder and the snapshot to read just before the notebook starts
+        with timings.stage("kernel_start"):
+            kernel = start_kernel(kernel_env(card), cwd=card.notebook.parent)  # type: ignore[union-attr]
+        _preload_papermill()
+        # everything that can refuse the run is checked before its folder exists
+        with timings.stage("checks"):
+            check_region(ws, region)
+            check_parameters(card, {k: v for k, v in (parameters or {}).items() if k != "region"})
+        with timings.stage("inputs"):
+            prepare_inputs(card, ws, engine=engine)
+        with timings.stage("validation"):
+            prepared = prepare(card, ws, parameters=parameters, engine=engine)
+    except BaseException:
         stop_kernel(kernel)
-        if not isinstance(err, HuiyanError):
-            raise
-        result = fail_early(card, ws.home, region, parameters or {}, err)
-    else:
-        ws.close()  # the kernel opens the database itself; DuckDB allows one writer process
-        result = execute(prepared, region=region, progress=progress, slot=slot, kernel=kernel)
+        raise
+    result = execute(
+        prepared, region=region, progress=progress, slot=slot, kernel=kernel, timings=timings
+    )
+    with timings.stage("ledger"):
         record_in_ledger(ws.home, [result])
+    result.manifest["timings"] = timings.to_dict()
     if check and result.status != "succeeded":
         raise failure(result)
     return result
+
+
+def kernel_env(card: ModelCard) -> dict[str, str]:
+    """What a kernel needs before it knows its run: the model, for its warm-up imports."""
+    return {"HUIYAN_MODEL": card.name}
+
+
+def _preload_papermill() -> None:
+    """Import papermill in the background while the inputs are checked (~0.5 s)."""
+    import threading
+
+    from huiyan.runs.execution import papermill
+
+    threading.Thread(target=papermill, name="huiyan-preload", daemon=True).start()

@@ -4,6 +4,12 @@ Inside ``huiyan run`` the files go to the run folder (``$HUIYAN_RUN_DIR``).
 In an interactive session (JupyterLab) they go to a fresh folder
 ``<home>/runs/<model>/interactive-<timestamp>/`` and the result says so: an
 interactive result is a draft, not a run of record.
+
+The notebook knows its rules (its cells registered them); the runner does not. So
+``clues.parquet`` also records, in its schema metadata under ``huiyan``, the rules the
+clues came from (code, supervision point, legal basis, where each is written) and what
+each rule read (:mod:`huiyan.lineage`): the runner puts both in the manifest, the report
+and vetting read them. :func:`rules_of` reads them back.
 """
 
 from __future__ import annotations
@@ -52,24 +58,56 @@ class Saved:
 
 
 def _check_rules(found: Clues, model: str) -> None:
-    """Every rule in the clues must be a registered rule of ``model``."""
+    """Every clue must belong to ``model``: its clue ids are that model's.
+
+    A model may report rules it adopted from another (a county's copy of a promoted model
+    calls the library's rule functions), as long as it collects them under its own name.
+    """
+    others = sorted(set(found.frame.model) - {model})
+    if others:
+        codes = sorted(set(found.frame.rule[found.frame.model.isin(others)]))
+        raise ModelError(
+            f"线索属于模型 {', '.join(others)}（规则 {', '.join(codes)}），不是正在运行的模型 {model}。",
+            f"The clues are of model {', '.join(others)} (rules {', '.join(codes)}), "
+            f"not of the model being run, {model}.",
+            f'请用 hy.clues.collect(..., model="{model}") 收集线索 '
+            f'Collect them with hy.clues.collect(..., model="{model}").',
+        )
+
+
+META_KEY = b"huiyan"
+"""The key of clues.parquet's schema metadata that holds the rules and their lineage."""
+
+
+def rule_facts(found: Clues) -> dict[str, Any]:
+    """The rules the clues came from and what each read, as clues.parquet records them."""
     from huiyan import rules
 
-    wrong = []
-    for code in sorted(set(found.frame.rule)):
-        # the notebook has registered its rules; loading every model is for unknown codes only
-        known = rules.REGISTRY.get(code) or rules.get(code)  # ModelError with the nearest code
-        if known.model != model:
-            wrong.append(f"{code}（属于 belongs to {known.model}）")
-    others = sorted(set(found.frame.model) - {model})
-    if wrong or others:
-        raise ModelError(
-            f"线索中的规则不属于模型 {model}：{', '.join(wrong + others)}。",
-            f"The clues hold rules or model names that are not of model {model}: "
-            f"{', '.join(wrong + others)}.",
-            "请确认规则装饰器的 model= 与模型卡的 name 一致 "
-            "Make each rule's model= match the card's name.",
-        )
+    return {
+        "rules": {
+            r.code: {
+                "zh": r.zh,
+                "basis": r.basis,
+                "subject_type": r.subject_type,
+                "model": r.model,
+                "defined_in": rules.defined_in(r.code),
+            }
+            for r in found.rules
+        },
+        "lineage": {code: lin.to_dict() for code, lin in found.lineage.items()},
+    }
+
+
+def rules_of(parquet: Path) -> dict[str, Any]:
+    """The rules and lineage a clues.parquet records (empty mappings for an older file)."""
+    import pyarrow.parquet as pq
+
+    meta = pq.read_schema(parquet).metadata or {}
+    try:
+        facts = json.loads(meta[META_KEY]) if META_KEY in meta else {}
+    except ValueError:
+        facts = {}
+    return {"rules": dict(facts.get("rules") or {}), "lineage": dict(facts.get("lineage") or {})}
 
 
 def _reading(unread: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
@@ -122,7 +160,7 @@ def save(
         Saved, naming the folder and whether it is an interactive draft.
 
     Raises:
-        ModelError: when a clue's rule is unknown or belongs to another model.
+        ModelError: when the clues were collected under another model's name.
     """
     import pyarrow.parquet as pq
 
@@ -144,7 +182,10 @@ def save(
 
     parquet = run_dir / "clues.parquet"
     tmp = run_dir / "clues.parquet.tmp"
-    pq.write_table(found.to_arrow(), tmp)
+    table = found.to_arrow()
+    recorded = json.dumps(rule_facts(found), ensure_ascii=False).encode()
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), META_KEY: recorded})
+    pq.write_table(table, tmp)
     tmp.replace(parquet)
     facts = [
         ("模型 model", model),

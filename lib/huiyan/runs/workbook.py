@@ -2,7 +2,11 @@
 
 Headers are the Chinese names of the clue schema (:data:`huiyan.clues.HEADERS_ZH`);
 record lists are joined with newlines so each reference sits on its own line in
-the cell. All xlsx writing lives in :func:`write_workbook`, so the review
+the cell; times are Beijing time, and the header says so.
+
+The workbook stays in the county's case system: unlike report.html it keeps resident
+ID and phone numbers in full, for the reviewers' work, and its first sheet says so
+(:data:`PERSONAL_DATA_NOTE`). All xlsx writing lives in :func:`write_workbook`, so the review
 columns of the clue ledger can be added in one place.
 
 The file is written as SpreadsheetML text streamed into the zip, column by column
@@ -25,8 +29,18 @@ from xml.sax.saxutils import escape, quoteattr
 import pandas as pd
 
 from huiyan.clues import HEADERS_ZH, SCHEMA
+from huiyan.display import BEIJING, BEIJING_LABEL, BEIJING_ZH
 
 SUMMARY_SHEET = "汇总 Summary"
+PERSONAL_DATA_NOTE = (
+    "本工作簿含完整的身份证号码、电话号码等个人信息，供核查使用，仅限本院案件系统内保存，请勿外传；"
+    "可转发的是已隐去个人信息的 report.html。"
+    "This workbook holds full resident ID and phone numbers for the reviewers' work: keep it "
+    "in the case system and do not forward it; report.html (masked) is the one to forward."
+)
+"""The first line of the summary sheet."""
+HEADERS = {**HEADERS_ZH, "created_at": f"{HEADERS_ZH['created_at']}（{BEIJING_ZH}）"}
+"""The rule sheets' headers: the schema's Chinese names, the time column saying its zone."""
 REVIEW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("review_status", "核查状态"),
     ("review_note", "核查意见"),
@@ -60,9 +74,7 @@ def _cell(value: Any) -> Any:
         return "\n".join(str(v) for v in items)
     if isinstance(value, pd.Timestamp):
         return (
-            value.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M:%S")
-            if value.tzinfo
-            else str(value)
+            value.tz_convert(BEIJING).strftime("%Y-%m-%d %H:%M:%S") if value.tzinfo else str(value)
         )
     if isinstance(value, float) and value != value:
         return None
@@ -78,7 +90,7 @@ def _column(values: pd.Series) -> tuple[bool, list[Any]]:
     if pd.api.types.is_float_dtype(values.dtype) or pd.api.types.is_integer_dtype(values.dtype):
         return False, [None if v != v else v for v in values.tolist()]
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        text = values.dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m-%d %H:%M:%S")
+        text = values.dt.tz_convert(BEIJING).dt.strftime("%Y-%m-%d %H:%M:%S")
     elif isinstance(values.dtype, pd.StringDtype):
         text = values
     else:
@@ -231,10 +243,11 @@ def write_workbook(
     codes = list(dict.fromkeys([*rules, *sorted(counts.index)]))
 
     summary = _Sheet(SUMMARY_SHEET)
+    summary.append(["个人信息 Personal data", PERSONAL_DATA_NOTE], [_BOLD, _WRAP])
+    summary.append(["时间 Times", BEIJING_LABEL], [_BOLD, _PLAIN])
     for label, value in facts:
         summary.append([label, _cell(value)], [_BOLD, _PLAIN])
-    if facts:
-        summary.append([])
+    summary.append([])
     summary.append(["规则编号 rule", "监督点 supervision point", "线索数 clues"], _BOLD)
     for code in codes:
         summary.append([code, rules.get(code, ""), int(counts.get(code, 0))])
@@ -244,7 +257,7 @@ def write_workbook(
 
     columns = list(SCHEMA.names)
     names = columns + [c for c, _ in extra_columns]
-    headers = [HEADERS_ZH[c] for c in columns] + [zh for _, zh in extra_columns]
+    headers = [HEADERS[c] for c in columns] + [zh for _, zh in extra_columns]
     styles = [_WRAP if name in _WRAPPED else _PLAIN for name in names]
     for code in codes:
         sheet = _Sheet(code[:31])

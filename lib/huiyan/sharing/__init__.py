@@ -19,6 +19,15 @@ Example:
 
 from __future__ import annotations
 
+from huiyan.keys import (
+    KeyInfo,
+    fingerprint,
+    init_keys,
+    load_public,
+    private_key,
+    trust_key,
+    trusted_keys,
+)
 from huiyan.sharing.bundles import (
     MANIFEST,
     SIGNATURE,
@@ -27,15 +36,6 @@ from huiyan.sharing.bundles import (
     sha256,
     write_bundle,
     zip_bytes,
-)
-from huiyan.sharing.keys import (
-    KeyInfo,
-    fingerprint,
-    init_keys,
-    load_public,
-    private_key,
-    trust_key,
-    trusted_keys,
 )
 from huiyan.sharing.transfer import (
     KIND,

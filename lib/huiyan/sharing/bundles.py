@@ -22,7 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from huiyan.errors import BundleError
-from huiyan.sharing.keys import fingerprint
+from huiyan.keys import fingerprint
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"

@@ -1,11 +1,13 @@
 """Export and import of vetted models between counties, as signed bundles.
 
 A model bundle holds ``<name>.ipynb`` (the vetted notebook, which carries no
-outputs), ``card.json``, ``expectations/<dataset>.json`` and
-``expectations/custom/<dataset>.yaml`` for each of its datasets,
-``datasets/thresholds.yaml`` when the model reads it, and ``vetting.json`` (the
-vetting record). Import writes them to ``<home>/models/<name>@<version>/``, where
-the catalog finds them, and records the model as vetted by the signing key.
+outputs; a model whose rules are written in its cells travels whole in it),
+``<name>.labels.csv`` (its labelled sample, when it has one), ``card.json``,
+``expectations/<dataset>.json`` and ``expectations/custom/<dataset>.yaml`` for each of
+its datasets, ``datasets/thresholds.yaml`` when the model reads it, and
+``vetting.json`` (the vetting record: who vetted it and when, the rules, their
+lineage and scores). Import writes them to ``<home>/models/<name>@<version>/``,
+where the catalog finds them, and records the model as vetted by the signing key.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from typing import Any
 
 from huiyan.catalog import ModelCard
 from huiyan.errors import BundleError, ModelError
+from huiyan.keys import fingerprint, private_key, trusted_keys
 from huiyan.sharing.bundles import VerifiedBundle, read_bundle, sha256, write_bundle
-from huiyan.sharing.keys import fingerprint, private_key, trusted_keys
 from huiyan.workspace import REPO_ROOT, Workspace
 
 KIND = "huiyan-model-bundle"
@@ -31,7 +33,8 @@ THRESHOLDS = "datasets/thresholds.yaml"
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _VERSION = re.compile(r"\d+\.\d+\.\d+")
 _ALLOWED = re.compile(
-    r"(?:[a-z][a-z0-9_]*\.ipynb|card\.json|vetting\.json|expectations/[a-z0-9_]+\.json"
+    r"(?:[a-z][a-z0-9_]*\.ipynb|[a-z][a-z0-9_]*\.labels\.csv|card\.json|vetting\.json"
+    r"|expectations/[a-z0-9_]+\.json"
     r"|expectations/custom/[a-z0-9_]+\.yaml|datasets/thresholds\.yaml)"
 )
 """The only file names a bundle may hold (nothing can be written outside the model's folder)."""
@@ -50,13 +53,15 @@ def _uses_thresholds(model: str, root: Path) -> bool:
 def bundle_files(
     card: ModelCard, record: dict[str, Any], *, root: Path = REPO_ROOT
 ) -> dict[str, bytes]:
-    """What a model's bundle holds: notebook, card, expectations, thresholds, vetting record."""
+    """What a model's bundle holds: notebook, labels, card, expectations, thresholds, vetting record."""
     assert card.notebook is not None
     files = {
         f"{card.name}.ipynb": card.notebook.read_bytes(),
         "card.json": json.dumps(dict(card.raw), ensure_ascii=False, indent=2).encode(),
         "vetting.json": json.dumps(record, ensure_ascii=False, indent=2, default=str).encode(),
     }
+    if card.labels is not None:
+        files[card.labels.name] = card.labels.read_bytes()
     for ds in card.datasets:
         for name in (f"expectations/{ds}.json", f"expectations/custom/{ds}.yaml"):
             if (root / name).exists():
@@ -176,6 +181,14 @@ def _check_contents(path: Path, bundle: VerifiedBundle) -> tuple[str, str, str, 
     text = "\n".join("".join(c.get("source", "")) for c in nb.get("cells", []))
     if any(c.get("outputs") for c in nb.get("cells", [])) or privacy.scan(text):
         problems.append("笔记本带有输出或个人信息 the notebook carries outputs or personal data")
+    labels = bundle.files.get(f"{name}.labels.csv")
+    if "labels_sha256" in record and record["labels_sha256"] != (labels and sha256(labels)):
+        problems.append("标注样本与审核记录不符 the labelled sample is not the vetted one")
+    if labels is not None and privacy.scan(labels.decode("utf-8", errors="replace")):
+        problems.append("标注样本带有个人信息 the labelled sample carries personal data")
+    others = [n for n in bundle.files if n.endswith(".labels.csv") and n != f"{name}.labels.csv"]
+    if others:
+        problems.append(f"多余的标注样本 labels of another model: {', '.join(others)}")
     if problems:
         raise BundleError(
             f"模型包 {path} 未通过导入检查：{'；'.join(problems)}",

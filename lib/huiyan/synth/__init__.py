@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from huiyan import contracts
+from huiyan import contracts, interrupts
 from huiyan.ingest.schema import column_types, create_table_sql, quote
 from huiyan.synth import phrasing as phrasings
 from huiyan.synth import scale as scales
@@ -263,7 +263,17 @@ def write(ws: Workspace, p: Province, *, release: bool = False) -> dict[str, int
     ``synth_info`` table that marks a workspace as synthetic is removed first and
     written last, so an interrupted write never looks like a finished one.
     """
-    raw = ws.con.con
+    from huiyan.writer import writing
+
+    names = [*contracts.names(), TRUTH_TABLE, INFO_TABLE, *p.extra_table_names()]
+    try:
+        with writing(ws.home, "huiyan synth", tables=names) as writer:
+            return _write(writer.con, p, release=release)
+    finally:
+        ws.refresh()
+
+
+def _write(raw: Any, p: Province, *, release: bool) -> dict[str, int]:
     rows: dict[str, int] = {}
     # keep DuckDB's share of memory bounded: the province must fit in 8 GB with the builder
     raw.execute(f"SET memory_limit = '{WRITE_MEMORY_LIMIT}'")
@@ -275,6 +285,7 @@ def write(ws: Workspace, p: Province, *, release: bool = False) -> dict[str, int
         # other dataset has been written and freed
         order = sorted(contracts.names(), key=lambda name: name == "judgments")
         for dataset in order:
+            interrupts.check()
             inserter.begin(dataset)
             total = 0
             for chunk in _chunks(p, dataset):

@@ -766,6 +766,10 @@ class Province:
         if dataset == "households":
             self._people_cache = None
 
+    def extra_table_names(self) -> list[str]:
+        """The names of the extra (non-contract) tables families added."""
+        return list(self._tables)
+
     def extra_tables(self) -> dict[str, Any]:
         """The extra (non-contract) tables families added (DataFrames or Arrow tables)."""
         import pyarrow as pa

@@ -1,28 +1,37 @@
-"""Vetting a model before it is shared: a checklist, and a record that any later edit invalidates.
+"""Vetting a model before it is shared: a checklist, and a record that any later edit cancels.
 
-``vet`` checks a model the way a reviewing prosecutor would, in this order:
+``vet`` checks a model the way a reviewing prosecutor would, whether its rules are
+written in its notebook or promoted into the library:
 
 1. the model card is complete (:meth:`ModelCard.problems`);
 2. the notebook's ``parameters`` cell matches the card (names and defaults);
-3. every rule code on the card is a known rule (:func:`huiyan.rules.get`);
+3. rule codes are well-formed, listed once, documented on the card (supervision point
+   and legal basis; a promoted rule by its library definition) and not used by another
+   model for something else;
 4. the notebook carries no outputs;
-5. no personal data in its cells or card (:func:`huiyan.privacy.scan`);
-6. it runs, through the ordinary runner, on the synthetic ``tiny`` province (kept in
+5. no personal data in its cells, its card or its labelled sample (:mod:`huiyan.privacy`);
+6. the labelled sample ``<name>.labels.csv``, when there is one, is well-formed;
+7. it runs, through the ordinary runner, on the synthetic ``tiny`` province (kept in
    ``<home>/.vetting/tiny`` and reused while the huiyan version and seed are the same);
-7. every rule code it reports is known and listed on the card;
-8. where the synthetic truth covers the model, every rule's precision and recall meet
-   the card's ``quality_bar`` (:mod:`huiyan.evaluation`).
+8. it is deterministic: a second run gives the same clue ids;
+9. the rules it collects are the card's, documented alike in the notebook and on the card;
+10. every dataset and column its rules read (their lineage, :mod:`huiyan.lineage`) is in
+    the data contract and every dataset is on the card;
+11. each rule is measured: precision and recall against the synthetic province's planted
+    truth; else against the labelled sample; else "not measured", shown plainly, which is
+    not a failure. Measured figures must meet the card's ``quality_bar``.
 
-The run (6-8) is skipped while any of 1-5 fails: fix those first. A model that passes
-is recorded in ``<home>/models/vetted.json`` (who, when, the notebook's SHA-256, the
-tiny run and the scores). The record is the only source of a card's vetting status:
-the catalog shows 已审核 only while the notebook's current hash matches a record, so
-any edit after vetting needs a new ``huiyan vet``.
+The runs (7-11) are skipped while any of 1-6 fails: fix those first. A model that passes
+is recorded in the workspace journal ``<home>/huiyan.sqlite`` (who vetted it, ``--by``,
+default the system user; when; the SHA-256 of its notebook and labelled sample; the tiny
+run, the rules, their lineage and the scores). The record is the only source of a card's
+vetting status: the catalog shows 已审核 only while the files' current hashes match a
+record, so any edit after vetting needs a new ``huiyan vet``.
 
 Example:
     >>> from huiyan import vetting
-    >>> result = vetting.vet("judicial_auction")      # doctest: +SKIP
-    >>> print(result.format())                         # doctest: +SKIP
+    >>> result = vetting.vet("fishing_ban", by="张三")   # doctest: +SKIP
+    >>> print(result.format())                            # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -36,32 +45,28 @@ from pathlib import Path
 from typing import Any
 
 from huiyan.catalog import ModelCard
-from huiyan.errors import HuiyanError, WorkspaceError
-from huiyan.vetting.checks import (
-    TINY_SEED,
-    Check,
-    run_checks,
-    skipped,
-    static_checks,
-    tiny_workspace,
-)
-from huiyan.vetting.records import (
+from huiyan.catalog.records import (
     EDITED,
     UNVETTED,
     VETTED,
     Status,
     add_record,
     apply,
+    labels_sha256,
     notebook_sha256,
     records,
     records_path,
     status,
     summary,
 )
+from huiyan.errors import HuiyanError, WorkspaceError
+from huiyan.vetting.checks import Check, skipped, static_checks
+from huiyan.vetting.trial import NOT_MEASURED, TINY_SEED, run_checks, tiny_workspace
 from huiyan.workspace import Workspace
 
 __all__ = [
     "EDITED",
+    "NOT_MEASURED",
     "TINY_SEED",
     "UNVETTED",
     "VETTED",
@@ -70,6 +75,7 @@ __all__ = [
     "Vetting",
     "add_record",
     "apply",
+    "labels_sha256",
     "notebook_sha256",
     "records",
     "records_path",
@@ -117,11 +123,11 @@ class Vetting:
 
 def _own_key(ws: Workspace) -> str | None:
     """The fingerprint of the workspace's own province key, when it has one."""
-    from huiyan import sharing
+    from huiyan import keys
 
     pub = ws.keys_dir / "province.pub"
     try:
-        return sharing.fingerprint(sharing.load_public(pub.read_bytes(), str(pub)))
+        return keys.fingerprint(keys.load_public(pub.read_bytes(), str(pub)))
     except (OSError, HuiyanError):
         return None
 
@@ -132,10 +138,41 @@ def _fingerprints(run: Any) -> dict[str, Any]:
     return {name: d.get("fingerprint") for name, d in datasets.items()}
 
 
+def _record(
+    ws: Workspace, card: ModelCard, outcome: Vetting, run: Any, scores: dict[str, Any], **who: Any
+) -> dict[str, Any]:
+    import huiyan
+
+    assert card.notebook is not None
+    manifest = run.manifest if run is not None else {}
+    return {
+        "model": card.name,
+        "version": card.version,
+        "notebook": card.notebook.name,
+        "notebook_sha256": who["sha"],
+        "labels": card.labels.name if card.labels else None,
+        "labels_sha256": who["labels"],
+        "vetted_by": who["by"],
+        "host": socket.gethostname(),
+        "vetted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "key": _own_key(ws),
+        "derived_from": card.derived_from or None,
+        "tiny_run_id": run.run_id if run else None,
+        "tiny": {"scale": "tiny", "seed": TINY_SEED, "huiyan": huiyan.__version__},
+        "checks": {c.key: c.ok for c in outcome.checks},
+        "rules": manifest.get("rule_docs") or {},
+        "lineage": manifest.get("lineage") or {},
+        "quality_bar": dict(card.quality_bar),
+        "scores": scores,
+        "datasets": _fingerprints(run),
+    }
+
+
 def vet(
     model: str | ModelCard,
     *,
     ws: Workspace | None = None,
+    by: str | None = None,
     progress: bool = False,
     record: bool = True,
 ) -> Vetting:
@@ -144,6 +181,7 @@ def vet(
     Args:
         model: a model name (``name@version``) from the catalog, or a card.
         ws: the workspace whose catalog and records are used; default the current one.
+        by: who vets it, as the record will say; default the system user.
         progress: show progress bars (synthesis, papermill).
         record: write the vetting record and the audit entry.
 
@@ -154,14 +192,15 @@ def vet(
     from huiyan import audit, catalog
 
     ws = ws or huiyan.workspace()
-    card = model if isinstance(model, ModelCard) else catalog.get(model, ws)
+    found = catalog.catalog(ws)
+    card = model if isinstance(model, ModelCard) else found.get(model)
     if card.notebook is None or not card.notebook.exists():
         raise WorkspaceError(
             f"模型 {card.name} 的笔记本 {card.notebook} 不存在。",
             f"The notebook of model {card.name} ({card.notebook}) does not exist.",
         )
-    sha = notebook_sha256(card)
-    checks = static_checks(card)
+    sha, labels = notebook_sha256(card), labels_sha256(card)
+    checks = static_checks(card, found.cards)
     run = None
     scores: dict[str, Any] = {}
     if any(c.ok is False for c in checks):
@@ -172,7 +211,7 @@ def vet(
         done = run_checks(card, ws, progress=progress)
         checks += done.checks
         run, scores = done.run, done.scores or {}
-    if all(c.ok for c in checks) and notebook_sha256(card) != sha:
+    if all(c.ok for c in checks) and (notebook_sha256(card), labels_sha256(card)) != (sha, labels):
         checks += (
             Check(
                 "unchanged",
@@ -185,22 +224,9 @@ def vet(
     outcome = Vetting(card.name, card.version, card.notebook, checks, None, run and run.run_dir)
     if not record:
         return outcome
+    vetted_by = (by or "").strip() or audit._who()
     if outcome.passed:
-        rec = {
-            "model": card.name,
-            "version": card.version,
-            "notebook": card.notebook.name,
-            "notebook_sha256": sha,
-            "vetted_by": audit._who(),
-            "host": socket.gethostname(),
-            "vetted_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "key": _own_key(ws),
-            "tiny_run_id": run.run_id if run else None,
-            "tiny": {"scale": "tiny", "seed": TINY_SEED, "huiyan": huiyan.__version__},
-            "quality_bar": dict(card.quality_bar),
-            "scores": scores,
-            "datasets": _fingerprints(run),
-        }
+        rec = _record(ws, card, outcome, run, scores, sha=sha, labels=labels, by=vetted_by)
         add_record(ws, rec)
         outcome = dataclasses.replace(outcome, record=rec)
     audit.record(
@@ -209,6 +235,7 @@ def vet(
         model=card.name,
         version=card.version,
         passed=outcome.passed,
+        vetted_by=vetted_by,
         notebook_sha256=sha,
         tiny_run_id=run.run_id if run else None,
         parameters=run.manifest.get("parameters") if run else None,

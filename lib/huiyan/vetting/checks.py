@@ -1,29 +1,25 @@
-"""The vetting checklist: each check reads the notebook or a run and says passed or failed, and why.
+"""The vetting checklist, and the static checks: those that read only the notebook and its files.
 
-The static checks (card, parameters cell, rule codes, outputs, personal data) read
-only the notebook. The run checks execute it, through the ordinary runner, on the
-synthetic tiny province in ``<home>/.vetting/tiny`` (generated once, reused while
-the huiyan version and the seed are the same) and score its clues against the
-planted truth.
+Each check says passed, failed or skipped, and why. The static checks (the card, the
+parameters cell, the rule codes and their documentation, outputs, personal data, the
+labelled sample) read the notebook, its card and ``<name>.labels.csv``; the checks that
+run the model are in :mod:`huiyan.vetting.trial`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from huiyan.catalog import ModelCard, Parameter
-from huiyan.errors import HuiyanError
-from huiyan.workspace import Workspace
+from huiyan.catalog import ModelCard, Parameter, RuleDoc, library_rules
+from huiyan.errors import HuiyanError, did_you_mean
 
 log = logging.getLogger(__name__)
-
-TINY_SEED = 7
-"""The seed of the synthetic province every model is vetted on."""
 
 
 @dataclass(frozen=True)
@@ -45,19 +41,30 @@ class Check:
 TITLES = {
     "card": ("模型卡完整", "the card is complete"),
     "parameters": ("参数单元格与模型卡一致", "the parameters cell matches the card"),
-    "rules": ("模型卡的规则编号均为已登记规则", "every rule code on the card is known"),
-    "outputs": ("笔记本不含输出", "the notebook carries no outputs"),
-    "privacy": ("笔记本不含个人信息", "no personal data in the notebook"),
-    "run": ("在合成小省上运行成功", "runs on the tiny synthetic province"),
-    "reported": (
-        "输出的规则编号均已登记且在模型卡上",
-        "reported rule codes are known and on the card",
+    "rules": (
+        "规则编号唯一，且在模型卡上写明监督点和法律依据",
+        "rule codes are unique and documented on the card",
     ),
-    "quality": ("各规则精确率、召回率达到模型卡要求", "precision and recall meet the card's bar"),
+    "outputs": ("笔记本不含输出", "the notebook carries no outputs"),
+    "privacy": ("笔记本和标注样本不含个人信息", "no personal data in the notebook or labels"),
+    "labels": ("标注样本格式正确", "the labelled sample is well-formed"),
+    "run": ("在合成小省上运行成功", "runs on the tiny synthetic province"),
+    "deterministic": ("两次运行结果相同", "two runs give the same clue ids"),
+    "reported": (
+        "输出的规则都在模型卡上，说明一致",
+        "reported rules are on the card, documented alike",
+    ),
+    "contract": (
+        "用到的数据集和列都在数据契约中、在模型卡上",
+        "every dataset and column used is in the contract and on the card",
+    ),
+    "quality": ("各规则精确率、召回率", "precision and recall per rule"),
 }
 """Each check's title in Chinese and English, in checklist order."""
 
-RUN_CHECKS = ("run", "reported", "quality")
+RUN_CHECKS = ("run", "deterministic", "reported", "contract", "quality")
+CODE = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+")
+"""What a rule code looks like: FISH-GEAR-UNTRANSFERRED."""
 
 
 def check(key: str, ok: bool | None, why: Iterable[str] = ()) -> Check:
@@ -134,24 +141,76 @@ def parameters_check(card: ModelCard) -> Check:
     return check("parameters", not why, why)
 
 
-def unknown_rules(codes: Iterable[str]) -> list[str]:
-    """A line for every code that is not a registered rule (with the nearest known code)."""
-    from huiyan import rules
+def _same_text(a: str, b: str) -> bool:
+    return "".join(a.split()) == "".join(b.split())
 
-    out = []
-    for code in codes:
-        try:
-            rules.get(code)
-        except HuiyanError as err:
-            out.append(f"{err.zh} / {err.en}")
+
+def rule_documentation(card: ModelCard) -> dict[str, RuleDoc]:
+    """How each rule on ``card`` is documented: by the card, else by its library rule."""
+    library = library_rules(card)
+    out = {}
+    for code in card.rules:
+        doc, lib = card.rule_doc(code), library.get(code)
+        out[code] = RuleDoc(
+            code, doc.zh or (lib.zh if lib else ""), doc.basis or (lib.basis if lib else "")
+        )
     return out
 
 
-def rules_check(card: ModelCard) -> Check:
-    """Every rule code on the card is a registered rule (huiyan.rules.get)."""
-    why = unknown_rules(card.rules)
+def _other_models(card: ModelCard, others: Iterable[ModelCard]) -> dict[str, tuple[str, str]]:
+    """Rule code -> (model, zh) for every rule documented by another model or the library."""
+    from huiyan import rules
+
+    used: dict[str, tuple[str, str]] = {}
+    for other in others:
+        if other.name == card.name:
+            continue
+        for code, doc in rule_documentation(other).items():
+            if doc.zh:
+                used.setdefault(code, (other.name, doc.zh))
+    for code, rule in rules.REGISTRY.items():
+        if rules.defined_in(code) != "notebook" and rule.model != card.name:
+            used.setdefault(code, (rule.model, rule.zh))
+    return used
+
+
+def rules_check(card: ModelCard, others: Iterable[ModelCard] = ()) -> Check:
+    """Each rule code is well-formed, listed once, documented (zh and basis) and not another's.
+
+    A code is documented by the card (``rules:`` as code -> {zh, basis}) or, for a model
+    the province promoted into the library, by its ``@hy.rules.rule``. A code another
+    model already uses for a different supervision point is refused; reusing a code with
+    the same meaning (a county's adaptation of a vetted model) is fine.
+    """
+    why = []
     if not card.rules:
         why.append("模型卡没有列出规则编号 / the card lists no rule codes")
+    docs = rule_documentation(card)
+    used = _other_models(card, others)
+    repeated = sorted({c for c in card.rules if card.rules.count(c) > 1})
+    why += [f"规则编号 {c} 在模型卡上出现多次 / {c} is listed more than once" for c in repeated]
+    for code in dict.fromkeys(card.rules):
+        doc = docs[code]
+        if not CODE.fullmatch(code):
+            why.append(
+                f'规则编号 "{code}" 格式不对，应形如 FISH-GEAR-UNTRANSFERRED / '
+                f'"{code}" is not a rule code like FISH-GEAR-UNTRANSFERRED'
+            )
+        if not doc.is_documented:
+            missing = " 和 ".join(k for k, v in (("zh", doc.zh), ("basis", doc.basis)) if not v)
+            tip = did_you_mean(code, [c for c in [*used, *docs] if c != code])
+            why.append(
+                f'规则 "{code}" 在模型卡上缺少 {missing}（监督点、法律依据）{tip} / '
+                f'rule "{code}" has no {missing.replace(" 和 ", " and ")} on the card. '
+                f"请在模型卡 rules 下写 Add under the card's rules: "
+                f"{code}: {{zh: 监督点, basis: 法律依据}}"
+            )
+        if code in used and doc.zh and not _same_text(used[code][1], doc.zh):
+            model, zh = used[code]
+            why.append(
+                f"规则编号 {code} 已被模型 {model} 用于「{zh}」，请换一个编号 / "
+                f"{code} is already model {model}'s rule for something else: choose another code"
+            )
     return check("rules", not why, why)
 
 
@@ -188,6 +247,12 @@ def privacy_check(card: ModelCard) -> Check:
             )
     for f in privacy.scan(json.dumps(dict(card.raw), ensure_ascii=False, indent=1)):
         why.append(f"模型卡中有{f.zh} {f.masked} / the card holds a {f.kind} {f.masked}")
+    if card.labels is not None:
+        for f in privacy.scan(card.labels.read_text(encoding="utf-8", errors="replace")):
+            why.append(
+                f"标注样本第 {f.line} 行有{f.zh} {f.masked}（请用案件编号等非个人信息引用记录） / "
+                f"labels line {f.line}: {f.kind} {f.masked} (reference records by case numbers)"
+            )
     if why:
         why.append(
             "个人信息不得随模型传播，请删除 Personal data must not travel with a model: remove it."
@@ -195,132 +260,40 @@ def privacy_check(card: ModelCard) -> Check:
     return check("privacy", not why, why)
 
 
-def static_checks(card: ModelCard) -> tuple[Check, ...]:
-    """Checks 1-5, which read only the notebook."""
+def labels_check(card: ModelCard) -> Check:
+    """The labelled sample, when there is one, reads cleanly and labels only the card's rules."""
+    from huiyan.vetting import labels
+
+    if card.labels is None:
+        return check("labels", True, [f"没有标注样本 no labelled sample ({card.name}.labels.csv)"])
+    try:
+        rows = labels.read(card.labels)
+    except HuiyanError as err:
+        return check("labels", False, [err.zh, err.en])
+    why = [
+        f"规则 {code} 不在模型卡上 / {code} is not on the card"
+        for code in sorted({r.rule for r in rows} - set(card.rules))
+    ]
+    if why:
+        return check("labels", False, why)
+    per_rule = ", ".join(
+        f"{code} {sum(r.rule == code for r in rows)}"
+        for code in dict.fromkeys(r.rule for r in rows)
+    )
+    return check("labels", True, [f"{len(rows)} 条标注 labelled records ({per_rule})"])
+
+
+def static_checks(card: ModelCard, others: Iterable[ModelCard] = ()) -> tuple[Check, ...]:
+    """The checks that read only the notebook, its card and its labelled sample.
+
+    ``others`` are the other models of the catalog, whose rule codes this model must not take.
+    """
     assert card.notebook is not None
     return (
         card_check(card),
         parameters_check(card),
-        rules_check(card),
+        rules_check(card, others),
         outputs_check(card.notebook),
         privacy_check(card),
+        labels_check(card),
     )
-
-
-# ----------------------------------------------------------------------------- the tiny run
-
-
-def tiny_workspace(ws: Workspace, *, progress: bool = False) -> Workspace:
-    """The synthetic tiny province models are vetted on, generated once per huiyan version and seed."""
-    import huiyan
-    from huiyan import synth
-
-    home = ws.home / ".vetting" / "tiny"
-    marker = home / "synth.json"
-    want = {"scale": "tiny", "seed": TINY_SEED, "huiyan": huiyan.__version__}
-    try:
-        fresh = json.loads(marker.read_text(encoding="utf-8")) == want
-    except (OSError, ValueError):
-        fresh = False
-    if not fresh or not (home / "datasets" / "huiyan.duckdb").exists():
-        log.info("vetting: generating the tiny synthetic province in %s", home)
-        marker.unlink(missing_ok=True)
-        with huiyan.workspace(home, read_only=False, engine="duckdb") as tiny:
-            synth.generate(tiny, scale="tiny", seed=TINY_SEED, progress=progress)
-        marker.write_text(json.dumps(want), encoding="utf-8")
-    return huiyan.workspace(home, read_only=True, engine="duckdb")
-
-
-@dataclass(frozen=True)
-class RunChecks:
-    """Checks 6-8 and what they saw: the tiny run (when it started) and the per-rule scores."""
-
-    checks: tuple[Check, ...]
-    run: Any = None
-    scores: dict[str, Any] | None = None
-
-
-def _failed_run(why: Iterable[str], run: Any = None) -> RunChecks:
-    rest = skipped("运行未成功 the run did not succeed", RUN_CHECKS[1:])
-    return RunChecks((check("run", False, why), *rest), run)
-
-
-def _reported_check(card: ModelCard, frame: Any) -> Check:
-    reported = sorted(set(frame.rule))
-    why = unknown_rules(reported)
-    why += [
-        f"规则 {code} 有线索，但模型卡未列出 / {code} was reported but is not on the card"
-        for code in reported
-        if code not in card.rules
-    ]
-    return check(
-        "reported", not why, why or [f"输出规则 reported: {', '.join(reported) or '无 none'}"]
-    )
-
-
-def quality_check(card: ModelCard, frame: Any, tiny: Workspace) -> tuple[Check, dict[str, Any]]:
-    """Precision and recall of every rule against the planted truth, compared with the card's bar."""
-    from huiyan import evaluation
-
-    truth = None
-    if tiny.has_table("truth"):
-        t = tiny.table("truth")
-        truth = t.filter(t.model == card.name).select("rule", "record").execute()
-    if truth is None or not len(truth):
-        return check(
-            "quality",
-            True,
-            ["合成数据没有该模型的埋设真值，未评估 / no planted truth for this model: not scored"],
-        ), {}
-    result = evaluation.compare(frame, truth, model=card.name)
-    bar_p = float(card.quality_bar.get("precision", 0.0))
-    bar_r = float(card.quality_bar.get("recall", 0.0))
-    why = [f"要求 bar: 精确率 precision ≥ {bar_p:.2f}，召回率 recall ≥ {bar_r:.2f}"]
-    scores: dict[str, Any] = {}
-    for s in result.scores:
-        scores[s.rule] = {
-            "planted": s.planted,
-            "flagged": s.flagged,
-            "true_positives": s.true_positives,
-            "precision": round(s.precision, 4),
-            "recall": round(s.recall, 4),
-        }
-        low = [f"精确率 precision {s.precision:.2f} < {bar_p:.2f}"] if s.precision < bar_p else []
-        low += [f"召回率 recall {s.recall:.2f} < {bar_r:.2f}"] if s.recall < bar_r else []
-        line = f"{s.rule}: P={s.precision:.2f} R={s.recall:.2f} (埋设 planted {s.planted}, 命中 flagged {s.flagged})"
-        why.append(line + (f"  ✗ {'; '.join(low)}" if low else ""))
-    return check("quality", result.meets(precision=bar_p, recall=bar_r), why), scores
-
-
-def run_checks(card: ModelCard, ws: Workspace, *, progress: bool = False) -> RunChecks:
-    """Checks 6-8: run on the tiny province, the reported rule codes, precision and recall."""
-    import pandas as pd
-
-    from huiyan.runs.runner import execute, prepare, prepare_inputs
-
-    tiny = tiny_workspace(ws, progress=progress)
-    try:
-        prepare_inputs(card, tiny, engine="duckdb")  # as huiyan run does (derived tables)
-        prepared = prepare(card, tiny, engine="duckdb")
-    except HuiyanError as err:
-        return _failed_run([err.zh, err.en])
-    finally:
-        tiny.close()
-    result = execute(prepared, region="", progress=progress)
-    if result.status != "succeeded":
-        error = result.manifest.get("error") or {}
-        why = [
-            str(error.get("zh", "")),
-            str(error.get("en", "")),
-            f"运行目录 Run folder: {result.run_dir}",
-        ]
-        return _failed_run(why, result)
-    ran = check(
-        "run",
-        True,
-        [f"运行编号 run {result.run_id}：{result.clue_count} 条线索 clues ({result.run_dir})"],
-    )
-    frame = pd.read_parquet(result.run_dir / "clues.parquet")
-    with tiny_workspace(ws) as tiny:
-        quality, scores = quality_check(card, frame, tiny)
-    return RunChecks((ran, _reported_check(card, frame), quality), result, scores)

@@ -413,6 +413,8 @@ def draw(graph: RingGraph, subject_id: str, *, ax: Any = None) -> tuple[Any, pd.
     import matplotlib.pyplot as plt
     import networkx as nx
 
+    from huiyan import privacy
+
     legend = graph.members(subject_id)
     label = dict(zip(legend["编号 id"], legend["标签 label"], strict=True))
     g: Any = nx.Graph()
@@ -427,6 +429,7 @@ def draw(graph: RingGraph, subject_id: str, *, ax: Any = None) -> tuple[Any, pd.
     nx.draw_networkx(
         g, pos, ax=ax, node_color=[colours[n[0]] for n in g.nodes], node_size=420, font_size=8,
     )  # fmt: skip
-    ax.set_title(subject_id if subject_id.isascii() else "ring")
+    # the picture goes into report.html as it is: its words are masked like the report's
+    ax.set_title(privacy.mask(subject_id) if subject_id.isascii() else "ring")
     ax.axis("off")
     return ax.figure, legend

@@ -1,7 +1,7 @@
 """The seven rules of insurance_fraud in pandas, on :class:`~.facts.Facts`.
 
 Each rule returns clue rows (rule, subject_id, evidence) like
-:func:`huiyan.baselines.hits`; see :mod:`huiyan.models.insurance_fraud` for
+:func:`baselines.hits`; see :mod:`huiyan.models.insurance_fraud` for
 their definitions and :mod:`huiyan.models.insurance_fraud.rings` for INS-RING.
 """
 
@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from huiyan.baselines import hits, ref
-from huiyan.baselines.insurance_fraud.facts import Facts
-from huiyan.baselines.insurance_fraud.linking import among, equals, has
 from huiyan.models.insurance_fraud.base import SHOP_WORDS
+
+from baselines import hits, ref
+from baselines.insurance_fraud.facts import Facts
+from baselines.insurance_fraud.linking import among, equals, has
 
 _KIND_ORDER = {"S": 0, "A": 1, "P": 2, "L": 3}
 """Which kind a node is when it plays several roles (a company that sues and repairs is a shop)."""

@@ -1,6 +1,6 @@
 """Plain-pandas baselines of the vetted models: the yardstick huiyan's ibis rules are measured against.
 
-Each module ``huiyan.baselines.<model>`` writes the model's rules the way a
+Each module ``baselines.<model>`` writes the model's rules the way a
 capable analyst would in pandas: read the input tables whole into memory,
 then merge, group and mask, vectorised (no Python loops over rows). Its
 ``run(ws, *, region="", **params)`` returns a frame with columns ``rule``,
@@ -9,11 +9,11 @@ per clue, so it can be compared with :func:`huiyan.clues.collect` as sets.
 
 They exist for two reasons: benchmarks (``benchmarks/bench_models.py``) time
 and measure them against huiyan on the same data, and tests
-(``tests/test_baselines.py``) check that both find exactly the same clues, an
+(``benchmarks/tests/test_baselines.py``) check that both find exactly the same clues, an
 independent second reading of every rule.
 
 Example:
-    >>> from huiyan import baselines
+    >>> import baselines
     >>> frame = baselines.run("judicial_auction", ws)            # doctest: +SKIP
     >>> baselines.clue_set(frame) == baselines.clue_set(found.frame)  # doctest: +SKIP
     True
@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from huiyan.workspace import Workspace
 
 MODELS = (
@@ -49,7 +48,7 @@ def available() -> list[str]:
     found = []
     for name in MODELS:
         try:
-            importlib.import_module(f"huiyan.baselines.{name}")
+            importlib.import_module(f"baselines.{name}")
         except ModuleNotFoundError:
             continue
         found.append(name)
@@ -58,7 +57,7 @@ def available() -> list[str]:
 
 def run(model: str, ws: Workspace, *, region: str = "", **params: Any) -> pd.DataFrame:
     """Run the baseline of ``model`` on ``ws``: one row per clue (rule, subject_id, evidence)."""
-    module = importlib.import_module(f"huiyan.baselines.{model}")
+    module = importlib.import_module(f"baselines.{model}")
     return module.run(ws, region=region, **params)  # type: ignore[no-any-return]
 
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-
 from huiyan import linking as lk
-from huiyan.baselines.insurance_fraud.linking import (
+from huiyan.models.insurance_fraud.base import ASSESSOR_WORDS, CAUSES, SHOP_INDUSTRIES, SHOP_WORDS
+from huiyan.workspace import Workspace
+
+from baselines.insurance_fraud.linking import (
     among,
     core_name,
     equals,
@@ -28,8 +30,6 @@ from huiyan.baselines.insurance_fraud.linking import (
     orgs,
     read,
 )
-from huiyan.models.insurance_fraud.base import ASSESSOR_WORDS, CAUSES, SHOP_INDUSTRIES, SHOP_WORDS
-from huiyan.workspace import Workspace
 
 _CLAIM_COLUMNS = [
     "claim_id", "plate_no", "insured_id", "insured_name", "reporter_name", "reporter_id",

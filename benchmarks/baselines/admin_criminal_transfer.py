@@ -14,12 +14,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from huiyan import reading
-from huiyan.baselines import concat, hits, load, ref
 from huiyan.models.admin_criminal_transfer import PARAMETERS, Offence, offences
 from huiyan.reading import penalties as rp
 from huiyan.workspace import Workspace
+
+from baselines import concat, hits, load, ref
 
 MODEL = "admin_criminal_transfer"
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from huiyan.baselines import cents, concat, hits, load, person, ref, text
 from huiyan.models.bankruptcy_labor_claims import LABOUR, PARAMETERS, _roles, ratio_fraction
 from huiyan.workspace import Workspace
+
+from baselines import cents, concat, hits, load, person, ref, text
 
 MODEL = "bankruptcy_labor_claims"
 _OPEN_END = 10**6

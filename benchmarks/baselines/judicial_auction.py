@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from huiyan.baselines import cents, concat, hits, load, person, ref, text
 from huiyan.models.judicial_auction import MOVABLES, PARAMETERS, RE_ROUNDS
 from huiyan.workspace import Workspace
+
+from baselines import cents, concat, hits, load, person, ref, text
 
 MODEL = "judicial_auction"
 _EPS = 1e-6

@@ -12,7 +12,6 @@ import re
 
 import pandas as pd
 import pyarrow as pa
-
 from huiyan import linking as lk
 from huiyan.workspace import Workspace
 

@@ -1,43 +1,36 @@
-"""The model catalog: model cards read from notebook metadata, and checking a run's parameters.
+"""Model cards: what a model supervises, its inputs, parameters and rules, read from notebook metadata.
 
-A model is a notebook with a cell tagged ``parameters`` and a *model card* in its
-metadata under the key ``huiyan`` (name, title_zh, version, business_line,
-supervision_point, legal_basis, datasets, parameters, rules, author_unit,
-vetting, quality_bar). The catalog gathers cards from *sources*:
-
-- the project's notebooks (``notebooks/*.ipynb``, except ``explore.ipynb`` and
-  ``notebooks/scratch/``), or the folders named by ``$HUIYAN_MODEL_PATH``
-  (``os.pathsep``-separated) or ``[models] path`` in ``huiyan.toml``;
-- models imported into the workspace, ``<home>/models/<name>@<version>/``.
-
-Another source plugs in with :func:`register_source`. A card's vetting status
-comes from the workspace's vetting records (:mod:`huiyan.vetting`), never from the
-card itself.
+A card documents each rule on it, ``rules:`` as a mapping code -> {zh, basis}, so a
+model whose rules are written in its notebook carries their meaning with it; a plain
+list of codes still reads (the rules of a model promoted into the library are
+documented by the library, :func:`library_rules`).
 
 Example:
     >>> card = ModelCard.from_metadata({"name": "demo", "version": "1.0.0",
-    ...     "parameters": {"min_suits": {"type": "int", "default": 3, "zh": "最少起诉次数"}}})
+    ...     "parameters": {"min_suits": {"type": "int", "default": 3, "zh": "最少起诉次数"}},
+    ...     "rules": {"DEMO-BIG": {"zh": "金额超过阈值", "basis": "示例"}}})
     >>> check_parameters(card, {"min_suits": "4"})
     {'min_suits': 4}
+    >>> card.rules, card.rule_doc("DEMO-BIG").zh
+    (('DEMO-BIG',), '金额超过阈值')
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
 import json
-import logging
-import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
-from huiyan.errors import ModelError, ParameterError, did_you_mean, nearest
-from huiyan.workspace import REPO_ROOT, Workspace
+from huiyan.errors import ModelError, ParameterError, nearest
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from huiyan.rules import Rule
 
 ParamType = Literal["str", "int", "float", "bool", "date"]
 PARAM_TYPES: tuple[str, ...] = ("str", "int", "float", "bool", "date")
@@ -63,6 +56,22 @@ CARD_FIELDS: tuple[str, ...] = (
 
 NOT_MODELS = frozenset({"explore"})
 """Notebooks in notebooks/ that are guides, not models."""
+
+LABELS_SUFFIX = ".labels.csv"
+"""``<name>.labels.csv`` beside a notebook: the author's labelled sample (see huiyan.vetting)."""
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """How the card documents one rule: its code, the supervision point and the legal basis."""
+
+    code: str
+    zh: str = ""
+    basis: str = ""
+
+    @property
+    def is_documented(self) -> bool:
+        return bool(self.zh.strip() and self.basis.strip())
 
 
 @dataclass(frozen=True)
@@ -128,6 +137,10 @@ class ModelCard:
     notebook: Path | None = None
     source: str = "notebooks"
     raw: Mapping[str, Any] = field(default_factory=dict, hash=False, repr=False)
+    rule_docs: Mapping[str, RuleDoc] = field(default_factory=dict, hash=False, repr=False)
+    """The rules the card documents (``rules:`` as a mapping code -> {zh, basis})."""
+    origin: str = ""
+    """Where the model comes from, in words (set by the catalog: folder, signer of a bundle)."""
 
     @classmethod
     def from_metadata(
@@ -161,7 +174,8 @@ class ModelCard:
             legal_basis=_strings(meta.get("legal_basis")),
             datasets=_strings(meta.get("datasets")),
             parameters=tuple(params),
-            rules=_strings(meta.get("rules")),
+            rules=_rule_codes(where, meta.get("rules")),
+            rule_docs=_rule_docs(where, meta.get("rules")),
             author_unit=str(meta.get("author_unit") or ""),
             vetting_status=str(vetting.get("status", "未审核"))
             if isinstance(vetting, Mapping)
@@ -176,6 +190,23 @@ class ModelCard:
     def ref(self) -> str:
         """``name@version``, how a specific version is named on the command line."""
         return f"{self.name}@{self.version}"
+
+    @property
+    def labels(self) -> Path | None:
+        """``<name>.labels.csv`` beside the notebook, when the author keeps one."""
+        if self.notebook is None:
+            return None
+        path = self.notebook.with_name(self.name + LABELS_SUFFIX)
+        return path if path.exists() else None
+
+    @property
+    def derived_from(self) -> str:
+        """The ``name@version`` this model was started from (``huiyan new --from``), or ""."""
+        return str(self.raw.get("derived_from") or "")
+
+    def rule_doc(self, code: str) -> RuleDoc:
+        """The card's documentation of rule ``code`` (empty when the card lists the code only)."""
+        return self.rule_docs.get(code) or RuleDoc(code)
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -207,12 +238,64 @@ class ModelCard:
         return out
 
 
+def promoted_module(name: str) -> Any:
+    """``huiyan.models.<name>``: the rules of a model the province promoted into the library.
+
+    None when there is no such module (a model whose rules are in its notebook).
+    """
+    if not name:
+        return None
+    try:
+        return importlib.import_module(f"huiyan.models.{name}")
+    except ModuleNotFoundError as err:
+        if err.name != f"huiyan.models.{name}":
+            raise  # the model's own module is broken: say so, never pretend it has none
+        return None
+
+
+def library_rules(card: ModelCard) -> dict[str, Rule]:
+    """The rules on ``card`` that are written in the library (a promoted model's module)."""
+    from huiyan import rules
+
+    for name in (card.name, card.derived_from.partition("@")[0]):
+        promoted_module(name)  # importing a promoted module registers its rules
+    return {
+        code: rules.REGISTRY[code]
+        for code in card.rules
+        if code in rules.REGISTRY and rules.defined_in(code) != "notebook"
+    }
+
+
 def _strings(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
         return (value,)
     return tuple(str(v) for v in value)
+
+
+def _rule_codes(where: str, value: Any) -> tuple[str, ...]:
+    """The rule codes of ``rules:``, a list of codes or a mapping code -> {zh, basis}."""
+    if isinstance(value, Mapping):
+        return tuple(str(code) for code in value)
+    if value is not None and not isinstance(value, str | list | tuple):
+        raise _card_error(where, "rules", "应为规则编号列表，或 编号 -> {zh, basis} 的映射")
+    return _strings(value)
+
+
+def _rule_docs(where: str, value: Any) -> dict[str, RuleDoc]:
+    if not isinstance(value, Mapping):
+        return {}
+    docs = {}
+    for code, spec in value.items():
+        if spec is None:
+            spec = {}
+        if not isinstance(spec, Mapping):
+            raise _card_error(where, f"rules.{code}", "应为 {zh: 监督点, basis: 法律依据} 的映射")
+        docs[str(code)] = RuleDoc(
+            str(code), str(spec.get("zh") or "").strip(), str(spec.get("basis") or "").strip()
+        )
+    return docs
 
 
 def _card_error(where: str, key: str, zh: str) -> ModelError:
@@ -256,153 +339,6 @@ def notebook_parameters(notebook: Path) -> dict[str, Any]:
                                 out[target.id] = ast.unparse(node.value)
             return out
     return {}
-
-
-# ----------------------------------------------------------------------------- sources
-
-
-class Source(Protocol):
-    """Where model cards come from (project notebooks, imported bundles, ...)."""
-
-    @property
-    def name(self) -> str: ...
-
-    def cards(self) -> list[ModelCard]: ...
-
-
-@dataclass(frozen=True)
-class NotebookSource:
-    """Model notebooks in one or more folders (not ``explore``, not ``scratch/``)."""
-
-    folders: tuple[Path, ...]
-    name: str = "notebooks"
-
-    def cards(self) -> list[ModelCard]:
-        found = []
-        for folder in self.folders:
-            for path in sorted(folder.glob("*.ipynb")):
-                if path.stem in NOT_MODELS:
-                    continue
-                card = read_card(path, source=self.name)
-                if card is not None:
-                    found.append(card)
-        return found
-
-
-@dataclass(frozen=True)
-class ImportedSource:
-    """Models imported into the workspace: ``<home>/models/<name>@<version>/*.ipynb``."""
-
-    root: Path
-    name: str = "imported"
-
-    def cards(self) -> list[ModelCard]:
-        found: list[ModelCard] = []
-        if not self.root.is_dir():
-            return found
-        for folder in sorted(p for p in self.root.iterdir() if p.is_dir() and "@" in p.name):
-            for path in sorted(folder.glob("*.ipynb")):
-                card = read_card(path, source=self.name)
-                if card is not None:
-                    found.append(card)
-        return found
-
-
-SourceFactory = Callable[[Workspace], Source]
-_SOURCES: list[SourceFactory] = []
-
-
-def register_source(factory: SourceFactory) -> None:
-    """Add a source of model cards; ``factory(ws)`` builds it for a workspace."""
-    if factory not in _SOURCES:
-        _SOURCES.append(factory)
-
-
-def model_folders(ws: Workspace) -> tuple[Path, ...]:
-    """Folders searched for model notebooks: $HUIYAN_MODEL_PATH, huiyan.toml, or notebooks/."""
-    env = os.environ.get("HUIYAN_MODEL_PATH")
-    if env:
-        return tuple(Path(p).expanduser().resolve() for p in env.split(os.pathsep) if p)
-    configured = ws.settings.get("models", {}).get("path")
-    if configured:
-        paths = [configured] if isinstance(configured, str) else list(configured)
-        return tuple((ws.home / Path(p).expanduser()).resolve() for p in paths)
-    return (REPO_ROOT / "notebooks",)
-
-
-register_source(lambda ws: NotebookSource(model_folders(ws)))
-register_source(lambda ws: ImportedSource(ws.home / "models"))
-
-
-# ----------------------------------------------------------------------------- the catalog
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """Every model card found, in source order (project notebooks first)."""
-
-    cards: tuple[ModelCard, ...]
-    problems: tuple[str, ...] = ()
-
-    def names(self) -> list[str]:
-        return list(dict.fromkeys(c.name for c in self.cards))
-
-    def get(self, name: str) -> ModelCard:
-        """The model ``name`` (or ``name@version``); a ModelError suggests the nearest name."""
-        wanted, _, version = name.partition("@")
-        matches = [
-            c for c in self.cards if c.name == wanted and (not version or c.version == version)
-        ]
-        if matches:
-            return matches[0]
-        choices = [c.ref if version else c.name for c in self.cards]
-        raise ModelError(
-            f'目录中没有模型 "{name}"。{did_you_mean(name, choices)}',
-            f'There is no model "{name}" in the catalog.',
-            "查看可用模型 See the models with: huiyan models",
-        )
-
-    def table(self) -> list[dict[str, str]]:
-        """One row per model for ``huiyan models``: name, title, version, datasets, parameters, vetting."""
-        rows = []
-        for c in self.cards:
-            params = ", ".join(f"{p.name}={p.default}" for p in c.parameters)
-            rows.append(
-                {
-                    "模型 model": c.name,
-                    "名称 title": c.title_zh,
-                    "版本 version": c.version,
-                    "数据集 datasets": ", ".join(c.datasets),
-                    "参数 parameters": params or "—",
-                    "审核 vetting": c.vetting_status,
-                    "来源 source": c.source,
-                }
-            )
-        return rows
-
-
-def catalog(ws: Workspace | None = None) -> Catalog:
-    """The catalog of models for ``ws`` (default: the current workspace), from every source."""
-    from huiyan.workspace import workspace
-
-    ws = ws or workspace()
-    cards: list[ModelCard] = []
-    problems: list[str] = []
-    for factory in _SOURCES:
-        source = factory(ws)
-        try:
-            cards.extend(source.cards())
-        except ModelError as err:
-            log.warning("%s", err)
-            problems.append(str(err))
-    from huiyan import vetting  # the vetting status comes from the workspace's records
-
-    return Catalog(tuple(vetting.apply(ws, cards)), tuple(problems))
-
-
-def get(name: str, ws: Workspace | None = None) -> ModelCard:
-    """The card of model ``name`` (``name@version`` for one version)."""
-    return catalog(ws).get(name)
 
 
 def check_parameters(

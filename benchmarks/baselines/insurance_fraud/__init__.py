@@ -18,10 +18,12 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from huiyan.models.insurance_fraud.base import PARAMETERS
+from huiyan.workspace import Workspace
 
-from huiyan.baselines import concat
-from huiyan.baselines.insurance_fraud.facts import Facts, facts
-from huiyan.baselines.insurance_fraud.rules import (
+from baselines import concat
+from baselines.insurance_fraud.facts import Facts, facts
+from baselines.insurance_fraud.rules import (
     assigned,
     frequent_plaintiff,
     frequent_reporter,
@@ -31,8 +33,6 @@ from huiyan.baselines.insurance_fraud.rules import (
     rings,
     shop_concentration,
 )
-from huiyan.models.insurance_fraud.base import PARAMETERS
-from huiyan.workspace import Workspace
 
 MODEL = "insurance_fraud"
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-
-from huiyan.baselines import concat, hits, load, person, ref, round_sql, text
 from huiyan.models.forest_subsidy import PARAMETERS, WELFARE
 from huiyan.workspace import Workspace
+
+from baselines import concat, hits, load, person, ref, round_sql, text
 
 MODEL = "forest_subsidy"
 

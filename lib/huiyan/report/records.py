@@ -1,0 +1,154 @@
+"""The workspace tables a report reads back: the clues' source records and the planted truth.
+
+Opening a whole workspace attaches every table's snapshot file (a few milliseconds each,
+a tenth of a second for all of them), which is most of the report's cost on a small run.
+The report needs two or three tables, so :class:`Records` attaches each snapshot file
+read-only the first time it is asked for. It reads the versions the run's manifest names
+where they still exist (what the run read), else the workspace's current ones, and holds
+a lease on its files while open, like any reader (:mod:`huiyan.snapshots`).
+
+It answers the report's two questions in plain SQL (one query each, no ibis: on a small
+run the report's cost is its fixed cost): when each evidence record happened
+(:meth:`Records.dates`) and which planted records lie in a county
+(:meth:`Records.planted`). The same questions asked of a notebook's workspace go through
+ibis (:func:`huiyan.report.timeline.clue_dates`, :func:`huiyan.evaluation.planted`), so
+they also run on Spark; a test holds both to the same answers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from huiyan import contracts, snapshots
+
+
+class Records:
+    """A read-only view of some tables of a workspace, attached on first use."""
+
+    def __init__(self, home: Path, *, versions: Mapping[str, str] | None = None) -> None:
+        catalog = snapshots.current(home)
+        if catalog is None:
+            raise FileNotFoundError(f"no published snapshot in {home}")
+        folder = snapshots.folder(home)
+        self._files = {name: folder / snap.file for name, snap in catalog.tables.items()}
+        for name, version in (versions or {}).items():  # the versions the run read
+            path = folder / f"{version}.duckdb"
+            if name in self._files and path.exists():
+                self._files[name] = path
+        self._lease = snapshots.Lease(home)
+        self._lease.hold(p.name for p in self._files.values())  # one write, whatever is read
+        self._held: list[str] = []
+        self._relations: dict[str, str] = {}
+        self._raw: Any = None
+
+    def has_table(self, name: str) -> bool:
+        return name in self._files
+
+    def relation(self, name: str) -> str:
+        """The SQL name of table ``name`` (its snapshot file is attached on first use)."""
+        if self._raw is None:
+            import duckdb
+
+            self._raw = duckdb.connect(config={"threads": 1})  # small reads: no thread pool
+        if name not in self._held:
+            self._held.append(name)
+            alias = snapshots.quote(f"r_{len(self._held)}")
+            self._raw.execute(f"ATTACH '{self._files[name]!s}' AS {alias} (READ_ONLY)")
+            self._relations[name] = f"{alias}.main.{snapshots.quote(name)}"
+        return self._relations[name]
+
+    def sql(
+        self, query: str, params: list[Any] | dict[str, Any] | None = None, **tables: Any
+    ) -> pd.DataFrame:
+        """Run ``query`` (after :meth:`relation` named its tables); ``tables`` are registered."""
+        for name, frame in tables.items():
+            self._raw.register(name, frame)
+        try:
+            return self._raw.execute(query, params or []).df()
+        finally:
+            for name in tables:
+                self._raw.unregister(name)
+
+    def _record_key(self, name: str) -> str:
+        """SQL for a row's key as its record reference writes it (``a|b``, as ibis casts)."""
+        keys = [f"CAST({snapshots.quote(k)} AS VARCHAR)" for k in contracts.dataset(name).key]
+        return keys[0] if len(keys) == 1 else " || '|' || ".join(keys)
+
+    def dates(self, refs: pd.Series, columns: Mapping[str, str]) -> dict[str, Any]:
+        """Record reference -> its event date, for ``refs`` of the datasets in ``columns``."""
+        split = refs.drop_duplicates().str.split(":", n=1)
+        wanted = pd.DataFrame({"dataset": split.str[0], "key": split.str[1]})
+        parts = []
+        for name, column in sorted(columns.items()):
+            if not self.has_table(name) or not (wanted.dataset == name).any():
+                continue
+            parts.append(
+                f"SELECT '{name}:' || w.key AS ref, CAST(t.{snapshots.quote(column)} AS DATE) AS d "
+                f"FROM {self.relation(name)} t JOIN wanted w "
+                f"ON w.dataset = '{name}' AND w.key = {self._record_key(name)}"
+            )
+        if not parts:
+            return {}
+        found = self.sql(" UNION ALL ".join(parts), wanted=wanted)
+        return dict(zip(found["ref"], pd.to_datetime(found["d"]), strict=True))
+
+    def planted(self, model: str, region: str, columns: Mapping[str, str]) -> pd.DataFrame:
+        """The truth rows (rule, record) of ``model`` whose record lies in county ``region``.
+
+        ``columns`` names each dataset's region column; with ``region`` "" every row.
+        """
+        truth = self.sql(
+            f"SELECT rule, record FROM {self.relation('truth')} WHERE model = ?", [model]
+        )
+        if not region or truth.empty:
+            return truth
+        names = set(truth.record.str.split(":", n=1).str[0])
+        parts = [
+            f"SELECT '{name}:' || {self._record_key(name)} AS record FROM {self.relation(name)} "
+            f"WHERE {snapshots.quote(column)} = $region"
+            for name, column in sorted(columns.items())
+            if name in names and self.has_table(name)
+        ]
+        if not parts:
+            return truth.iloc[0:0]
+        inside = self.sql(
+            f"SELECT DISTINCT c.record FROM ({' UNION ALL '.join(parts)}) c "
+            "JOIN candidates USING (record)",
+            {"region": region},
+            candidates=truth[["record"]].drop_duplicates(),
+        )
+        return truth[truth.record.isin(set(inside.record))].reset_index(drop=True)
+
+    def close(self) -> None:
+        if self._raw is not None:
+            with contextlib.suppress(Exception):
+                self._raw.close()
+            self._raw = None
+        self._lease.release()
+
+    def __enter__(self) -> Records:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_for(run_dir: Path, manifest: Mapping[str, Any]) -> Records | None:
+    """The records of the workspace that holds ``run_dir`` (``<home>/runs/<model>/<id>``)."""
+    home = run_dir.parent.parent.parent
+    if run_dir.parent.parent.name != "runs" or not snapshots.catalog_path(home).exists():
+        return None
+    versions = {
+        name: str(info["snapshot"])
+        for name, info in (manifest.get("datasets") or {}).items()
+        if isinstance(info, Mapping) and info.get("snapshot")
+    }
+    try:
+        return Records(home, versions=versions)
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,57 @@
+"""``--each-county``: one kernel per worker, county after county, and nothing changes.
+
+Each county's folder must be what a single-county run gives: the same clues, the same five
+files, its own notebook numbered from In [1]. bankruptcy_labor_claims is the hard case: its
+BLC-MULTI-DEBTOR rule sees claims across debtors, so a county run must not see another
+county's claims, and a reused kernel must not carry one county's variables into the next.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import huiyan as hy
+import pyarrow.parquet as pq
+import pytest
+from huiyan import runs
+
+pytestmark = pytest.mark.slow
+MODEL = "bankruptcy_labor_claims"
+FILES = {"notebook.ipynb", "report.html", "clues.parquet", "clues.xlsx", "manifest.json"}
+
+
+@pytest.fixture
+def home(tiny_workspace: hy.Workspace, tmp_path: Path) -> Path:
+    target = tmp_path / "province"
+    shutil.copytree(
+        tiny_workspace.home / "datasets",
+        target / "datasets",
+        ignore=shutil.ignore_patterns("leases", ".writer.*"),
+    )
+    return target
+
+
+def _clues(run_dir: Path) -> set[tuple[str, str]]:
+    frame = pq.read_table(run_dir / "clues.parquet").to_pandas()
+    return set(zip(frame.clue_id, frame.summary, strict=True))
+
+
+def test_each_county_on_one_kernel_gives_what_single_county_runs_give(home: Path) -> None:
+    ws = hy.workspace(home)
+    regions = ws.regions()
+    assert len(regions) >= 2
+    province = runs.run_each_county(MODEL, ws=ws, jobs=1, allow_unvetted=True)
+    assert not province.failed
+    by_region = {r.manifest["region"]: r for r in province.results}
+    assert sorted(by_region) == regions
+    for region in regions:
+        alone = runs.run(MODEL, ws=hy.workspace(home), region=region)
+        fanned = by_region[region]
+        assert {p.name for p in fanned.run_dir.iterdir()} >= FILES
+        assert _clues(fanned.run_dir) == _clues(alone.run_dir), region
+        assert fanned.manifest["clues_by_rule"] == alone.manifest["clues_by_rule"]
+        cells = json.loads((fanned.run_dir / "notebook.ipynb").read_text(encoding="utf-8"))
+        counts = [c["execution_count"] for c in cells["cells"] if c["cell_type"] == "code"]
+        assert counts[0] == 1 and counts == sorted(counts)  # its own notebook, from In [1]
