@@ -65,6 +65,8 @@ PHRASES = [
     ("血液酒精含量为80.5毫克/100毫升", fg.BLOOD, 80.5),
     ("血液酒精含量为１２５ｍｇ／１００ｍｌ", fg.BLOOD, 125.0),
     ("违法所得人民币１２，３４５．５元", fg.GAIN, 12345.5),
+    ("违法所得￥3,560.00，已没收", fg.GAIN, 3560.0),  # a money sign before the number
+    ("尚未销售的产品货值¥12.5万元", fg.UNSOLD_VALUE, 125000.0),
     ("其血液中乙醇浓度为一百二十五毫克/百毫升", fg.BLOOD, 125.0),
     ("经呼气检测为96mg/100ml，后抽血检验血液酒精含量为62.5mg/100mL", fg.BLOOD, 62.5),
     ("经呼气检测为96mg/100ml，后抽血检验血液酒精含量为62.5mg/100mL", fg.BREATH, 96.0),
@@ -109,6 +111,8 @@ def test_figures_read_in_the_database_agree_with_python():
         ("采砂时间不在禁采期内，在禁采区外作业", ("offences", "mining", "restricted"), True),
         ("将危险废物交由他人非法处置", ("waste_conduct", "disposal"), True),
         ("未经许可擅自倾倒危险废物", ("waste_conduct", "disposal"), True),
+        ("夜间将废酸乱倒在厂区外空地", ("waste_conduct", "disposal"), True),  # how it was dumped
+        ("将废油漆桶倒往河道内", ("waste_conduct", "disposal"), True),  # where it went
         ("贮存超过一年，未交由有资质单位处置", ("waste_conduct", "disposal"), False),
         ("长期积存未及时处置", ("waste_conduct", "disposal"), False),
         ("该车损失未经保险公司定损", ("insurance", "assessment"), False),

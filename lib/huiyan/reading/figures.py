@@ -24,6 +24,7 @@ Two readers that agree (tests hold them to it):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,6 +43,7 @@ class Figure:
 
     Attributes:
         name: short English name.
+        before: vocabulary key of signs written before the number in place of a unit (￥).
         labels: vocabulary keys of the announcing words (() = any number with the unit counts).
         units: vocabulary keys of the unit table (written unit -> factor).
         gap: how many characters may stand between the label and the number.
@@ -62,19 +64,23 @@ class Figure:
     labels_extra: tuple[tuple[str, ...], ...] = ()
     past_quantities: bool = False
     """Whether a quantity (216余吨, 440件) between label and figure is passed over."""
+    before: tuple[str, ...] = ()
+    """Vocabulary key of the signs written before the number, each standing for a unit
+    (￥227,100.00 is 227,100.00元); () when the figure has none."""
 
 
 MONEY = ("units", "money")
-MINERAL_VALUE = Figure("mineral_value", ("figures", "mineral_value"), MONEY)
-GAIN = Figure("illegal_gain", ("figures", "illegal_gain"), MONEY, gap=10)
-SALES = Figure("sales", ("figures", "sales"), MONEY)
+SIGNS = ("units", "money_before")
+MINERAL_VALUE = Figure("mineral_value", ("figures", "mineral_value"), MONEY, before=SIGNS)
+GAIN = Figure("illegal_gain", ("figures", "illegal_gain"), MONEY, gap=10, before=SIGNS)
+SALES = Figure("sales", ("figures", "sales"), MONEY, before=SIGNS)
 SOLD_TO = Figure(
     "sold_to", ("figures", "sold_to"), MONEY, gap=30, scope="sentence", exclude="未",
-    past_quantities=True,
+    past_quantities=True, before=SIGNS,
 )  # fmt: skip
 UNSOLD_VALUE = Figure(
     "unsold_value", ("figures", "unsold_value"), MONEY, gap=30, scope="sentence",
-    past_quantities=True,
+    past_quantities=True, before=SIGNS,
 )  # fmt: skip
 BLOOD = Figure(
     "blood", ("figures", "blood"), ("units", "alcohol"), gap=40, scope="sentence", exclude="呼吹"
@@ -103,12 +109,46 @@ def _unit_pattern(f: Figure | tuple[Figure, ...], v: Vocabulary) -> str:
     return pattern(tuple(sorted(written)), gap=3)
 
 
-def _tail(f: Figure | tuple[Figure, ...], v: Vocabulary) -> str:
+def _signs(f: Figure | tuple[Figure, ...], v: Vocabulary) -> dict[str, str]:
+    """Signs written before the number (of ``f`` or of several figures) -> the unit each stands for."""
+    out: dict[str, str] = {}
+    for one in f if isinstance(f, tuple) else (f,):
+        if one.before:
+            out.update({str(k): str(u) for k, u in v.node(*one.before).items()})
+    return out
+
+
+def _plain(f: Figure | tuple[Figure, ...], v: Vocabulary) -> str:
     """The number, hedges, big-number word and unit: groups 1 number, 2 big word, 3 unit."""
     after = pattern(v.words("units", "hedges_after"), exact=True)
     mult = pattern(tuple(v.factors("units", "multipliers")), exact=True)
     unit = _unit_pattern(f, v)
     return f"({numerals.NUMBER})\\s*(?:{after})?\\s*({mult})?\\s*(?:{after})?\\s*({unit})"
+
+
+def _tail(f: Figure | tuple[Figure, ...], v: Vocabulary) -> str:
+    """The number to its unit, or a sign before the number and then perhaps a unit (￥9,100.00)."""
+    plain = _plain(f, v)
+    signs = _signs(f, v)
+    if not signs:
+        return plain
+    after = pattern(v.words("units", "hedges_after"), exact=True)
+    mult = pattern(tuple(v.factors("units", "multipliers")), exact=True)
+    unit = _unit_pattern(f, v)
+    signed = (
+        f"(?:{pattern(tuple(signs), exact=True)})\\s*(?:{numerals.NUMBER})\\s*(?:{after})?"
+        f"\\s*(?:{mult})?\\s*(?:{after})?\\s*(?:{unit})?"
+    )
+    return f"(?:{plain}|{signed})"
+
+
+def _unsigned(tail: str, f: Figure | tuple[Figure, ...], v: Vocabulary) -> str:
+    """A tail written with a sign before its number as if the unit followed (￥9,100.00 -> 9,100.00元)."""
+    for sign, unit in sorted(_signs(f, v).items(), key=lambda x: -len(x[0])):
+        if tail.startswith(sign):
+            rest = tail[len(sign) :].lstrip()
+            return rest if re.search(f"(?:{_unit_pattern(f, v)})$", rest) else rest + unit
+    return tail
 
 
 _REGEX: dict[tuple[Figure, str], str] = {}
@@ -148,9 +188,10 @@ def _parser(f: Figure | tuple[Figure, ...], v: Vocabulary) -> str:
 
 def value_of(words: str, f: Figure, v: Vocabulary) -> float | None:
     """The normalised value of the words a figure was read from (None when they hold none)."""
-    import re
-
     m = re.search(_parser(f, v), words)
+    if m is None:
+        return None
+    m = re.fullmatch(_plain(f, v), _unsigned(m.group(0), f, v))
     if m is None:
         return None
     number = numerals.value(m.group(1))
@@ -210,6 +251,23 @@ def values_table(t: ir.Table, slots: dict[str, tuple[Figure, ...]], v: Vocabular
         f"_{n}_tail": t[f"{n}_words"].re_extract(_parser(figs, v), 0) for n, figs in slots.items()
     }
     t = t.mutate(**tails)
+    signed: dict[str, ir.Value] = {}
+    for n, figs in slots.items():  # ￥9,100.00 read as 9,100.00元
+        signs = _signs(figs, v)
+        if not signs:
+            continue
+        tail = t[f"_{n}_tail"]
+        lead = f"^(?:{pattern(tuple(signs), exact=True)})\\s*"
+        rest = tail.re_replace(lead, "")
+        unit = ibis.cases(
+            *[(tail.startswith(sign), u) for sign, u in signs.items()], else_=ibis.literal("")
+        )
+        has_unit = rest.re_search(f"(?:{_unit_pattern(figs, v)})$")
+        signed[f"_{n}_tail"] = ibis.ifelse(
+            tail.re_search(lead), ibis.ifelse(has_unit, rest, rest.concat(unit)), tail
+        )
+    if signed:
+        t = t.mutate(**signed)
     step: dict[str, ir.Value] = {}
     for n in slots:
         tail = t[f"_{n}_tail"]
