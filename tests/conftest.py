@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,10 @@ import huiyan
 import huiyan.writer
 import pytest
 from huiyan.workspace import Workspace
+
+# Each test's runs start and stop their own kernels: a kernel left warm for the next run
+# (huiyan.runs.warm) would outlive the test. tests/test_warm_kernels.py turns them on.
+os.environ["HUIYAN_WARM_KERNEL_S"] = "0"
 
 DATA = Path(__file__).parent / "data"
 COUNTIES = ("330602", "331124")

@@ -23,8 +23,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pandas as pd
-
 BEIJING = ZoneInfo("Asia/Shanghai")
 """Beijing time (UTC+08:00, no daylight saving): the time every run shows."""
 BEIJING_ZH = "北京时间"
@@ -34,7 +32,7 @@ WAN = 10_000
 
 
 def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+    return value is None or (isinstance(value, float) and math.isnan(value)) or _is_na(value)
 
 
 def yuan(value: float | None, *, blank: str = "—") -> str:
@@ -84,3 +82,11 @@ def beijing(value: datetime | str | None, *, blank: str = "—") -> str:
         return in_beijing(value).strftime("%Y-%m-%d %H:%M:%S")
     except (TypeError, ValueError):
         return str(value)
+
+
+def _is_na(value: Any) -> bool:
+    if type(value).__name__ != "NAType":  # pandas' NA, without importing pandas for it
+        return False
+    import pandas as pd
+
+    return value is pd.NA

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-import ibis
-import ibis.expr.types as ir
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_CHECK = "10X98765432"
@@ -103,6 +104,8 @@ def is_resident_id(value: str) -> bool:
 
 def resident_id_is_valid(col: ir.StringValue) -> ir.BooleanValue:
     """ibis: the column holds a resident ID with a valid check digit (runs in the database)."""
+    import ibis
+
     digits = [col.substr(i, 1).cast("int64") * w for i, w in enumerate(RESIDENT_ID_WEIGHTS)]
     total = sum(digits[1:], digits[0])
     expected = ibis.literal(RESIDENT_ID_CHECK).substr(total % 11, 1)
@@ -129,6 +132,8 @@ def is_credit_code(value: str) -> bool:
 
 def credit_code_is_valid(col: ir.StringValue) -> ir.BooleanValue:
     """ibis: the column holds a credit code with a valid check character."""
+    import ibis
+
     chars = ibis.literal(CREDIT_CODE_CHARS)
     terms = [chars.find(col.substr(i, 1)) * w for i, w in enumerate(CREDIT_CODE_WEIGHTS)]
     total = sum(terms[1:], terms[0])

@@ -141,6 +141,13 @@ def rule(
     return wrap
 
 
+def forget_notebook_rules() -> None:
+    """Forget the rules notebook cells registered (a reused kernel starts its next notebook clean)."""
+    for code in [c for c, (module, _) in _ORIGINS.items() if module in ("__main__", "")]:
+        REGISTRY.pop(code, None)
+        _ORIGINS.pop(code, None)
+
+
 def get(code: str) -> Rule:
     """The registered rule ``code``; a ModelError suggests the nearest code.
 

@@ -30,14 +30,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import ibis
-import ibis.expr.types as ir
-
 from huiyan import snapshots
 from huiyan.errors import WorkspaceError, did_you_mean
 from huiyan.repository import REPO_ROOT
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
     from huiyan.writer import Writer
 
 
@@ -168,6 +167,8 @@ class Workspace:
             from huiyan import spark
 
             return spark.connect(self)
+        import ibis  # loaded on first use: a command that opens no connection starts faster
+
         con = ibis.duckdb.connect()
         self._attached = {}
         self._lease = snapshots.Lease(self.home)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from huiyan.workspace import Workspace, workspace
 
@@ -16,4 +17,4 @@ def open_workspace(args: argparse.Namespace, *, write: bool = False) -> Workspac
 
 def progress_enabled() -> bool:
     """Progress bars are on unless ``--quiet`` was given or output is not a terminal."""
-    return os.environ.get("HUIYAN_QUIET") != "1"
+    return os.environ.get("HUIYAN_QUIET") != "1" and sys.stderr.isatty()

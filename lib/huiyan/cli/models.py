@@ -250,6 +250,7 @@ def _describe(ws: Any, card: Any) -> str:
 
 def run_command(args: argparse.Namespace) -> int:
     from huiyan import runs
+    from huiyan.runs import warm
 
     ws = open_workspace(args)
     params = _parse_params(args.param, ws=ws, model=args.model)
@@ -271,6 +272,7 @@ def run_command(args: argparse.Namespace) -> int:
         engine=args.engine,
         parameters=params,
         progress=progress,
+        warm_kernel=warm.enabled(),
     )
     m = result.manifest
     print(

@@ -30,15 +30,17 @@ import time
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from huiyan import contracts
 from huiyan.errors import ValidationFailed, WorkspaceError, did_you_mean
-from huiyan.quality import _database, suites
-from huiyan.quality._gx import Outcome, columns_of
+from huiyan.quality import suites
 from huiyan.quality.report import DatasetResult, Example, Failure, QualityReport
 from huiyan.quality.suites import write_suites
 from huiyan.workspace import Workspace
+
+if TYPE_CHECKING:
+    from huiyan.quality._gx import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +215,8 @@ class _DuckDBData:
     def con(self) -> Any:
         """The DuckDB connection, opened only when a dataset is actually checked (a cached
         result needs none: its fingerprint is the snapshot's)."""
+        from huiyan.quality import _database
+
         return _database.raw(self.ws)
 
     def names(self) -> set[str]:
@@ -223,6 +227,8 @@ class _DuckDBData:
         return int(rows), digest
 
     def schema(self, name: str) -> dict[str, str]:
+        from huiyan.quality import _database
+
         return _database.schema(self.con, name)
 
     def sql_dialect(self) -> AbstractContextManager[None]:
@@ -231,6 +237,8 @@ class _DuckDBData:
     def table_check(
         self, name: str, exp: dict[str, Any], *, columns: dict[str, str], keys: list[str], rows: int
     ) -> Outcome:
+        from huiyan.quality import _database
+
         return _database.table_check(self.con, name, exp, columns=columns, keys=keys, rows=rows)
 
     def row_wise(
@@ -242,7 +250,8 @@ class _DuckDBData:
         *,
         today: dt.date,
     ) -> list[Outcome]:
-        from huiyan.quality._gx import BatchSuite
+        from huiyan.quality import _database
+        from huiyan.quality._gx import BatchSuite, Outcome, columns_of
 
         ds = contracts.dataset(name)
         needed = list(dict.fromkeys(keys + [c for e in exps for c in columns_of(e["kwargs"])]))
@@ -266,6 +275,8 @@ class _DuckDBData:
 def _validate_dataset(
     data: _Data, name: str, suite: dict[str, Any], *, rows: int, fp: str, today: dt.date
 ) -> DatasetResult:
+    from huiyan.quality._gx import Outcome, columns_of
+
     started = time.perf_counter()
     ds = contracts.dataset(name)
     columns = data.schema(name)
@@ -309,6 +320,8 @@ def _validate_dataset(
 
 
 def _failure(exp: dict[str, Any], out: Outcome) -> Failure:
+    from huiyan.quality._gx import columns_of
+
     meta = exp.get("meta") or {}
     cols = columns_of(exp["kwargs"])
     note = ""

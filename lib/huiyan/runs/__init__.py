@@ -17,19 +17,56 @@ manifest.json (see the contract); a failed run keeps its folder with status
 
 from __future__ import annotations
 
-from huiyan.runs.folder import PastRun, new_run_id, past_runs, read_manifest
-from huiyan.runs.province import ProvinceRun, run_all, run_each_county
-from huiyan.runs.runner import (
-    Prepared,
-    RunResult,
-    execute,
-    failure,
-    fingerprint,
-    prepare,
-    run,
-)
-from huiyan.runs.saving import Saved, save
-from huiyan.runs.workbook import write_workbook
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from huiyan.runs.folder import PastRun, new_run_id, past_runs, read_manifest
+    from huiyan.runs.province import ProvinceRun, run_all, run_each_county
+    from huiyan.runs.runner import (
+        Prepared,
+        RunResult,
+        execute,
+        failure,
+        fingerprint,
+        prepare,
+        run,
+    )
+    from huiyan.runs.saving import Saved, save
+    from huiyan.runs.workbook import write_workbook
+
+# each name loads its module on first use: `huiyan run` reaches its kernel before pandas and
+# ibis are imported, and imports them while the notebook runs
+_HOMES = {
+    "PastRun": "folder",
+    "new_run_id": "folder",
+    "past_runs": "folder",
+    "read_manifest": "folder",
+    "ProvinceRun": "province",
+    "run_all": "province",
+    "run_each_county": "province",
+    "Prepared": "runner",
+    "RunResult": "runner",
+    "execute": "runner",
+    "failure": "runner",
+    "fingerprint": "runner",
+    "prepare": "runner",
+    "run": "runner",
+    "Saved": "saving",
+    "save": "saving",
+    "write_workbook": "workbook",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'huiyan.runs' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"huiyan.runs.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "PastRun",

@@ -61,18 +61,26 @@ def papermill() -> Any:
     return pm
 
 
-def start_kernel(env: Mapping[str, str], *, cwd: Path) -> Any:
+def start_kernel(env: Mapping[str, str], *, cwd: Path, detached: bool = False) -> Any:
     """Start the notebook kernel now with ``env`` added to this process's environment.
 
     Returns the jupyter_client kernel manager to pass to :func:`execute_notebook`; the
-    kernel boots in its own process while the caller goes on.
+    kernel boots in its own process while the caller goes on. A ``detached`` kernel may
+    outlive this process (a warm kernel, :mod:`huiyan.runs.warm`): it does not watch its
+    parent, and its standard streams are not this process's, so nothing waits on them.
     """
+    import subprocess
+
     from jupyter_client import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
     km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    streams: dict[str, Any] = {}
+    if detached:
+        streams = dict.fromkeys(("stdin", "stdout", "stderr"), subprocess.DEVNULL)
+        streams["independent"] = True
     run_sync(km.start_kernel)(
-        extra_arguments=list(KERNEL_ARGUMENTS), env={**os.environ, **env}, cwd=str(cwd)
+        extra_arguments=list(KERNEL_ARGUMENTS), env={**os.environ, **env}, cwd=str(cwd), **streams
     )
     return km
 
@@ -94,13 +102,15 @@ def configure_kernel(
     if not fresh:
         code = (
             "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1\n"
-            + code
+            "import huiyan.rules as _rules\n_rules.forget_notebook_rules()\ndel _rules\n" + code
         )
     code += f"_os.environ.update({dict(env)!r})\n_os.chdir({str(cwd)!r})\ndel _os\n"
-    run_sync(_run_silently)(km, code, timeout)
+    # the client that saw the kernel ready executes the notebook too: a second client would
+    # wait for the kernel again (about 0.3 s of a run that takes two)
+    km.huiyan_client = run_sync(_run_silently)(km, code, timeout)
 
 
-async def _run_silently(km: Any, code: str, timeout: float) -> None:
+async def _run_silently(km: Any, code: str, timeout: float) -> Any:
     kc = km.client()
     kc.start_channels()
     try:
@@ -113,8 +123,10 @@ async def _run_silently(km: Any, code: str, timeout: float) -> None:
         content = reply["content"]
         if content.get("status") != "ok":
             raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
-    finally:
+    except BaseException:
         kc.stop_channels()
+        raise
+    return kc
 
 
 def stop_kernel(km: Any) -> None:
@@ -153,6 +165,7 @@ def execute_notebook(
         CellFailed: a cell raised; the output notebook is written first, with that cell marked.
     """
     pm = papermill()
+    handed = getattr(kernel, "huiyan_client", None)
     try:
         pm.execute_notebook(
             str(notebook),
@@ -168,6 +181,10 @@ def execute_notebook(
         )
     except pm.PapermillExecutionError as err:
         raise CellFailed(err) from err
+    finally:
+        if handed is not None:  # nbclient leaves a kept kernel's client connected
+            with contextlib.suppress(Exception):
+                handed.stop_channels()
 
 
 def _engine() -> type:
@@ -198,6 +215,10 @@ def _engine() -> type:
         ) -> None:
             super().__init__(nb_man, km=km, **kw)
             self.owns_km = not keep_kernel
+            # the client configure_kernel left connected and ready (taken: used once)
+            self.kc = getattr(km, "huiyan_client", None)
+            if km is not None:
+                km.huiyan_client = None
 
     class Engine(NBClientEngine):  # type: ignore[misc]
         @classmethod

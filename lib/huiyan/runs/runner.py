@@ -42,6 +42,7 @@ from huiyan.errors import (
     WorkspaceError,
     did_you_mean,
 )
+from huiyan.runs import warm
 from huiyan.runs.execution import (
     KERNEL_NAME,
     CellFailed,
@@ -59,7 +60,6 @@ from huiyan.runs.folder import (
     sha256,
     write_manifest,
 )
-from huiyan.runs.saving import rules_of
 from huiyan.runs.timings import Timings, since_process_start
 from huiyan.workspace import Engine, Workspace
 
@@ -267,7 +267,8 @@ def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
     """
     hook = None
     for name in dict.fromkeys([card.name, card.derived_from.partition("@")[0]]):
-        hook = hook or getattr(promoted_module(name), "prepare", None)
+        if _may_prepare(name):
+            hook = hook or getattr(promoted_module(name), "prepare", None)
     if hook is not None:
         hook(ws)
     elif "judgments" in card.datasets:
@@ -279,6 +280,28 @@ def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
         from huiyan import spark  # a cluster's own data folder ([spark] data) is never overwritten
 
         spark.export_parquet(ws)
+
+
+def _may_prepare(name: str) -> bool:
+    """Whether the promoted module ``name`` may define ``prepare``: its source says the word.
+
+    Most models have nothing to prepare; reading the source instead of importing the module
+    keeps ibis out of this process until it is needed (the kernel imports the module).
+    """
+    import importlib.util
+
+    if not name:
+        return False
+    try:
+        spec = importlib.util.find_spec(f"huiyan.models.{name}")
+    except (ImportError, ValueError):
+        return True  # let promoted_module say what is wrong
+    if spec is None:
+        return False
+    try:
+        return spec.origin is None or "prepare" in Path(spec.origin).read_text(encoding="utf-8")
+    except OSError:
+        return True
 
 
 def record_in_ledger(home: Path, results: list[RunResult]) -> None:
@@ -508,6 +531,8 @@ def execute(
         shutil.rmtree(run_dir, ignore_errors=True)
         raise
     with timings.stage("clues"):
+        from huiyan.runs.saving import rules_of
+
         recorded = rules_of(run_dir / "clues.parquet")
     manifest.update(rule_docs=rule_docs(card, recorded["rules"]), lineage=recorded["lineage"])
     manifest.update(_reading(run_dir))  # blind spots and vocabulary, when the notebook saved them
@@ -625,6 +650,7 @@ def run(
     parameters: Mapping[str, Any] | None = None,
     progress: bool = False,
     check: bool = True,
+    warm_kernel: bool = False,
 ) -> RunResult:
     """Run one model: check, validate, execute its notebook into ``runs/<model>/<run_id>/``.
 
@@ -636,6 +662,8 @@ def run(
         parameters: parameter values by name (strings are read as the card's types).
         progress: show papermill's cell progress bar.
         check: raise RunFailed when the run fails (else return the failed result).
+        warm_kernel: run on the kernel a previous run of this model left loaded, and leave
+            this one's for the next (:mod:`huiyan.runs.warm`; the command line does).
 
     Returns:
         RunResult: the run folder and its manifest.
@@ -664,7 +692,7 @@ def run(
         # the kernel boots (and loads the libraries) while everything below is checked; it
         # learns its run folder and the snapshot to read just before the notebook starts
         with timings.stage("kernel_start"):
-            kernel = start_kernel(kernel_env(card), cwd=card.notebook.parent)  # type: ignore[union-attr]
+            kernel, reused = _kernel_for(card, ws.home, warm_kernel)
         _preload_papermill()
         # everything that can refuse the run is checked before its folder exists
         with timings.stage("checks"):
@@ -678,8 +706,17 @@ def run(
         stop_kernel(kernel)
         raise
     result = execute(
-        prepared, region=region, progress=progress, slot=slot, kernel=kernel, timings=timings
+        prepared,
+        region=region,
+        progress=progress,
+        slot=slot,
+        kernel=kernel,
+        keep_kernel=warm_kernel,
+        fresh_kernel=not reused,
+        timings=timings,
     )
+    if warm_kernel:  # a kernel whose notebook failed may be in any state: it goes
+        (kernel.park if result.status == "succeeded" else kernel.stop)()
     with timings.stage("ledger"):
         record_in_ledger(ws.home, [result])
     result.manifest["timings"] = timings.to_dict()
@@ -688,15 +725,36 @@ def run(
     return result
 
 
+def _kernel_for(card: ModelCard, home: Path, warm_kernel: bool) -> tuple[Any, bool]:
+    """The run's kernel, and whether it is a warm one already used by an earlier run."""
+    assert card.notebook is not None
+    if not warm_kernel:
+        return start_kernel(kernel_env(card), cwd=card.notebook.parent), False
+    kernel = warm.claim(home, card.name)
+    if kernel is not None:
+        return kernel, True
+    options = warm.kernel_options(home)
+    km = start_kernel(
+        {**kernel_env(card), **options["env"]}, cwd=card.notebook.parent, detached=True
+    )
+    return warm.adopt(home, card.name, km), False
+
+
 def kernel_env(card: ModelCard) -> dict[str, str]:
     """What a kernel needs before it knows its run: the model, for its warm-up imports."""
     return {"HUIYAN_MODEL": card.name}
 
 
 def _preload_papermill() -> None:
-    """Import papermill in the background while the inputs are checked (~0.5 s)."""
+    """Import papermill in the background while the inputs are checked (~0.5 s), then what
+    reads the clues and writes the report, while the notebook runs in the kernel."""
     import threading
 
     from huiyan.runs.execution import papermill
 
-    threading.Thread(target=papermill, name="huiyan-preload", daemon=True).start()
+    def load() -> None:
+        papermill()
+        for name in ("pandas", "huiyan.runs.saving", "huiyan.report", "huiyan.runs.workbook"):
+            importlib.import_module(name)
+
+    threading.Thread(target=load, name="huiyan-preload", daemon=True).start()

@@ -17,10 +17,13 @@ import huiyan.clues
 import huiyan.quality
 import huiyan.report
 import huiyan.runs.saving
-import huiyan.workspace  # noqa: F401  (ibis, DuckDB, pandas, pyarrow)
+import huiyan.runs.warm
+import huiyan.workspace
 
 with contextlib.suppress(ImportError):  # a notebook-only model has no module of its own
     importlib.import_module(f"huiyan.models.{os.environ.get('HUIYAN_MODEL', '')}")
 
 # ibis loads its SQL compiler on the first expression it compiles (~0.5 s): compile one
 ibis.to_sql(ibis.table({"region": "string"}, name="t").count(), dialect="duckdb")
+
+huiyan.runs.warm.watch()  # a warm kernel ends itself when idle (only when started as one)
