@@ -64,11 +64,12 @@ def workspace(family: str, scale: str, seed: int, *, fresh: bool) -> Path | None
 def score_family(home: Path, *, reparse: bool = False) -> dict[str, Any]:
     """Per-rule scores, hard negatives, blind spots and judgment fields of one workspace."""
     out: dict[str, Any] = {"rules": {}, "unread": {}}
-    with hy.workspace(home) as writable:
-        if reparse:
-            writable.con.con.execute("DROP TABLE IF EXISTS jd_documents")
-        ins.prepare(writable)
-    ws = hy.workspace(home, read_only=True)
+    if reparse:
+        with hy.workspace(home, write=True) as writable, writable.writing("bench_text") as w:
+            w.con.execute("DROP TABLE IF EXISTS jd_documents")
+    with hy.workspace(home) as ws:
+        ins.prepare(ws)
+    ws = hy.workspace(home)
     for model, rules in TEXT_RULES.items():
         module = act if model == act.MODEL else ins
         started = time.perf_counter()

@@ -110,13 +110,11 @@ def _no_cases() -> ibis.Table:
 
 def test_unread_command_lists_the_sentences(tmp_path: Path):
     home = tmp_path / "ws"
-    ws = hy.workspace(home)
-    con = ws.con.con
     frame = pd.DataFrame(ROWS)
-    con.execute(schema.create_table_sql("admin_penalties"))
-    con.register("incoming", frame)
-    con.execute("INSERT INTO admin_penalties SELECT * FROM incoming")
-    ws.close()
+    with hy.workspace(home, write=True) as ws, ws.writing("test") as w:
+        w.con.execute(schema.create_table_sql("admin_penalties"))
+        w.con.register("incoming", frame)
+        w.con.execute("INSERT INTO admin_penalties SELECT * FROM incoming")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         code = main(["--home", str(home), "unread", m.MODEL, "--rule", "ACT-MINING-VALUE"])

@@ -42,7 +42,7 @@ def heldout(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def found(heldout: Path) -> dict[str, hy.clues.Clues]:
-    with hy.workspace(heldout, read_only=True) as ws:
+    with hy.workspace(heldout) as ws:
         return {m.MODEL: hy.clues.collect(*m.run_rules(ws), model=m.MODEL) for m in (act, ins)}
 
 
@@ -50,7 +50,7 @@ def found(heldout: Path) -> dict[str, hy.clues.Clues]:
 def test_text_rule_keeps_precision_and_recall_on_the_held_out_wording(
     heldout: Path, found: dict[str, hy.clues.Clues], model: str, rule: str
 ) -> None:
-    with hy.workspace(heldout, read_only=True) as ws:
+    with hy.workspace(heldout) as ws:
         ev = hy.evaluation.score(found[model], ws, model=model)
     assert ev is not None
     scores = {s.rule: s for s in ev.scores}
@@ -67,7 +67,7 @@ def test_waste_only_stored_labelled_or_recorded_badly_is_never_flagged(
 ) -> None:
     # (a breath test over 80 with a blood test under it is too rare for the tiny province:
     # benchmarks/bench_text.py checks it at county scale, tests/test_reading.py by phrase)
-    with hy.workspace(heldout, read_only=True) as ws:
+    with hy.workspace(heldout) as ws:
         known = ws.table(synth_penalties.FACTS_TABLE).execute()
     facts = known.facts.map(json.loads)
     keeping = set(

@@ -75,6 +75,7 @@ PHRASES = [
     ("非法倾倒废矿物油等危险废物共计3,000公斤", fg.WASTE_WEIGHT, 3.0),
     ("擅自收集废铅蓄电池2999千克", fg.WEIGHT, 2.999),
     ("将废油三吨倾倒于河滩", fg.WEIGHT, 3.0),
+    ("将废矿物油2.5t倾倒于河滩", fg.WEIGHT, 2.5),
     ("", fg.MINERAL_VALUE, None),
 ]
 IDS = [f"{i}-{f.name}" for i, (_, f, _v) in enumerate(PHRASES)]
@@ -109,6 +110,7 @@ def test_figures_read_in_the_database_agree_with_python():
         ("经核实，该河段不属于禁采区。", ("offences", "mining", "restricted"), False),
         ("采砂地点非禁采区", ("offences", "mining", "restricted"), False),
         ("采砂时间不在禁采期内，在禁采区外作业", ("offences", "mining", "restricted"), True),
+        ("该河段不涉及禁采区", ("offences", "mining", "restricted"), False),
         ("将危险废物交由他人非法处置", ("waste_conduct", "disposal"), True),
         ("未经许可擅自倾倒危险废物", ("waste_conduct", "disposal"), True),
         ("夜间将废酸乱倒在厂区外空地", ("waste_conduct", "disposal"), True),  # how it was dumped
@@ -190,6 +192,16 @@ PENALTIES = [
      {"is_mining": True, "mining_value": 60_000.0, "mining_restricted": True}),
     ("违反河道管理规定", "水利", "擅自在曹娥江采挖砂石1200立方米，经认定价值人民币壹拾贰万元。该河段不属于禁采区。",
      None, None, {"is_mining": True, "mining_value": 120_000.0, "mining_restricted": False}),
+    ("非法采砂", "水利", "在曹娥江采砂约2000吨，价值7.7万元。该河段距禁采区约两公里。", None, None,
+     {"mining_value": 77_000.0, "mining_restricted": False}),  # away from the zone
+    ("非法采砂", "水利", "采砂地点位于禁采区范围以外，价值7.7万元。", None, None,
+     {"mining_restricted": False}),
+    ("非法采砂", "水利", "在距离村庄200米的禁采区内采砂，价值7.7万元。", None, None,
+     {"mining_restricted": True}),  # a distance to something else
+    ("非法处置危险废物", "生态环境", "将废矿物油2.5t倾倒于厂外沟渠。", None, None,
+     {"waste_tonnes": 2.5, "waste_disposal": True}),
+    ("非法经营", "市场监督管理", "销售假冒白酒，销售金额￥8,600.00，查获尚未销售的假冒白酒货值¥16.2万元。",
+     None, None, {"shoddy_sales": 8_600.0, "shoddy_unsold": 162_000.0}),
     ("销售不合格产品", "市场监督管理", "销售伪劣电缆，销售金额6.8万元，违法所得1.2万元。", None, None,
      {"is_shoddy_goods": True, "shoddy_sales": 68_000.0, "shoddy_unsold": 0.0}),
     ("饮酒后驾驶机动车", "公安交通管理", "经呼气酒精测试为96mg/100ml；经抽血检验，血液中乙醇含量为62.5mg/100ml。",

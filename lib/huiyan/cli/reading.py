@@ -44,7 +44,7 @@ def _unread(args: argparse.Namespace) -> int:
             f"Rule {unknown[0]} is not a text rule of {args.model}.",
             "文字规则 Text rules: " + ", ".join(m.TEXT_RULES),
         )
-    ws = open_workspace(args, read_only=True)
+    ws = open_workspace(args)
     try:
         if args.model == "admin_criminal_transfer":
             penalties = ws.table("admin_penalties", region=args.region)

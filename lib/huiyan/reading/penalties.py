@@ -137,7 +137,10 @@ def read_table(t: ir.Table, v: Vocabulary, *, offences: tuple[str, ...] = OFFENC
     if "mining" in offences:
         zone = v.words("offences", "mining", "restricted")
         outside = v.words("offences", "mining", "outside")
-        cols["_restricted"] = on("mining", mentions_expr(x, zone, v, after=outside), "boolean")
+        away = v.words("offences", "mining", "away")
+        cols["_restricted"] = on(
+            "mining", mentions_expr(x, zone, v, after=outside, before=away), "boolean"
+        )
         cols["_zone_words"] = on("mining", x.re_extract(pattern(zone), 0).nullif(""), "string")
     if "drunk_driving" in offences:
         cols["_blood_said"] = on(
@@ -284,9 +287,14 @@ def _mentions(
     *,
     negatable: bool = True,
     after: tuple[str, ...] = (),
+    before: tuple[str, ...] = (),
 ) -> pd.Series:
     if negatable:
-        s = s.map(lambda x: unnegated(x, words, v, after=after) if isinstance(x, str) else x)
+        s = s.map(
+            lambda x: (
+                unnegated(x, words, v, after=after, before=before) if isinstance(x, str) else x
+            )
+        )
     return _search(s, pattern(words))
 
 
@@ -330,7 +338,8 @@ def read_frame(
         gain, gain_words = fg.read_series(text.where(rows), fg.GAIN, v)
         zone = v.words("offences", "mining", "restricted")
         outside = v.words("offences", "mining", "outside")
-        restricted = _mentions(text.where(rows), zone, v, after=outside) & rows
+        away = v.words("offences", "mining", "away")
+        restricted = _mentions(text.where(rows), zone, v, after=outside, before=away) & rows
         zone_words = text.where(rows).str.extract(f"({pattern(zone)})", expand=True)[0]
         stated = t["goods_value"].astype("float64").where(t["goods_value"].notna(), value)
         got = t["illegal_gain"].astype("float64").where(t["illegal_gain"].notna(), gain)

@@ -38,10 +38,17 @@ BLANK = "\u2205"
 """What a negated mention is replaced by (a character no word holds)."""
 
 
-def negated_pattern(words: tuple[str, ...], v: Vocabulary, *, after: tuple[str, ...] = ()) -> str:
+def negated_pattern(
+    words: tuple[str, ...],
+    v: Vocabulary,
+    *,
+    after: tuple[str, ...] = (),
+    before: tuple[str, ...] = (),
+) -> str:
     """The regular expression of a negated mention of ``words`` (see the module docstring).
 
-    ``after``: words that negate a mention when they follow it (禁采区外: outside the zone).
+    ``after``: words that negate a mention when they follow it (禁采区外: outside the zone);
+    ``before``: words that do when they stand right before it (距禁采区两公里: away from it).
     """
     return _negated(
         words,
@@ -50,6 +57,7 @@ def negated_pattern(words: tuple[str, ...], v: Vocabulary, *, after: tuple[str, 
         str(v.node("negation", "breakers")),
         int(v.node("negation", "window")),
         tuple(after),
+        tuple(before),
     )
 
 
@@ -61,13 +69,15 @@ def _negated(
     breakers: str,
     window: int,
     after: tuple[str, ...],
+    before: tuple[str, ...] = (),
 ) -> str:
     target = pattern(words)
     reach = "[^" + CLAUSE_STOPS + breakers + "]"
     far = f"{pattern(cues, exact=True)}{reach}{{0,{window}}}?{target}"
     near = f"{pattern(adjacent, exact=True)}{target}"
     behind = f"|{target}{pattern(after, exact=True)}" if after else ""
-    return f"(?:{far}|{near}{behind})"
+    ahead = f"|{pattern(before, exact=True)}{target}" if before else ""
+    return f"(?:{far}|{near}{behind}{ahead})"
 
 
 @lru_cache(maxsize=256)
@@ -76,10 +86,15 @@ def _compiled(regex: str) -> re.Pattern[str]:
 
 
 def unnegated(
-    text: str, words: tuple[str, ...], v: Vocabulary, *, after: tuple[str, ...] = ()
+    text: str,
+    words: tuple[str, ...],
+    v: Vocabulary,
+    *,
+    after: tuple[str, ...] = (),
+    before: tuple[str, ...] = (),
 ) -> str:
     """``text`` with every negated mention of ``words`` blanked out."""
-    return _compiled(negated_pattern(words, v, after=after)).sub(BLANK, text)
+    return _compiled(negated_pattern(words, v, after=after, before=before)).sub(BLANK, text)
 
 
 def mentions(
@@ -89,18 +104,24 @@ def mentions(
     *,
     negatable: bool = True,
     after: tuple[str, ...] = (),
+    before: tuple[str, ...] = (),
 ) -> bool:
     """Whether ``text`` mentions one of ``words`` (not negated, when ``negatable``)."""
     if negatable:
-        text = unnegated(text, words, v, after=after)
+        text = unnegated(text, words, v, after=after, before=before)
     return _compiled(pattern(words)).search(text) is not None
 
 
 def unnegated_expr(
-    col: ir.StringValue, words: tuple[str, ...], v: Vocabulary, *, after: tuple[str, ...] = ()
+    col: ir.StringValue,
+    words: tuple[str, ...],
+    v: Vocabulary,
+    *,
+    after: tuple[str, ...] = (),
+    before: tuple[str, ...] = (),
 ) -> ir.StringValue:
     """:func:`unnegated` as an ibis expression."""
-    return col.re_replace(negated_pattern(words, v, after=after), BLANK)
+    return col.re_replace(negated_pattern(words, v, after=after, before=before), BLANK)
 
 
 def mentions_expr(
@@ -110,6 +131,7 @@ def mentions_expr(
     *,
     negatable: bool = True,
     after: tuple[str, ...] = (),
+    before: tuple[str, ...] = (),
 ) -> ir.BooleanValue:
     """:func:`mentions` as an ibis expression (false for null).
 
@@ -118,7 +140,8 @@ def mentions_expr(
     found = found_expr(col, words)
     if not negatable:
         return found
-    kept = unnegated_expr(col, words, v, after=after).re_search(pattern(words)).fill_null(False)
+    kept = unnegated_expr(col, words, v, after=after, before=before)
+    kept = kept.re_search(pattern(words)).fill_null(False)
     return ibis.ifelse(found, kept, False)
 
 
