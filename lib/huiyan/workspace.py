@@ -159,7 +159,10 @@ class Workspace:
     def con(self) -> Any:
         """The ibis backend for this workspace, opened on first use."""
         if self._con is None:
-            self._con = self._connect()
+            from huiyan import preload
+
+            with preload.LOCK:  # the first connection may import ibis (see huiyan.preload)
+                self._con = self._connect()
         return self._con
 
     def _connect(self) -> Any:

@@ -32,7 +32,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from huiyan import contracts
+from huiyan import contracts, preload
 from huiyan.errors import ValidationFailed, WorkspaceError, did_you_mean
 from huiyan.quality import suites
 from huiyan.quality.report import DatasetResult, Example, Failure, QualityReport
@@ -140,7 +140,8 @@ def validate(
             log.info("%s unchanged since its last validation: using the cached result", name)
             results.append(DatasetResult.from_dict(hit["result"], cached=True))
             continue
-        result = _validate_dataset(data, name, suite, rows=rows, fp=fp, today=today)
+        with preload.LOCK:  # the first check in this process imports pandas (and GX)
+            result = _validate_dataset(data, name, suite, rows=rows, fp=fp, today=today)
         updates[slot] = {"key": key, "result": result.to_dict()}
         results.append(result)
     if updates:

@@ -85,48 +85,96 @@ def start_kernel(env: Mapping[str, str], *, cwd: Path, detached: bool = False) -
     return km
 
 
+RESET_CODE = (
+    "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1\n"
+    "import huiyan.rules as _rules\n_rules.forget_notebook_rules()\ndel _rules\n"
+)
+"""Forget a previous notebook: its variables and notebook rules (imports stay loaded)."""
+
+
 def configure_kernel(
     km: Any, env: Mapping[str, str], *, cwd: Path, fresh: bool = True, timeout: float = 120
 ) -> None:
     """Point a started kernel at one run: its environment and folder, set before any cell runs.
 
     The kernel can start before the run's snapshot and folder are known (it boots while the
-    runner checks), and one kernel can serve several counties in turn: a reused kernel
-    (``fresh=False``) first forgets the previous county's variables (its imports stay loaded),
-    so each county's notebook runs as if alone, numbered from In [1]. Waits until the kernel
-    is ready.
+    runner checks), and one kernel can serve several runs in turn: a reused kernel
+    (``fresh=False``) first forgets the previous notebook, unless that was done when it was
+    given back (:func:`forget_previous`), so each notebook runs as if alone, numbered from
+    In [1]. Returns when the kernel has run this, so it is ready.
     """
     from jupyter_core.utils import run_sync
 
     code = "import os as _os\n"
     if not fresh:
-        code = (
-            "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1\n"
-            "import huiyan.rules as _rules\n_rules.forget_notebook_rules()\ndel _rules\n" + code
-        )
+        reset = RESET_CODE.replace("\n", "\n    ")
+        code = f"if get_ipython().execution_count != 1:\n    {reset.rstrip()}\n" + code
     code += f"_os.environ.update({dict(env)!r})\n_os.chdir({str(cwd)!r})\ndel _os\n"
     # the client that saw the kernel ready executes the notebook too: a second client would
     # wait for the kernel again (about 0.3 s of a run that takes two)
     km.huiyan_client = run_sync(_run_silently)(km, code, timeout)
 
 
-async def _run_silently(km: Any, code: str, timeout: float) -> Any:
+def forget_previous(km: Any) -> None:
+    """Have an idle kernel forget its notebook now, so the next run need not wait for it.
+
+    Sent without waiting for the answer: the kernel works on it while no one waits, and a
+    run that claims it meanwhile is queued behind it (:func:`configure_kernel` checks).
+    """
     kc = km.client()
     kc.start_channels()
     try:
-        await kc.wait_for_ready(timeout=timeout)
+        kc.execute(RESET_CODE, silent=True, store_history=False)
+    finally:
+        kc.stop_channels()  # the socket lingers until the message is sent
+
+
+async def _run_silently(km: Any, code: str, timeout: float) -> Any:
+    """Execute ``code`` quietly; return the connected client once the kernel has answered on
+    both channels (its answer proves it ready, without jupyter_client's fixed 0.2 s wait)."""
+    import asyncio
+    import time
+    from queue import Empty
+
+    kc = km.client()
+    kc.start_channels()
+    deadline = time.monotonic() + timeout
+    try:
         msg_id = kc.execute(code, silent=True, store_history=False)
         while True:
-            reply = await kc.get_shell_msg(timeout=timeout)
+            try:
+                reply = await kc.get_shell_msg(timeout=1)
+            except Empty:
+                if time.monotonic() > deadline or not await _ensure(km.is_alive()):
+                    raise RuntimeError("内核没有响应 The kernel did not answer") from None
+                continue
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
         content = reply["content"]
         if content.get("status") != "ok":
             raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
+        # outputs travel on iopub: seeing this request's "idle" there proves it connected
+        try:
+            while True:
+                msg = await asyncio.wait_for(kc.get_iopub_msg(), timeout=2)
+                if (
+                    msg["parent_header"].get("msg_id") == msg_id
+                    and msg["msg_type"] == "status"
+                    and msg["content"].get("execution_state") == "idle"
+                ):
+                    break
+        except (TimeoutError, Empty):
+            await kc.wait_for_ready(timeout=timeout)
     except BaseException:
         kc.stop_channels()
         raise
     return kc
+
+
+async def _ensure(value: Any) -> Any:
+    import inspect
+
+    return await value if inspect.isawaitable(value) else value
 
 
 def stop_kernel(km: Any) -> None:

@@ -31,7 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from huiyan import interrupts
+from huiyan import interrupts, preload
 from huiyan.catalog import ModelCard, check_parameters, notebook_parameters, promoted_module
 from huiyan.errors import (
     HuiyanError,
@@ -268,13 +268,16 @@ def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
     hook = None
     for name in dict.fromkeys([card.name, card.derived_from.partition("@")[0]]):
         if _may_prepare(name):
-            hook = hook or getattr(promoted_module(name), "prepare", None)
+            with preload.LOCK:
+                hook = hook or getattr(promoted_module(name), "prepare", None)
     if hook is not None:
-        hook(ws)
+        with preload.LOCK:  # it may import ibis first in this process
+            hook(ws)
     elif "judgments" in card.datasets:
-        from huiyan import judgments
+        with preload.LOCK:
+            from huiyan import judgments
 
-        judgments.parse_workspace(ws)
+            judgments.parse_workspace(ws)
     ws.refresh()
     if engine == "spark" and not ws.settings.get("spark", {}).get("data"):
         from huiyan import spark  # a cluster's own data folder ([spark] data) is never overwritten
@@ -518,6 +521,7 @@ def execute(
             if not keep_kernel:
                 stop_kernel(kernel)  # a no-op when the notebook ended: papermill stopped it
         with timings.stage("clues"):
+            preload.settle()
             clues = _read_clues(run_dir, card)
     except Exception as err:  # any failure is recorded in the folder, never half a result
         if interrupts.was_interrupted():  # Ctrl-C reached the kernel: nothing is kept
@@ -748,13 +752,8 @@ def kernel_env(card: ModelCard) -> dict[str, str]:
 def _preload_papermill() -> None:
     """Import papermill in the background while the inputs are checked (~0.5 s), then what
     reads the clues and writes the report, while the notebook runs in the kernel."""
-    import threading
-
     from huiyan.runs.execution import papermill
 
-    def load() -> None:
-        papermill()
-        for name in ("pandas", "huiyan.runs.saving", "huiyan.report", "huiyan.runs.workbook"):
-            importlib.import_module(name)
-
-    threading.Thread(target=load, name="huiyan-preload", daemon=True).start()
+    preload.start(
+        [papermill, "pandas", "huiyan.runs.saving", "huiyan.report", "huiyan.runs.workbook"]
+    )

@@ -128,7 +128,12 @@ class WarmKernel:
         self.claim.unlink(missing_ok=True)
 
     def park(self) -> None:
-        """Give the kernel back for the next run (the idle clock starts now)."""
+        """Give the kernel back for the next run (the idle clock starts now); it forgets the
+        notebook it ran while it waits."""
+        from huiyan.runs.execution import forget_previous
+
+        with contextlib.suppress(Exception):  # the next run resets it if this did not arrive
+            forget_previous(self)
         parked = self.claim.with_name(f"{self.pid}.parked.json")
         os.utime(self.claim)
         os.replace(self.claim, parked)
@@ -143,6 +148,8 @@ def claim(home: Path, model: str) -> WarmKernel | None:
     folder = kernel_dir(home)
     if not folder.is_dir():
         return None
+    import jupyter_client.asynchronous  # noqa: F401  (now, before anything loads in the background)
+
     wanted = fingerprint(home)
     for parked in sorted(folder.glob("*.parked.json")):
         mine = parked.with_name(f"{parked.name.split('.')[0]}.claimed-{os.getpid()}.json")
