@@ -34,6 +34,7 @@ ORDER = (
     "bench_models",
     "bench_run",
     "bench_script",
+    "bench_text",
     "bench_soak",
 )
 RESULTS_JSON = BENCH_DIR / "RESULTS.json"

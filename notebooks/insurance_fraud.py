@@ -221,5 +221,13 @@ for ring_id in graph.rings.subject_id.head(3):
     plt.show()
     display(legend)
 
+# %% [markdown]
+# 未能读出的记录：文书中出现了关键词（转让、定损、维修），但读不出是否转让、保险公司是否定损、
+# 由哪家修理厂维修的判决书数。补充词表（`datasets/vocabulary-local.yaml`）后重新运行，数字应下降；
+# `huiyan unread insurance_fraud` 列出最常见的未读句子。
+# Blind spots: judgments whose deciding fact the reader could not read; they go into the manifest
+# and the report.
+
 # %%
-hy.runs.save(found)
+unread = m.unread(ws, region=region)
+hy.runs.save(found, unread=unread)

@@ -398,3 +398,81 @@ def test_notebook_pair_is_in_sync_and_has_no_outputs():
     assert [c.source for c in py.cells] == [c.source for c in nb.cells]
     assert nb.metadata["huiyan"] == py.metadata["huiyan"]
     assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+# --- reading the legal element (models.md, "Reading the elements") ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("facts", "is_clue"),
+    [
+        ("经呼气酒精检测为103mg/100ml；后经抽血检验，血液中乙醇含量为62.5mg/100ml。", False),
+        ("呼气检测结果为96毫克/100毫升，提取血样送检，血液酒精含量为一百二十毫克/百毫升。", True),
+        ("经呼气式酒精检测，其呼气酒精含量为88mg/100ml。", True),
+        ("经呼气式酒精检测，其呼气酒精含量为65mg/100ml。", False),
+    ],
+    ids=["breath-over-blood-under", "blood-decides", "breath-only", "breath-only-under"],
+)
+def test_drunk_driving_is_decided_by_the_blood_test(facts, is_clue):
+    row = drink(facts=facts)
+    assert flagged(m.drunk_driving, [row]) == ({row["case_id"]} if is_clue else set())
+
+
+def test_a_breath_figure_alone_is_a_weaker_clue_with_a_note():
+    breath = drink(facts="经呼气式酒精检测，其呼气酒精含量为120mg/100ml。")
+    blood = drink(facts="经抽血检验，血液中乙醇含量为120mg/100ml。")
+    p, c = tables([breath, blood])
+    frame = hy.clues.collect(m.drunk_driving(p, c)).frame.set_index("subject_id")
+    assert frame.score[breath["case_id"]] < frame.score[blood["case_id"]]
+    assert "未见血液检验结果" in frame.summary[breath["case_id"]]
+    assert "呼气" in frame.summary[breath["case_id"]]
+
+
+@pytest.mark.parametrize(
+    ("violation", "facts", "is_clue"),
+    [
+        (
+            "未按规定贮存危险废物",
+            "将废矿物油等危险废物4.2吨交由无危险废物经营资质的个人处置。",
+            True,
+        ),
+        (
+            "非法处置危险废物",
+            "将废矿物油等危险废物约12.5吨露天堆放于厂区内，贮存期限超过一年。",
+            False,
+        ),
+        ("非法处置危险废物", "产生的废乳化液约30吨未设置危险废物识别标志。", False),
+        ("危险废物管理不规范", "产生的废切削液约8吨未建立危险废物管理台账。", False),
+        ("其他违法行为", "通过暗管将电镀污泥（危险废物）3,000千克排入厂区外河道。", True),
+    ],
+    ids=["handed-to-unlicensed", "storage-only", "labelling-only", "records-only", "label-generic"],
+)
+def test_hazardous_waste_counts_disposal_not_storage(violation, facts, is_clue):
+    row = waste(violation=violation, facts=facts)
+    assert flagged(m.pollution_waste, [row]) == ({row["case_id"]} if is_clue else set())
+
+
+@pytest.mark.parametrize(
+    ("facts", "is_clue"),
+    [
+        ("擅自采挖河道砂石，经价格认定价值人民币陆万元整，该河段不属于禁采区。", False),
+        ("于禁采期内在曹娥江盗采河砂，价值人民币陆万元整。", True),
+        ("在禁采区外的河段采砂，价值6万元。", False),
+    ],
+    ids=["negated-zone", "closed-season", "outside-zone"],
+)
+def test_a_no_mining_zone_counts_only_when_not_negated(facts, is_clue):
+    row = mining(violation="违反河道管理规定", facts=facts)
+    assert flagged(m.mining_value, [row]) == ({row["case_id"]} if is_clue else set())
+
+
+def test_clues_read_from_text_carry_their_snippet():
+    row = mining(
+        violation="其他违法行为",
+        facts="经查，当事人在曹娥江无证开采砂石约四千吨，矿产品价值共计壹拾贰万元整。",
+    )
+    p, c = tables([row])
+    summary = hy.clues.collect(m.mining_value(p, c)).frame.summary.iloc[0]
+    sentence, snippet = hy.clues.split_summary(summary)
+    assert sentence.endswith("。") and snippet is not None
+    assert "壹拾贰万元" in snippet and len(snippet) <= 60

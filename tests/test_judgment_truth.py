@@ -30,7 +30,7 @@ ORDERED_FIELDS = ("plaintiffs", "defendants", "plaintiff_agents", "defendant_age
 """List facts compared in order (parties and agents in the order the text names them)."""
 SET_FIELDS = ("law_firms", "org_parties", "insurers", "plates", "repair_shops", "assessors")
 """List facts compared as sets of names."""
-DESCRIPTIVE = ("doc_id", "masked", "single_line", "scenario")
+DESCRIPTIVE = ("doc_id", "masked", "single_line", "scenario", "phrasing")
 """Facts columns about the document's form, not what it says: nothing to compare."""
 
 KNOWN_MISSES: dict[tuple[str, str], str] = {}

@@ -7,10 +7,10 @@ from pathlib import Path
 import huiyan as hy
 import pandas as pd
 import pytest
-from huiyan import quantities as q
-from huiyan import synth
+from huiyan import reading, synth
 from huiyan.identifiers import is_credit_code, is_resident_id
 from huiyan.models import admin_criminal_transfer as m
+from huiyan.reading import penalties as rp
 from huiyan.synth import base, penalties, scale
 
 RULES = {
@@ -75,11 +75,14 @@ def test_hard_negatives_are_there(province: base.Province):
     cases = province.frame("criminal_cases")
     truth = set(province.truth.record)
     negative = pen[~("admin_penalties:" + pen.case_id).isin(truth)]
-    drunk = negative[negative.violation.str.contains("酒")]
-    bac = [
-        v if v == v else q.read(f, q.BAC) for v, f in zip(drunk.quantity, drunk.facts, strict=True)
-    ]
-    assert 79.0 in bac  # just under the threshold
+    read = rp.read_frame(negative, reading.load(local=None))
+    drunk = read[read.is_drunk_driving]
+    assert 79.0 in set(drunk.drunk_blood)  # just under the threshold
+    # the breath screening read 80 or more, the blood test did not
+    assert ((drunk.drunk_breath >= 80) & (drunk.drunk_blood < 80)).any()
+    waste = read[read.is_hazardous_waste]
+    stored = waste[waste.waste_disposal.eq(False)]
+    assert (stored.waste_tonnes >= 3).any()  # storage only, whatever the tonnage
     assert negative.transferred.any()  # over the threshold but sent to the police
     matched = negative.merge(cases, left_on="party_id", right_on="suspect_id")
     gap = (matched.filed_date - matched.decision_date).dt.days.abs()
@@ -93,7 +96,8 @@ def test_figures_are_sometimes_only_in_the_text(province: base.Province):
     rows = pen[("admin_penalties:" + pen.case_id).isin(set(planted))]
     text_only = rows[rows.goods_value.isna()]
     assert len(text_only)
-    assert all(q.read(f, q.VALUE) for f in text_only.facts)
+    read = rp.read_frame(text_only, reading.load(local=None))
+    assert read.mining_value.notna().all()
 
 
 def test_model_meets_the_quality_bar_on_the_synthetic_family(workspace):

@@ -1,8 +1,8 @@
 """Plain-pandas baseline of admin_criminal_transfer (行政执法与刑事司法衔接): the same five rules.
 
-See :mod:`huiyan.models.admin_criminal_transfer`: offences recognised by
-keywords, figures from the structured columns or read from the facts text with
-the same regular expressions (:mod:`huiyan.quantities`), thresholds from
+See :mod:`huiyan.models.admin_criminal_transfer`: offences and their elements
+read by the same reading layer in its pandas form
+(:func:`huiyan.reading.penalties.read_frame`), thresholds from
 ``datasets/thresholds.yaml``, and no clue when the penalty was transferred or a
 criminal case answers it.
 """
@@ -14,14 +14,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from huiyan import quantities as q
+from huiyan import reading
 from huiyan.models.admin_criminal_transfer import PARAMETERS, Offence, offences
+from huiyan.reading import penalties as rp
 from huiyan.workspace import Workspace
 
-from baselines import concat, hits, load, ref, round_sql
+from baselines import concat, hits, load, ref
 
 MODEL = "admin_criminal_transfer"
-_TRANS = str.maketrans(q._FULL, q._HALF)
 
 
 def _any(col: pd.Series, words: tuple[str, ...]) -> pd.Series:
@@ -29,33 +29,6 @@ def _any(col: pd.Series, words: tuple[str, ...]) -> pd.Series:
         return pd.Series(False, index=col.index)
     pattern = "|".join(re.escape(w) for w in words)
     return col.astype("string").str.contains(pattern, regex=True).fillna(False).astype(bool)
-
-
-def _factor(written: pd.Series, units: tuple[q.Unit, ...]) -> pd.Series:
-    written = written.astype("string").str.strip()
-    out = pd.Series(np.nan, index=written.index)
-    for u in reversed(units):  # the first unit that matches wins
-        out = out.mask(written.str.fullmatch(u.pattern).fillna(False).astype(bool), u.factor)
-    return out
-
-
-def read(facts: pd.Series, measure: q.Measure) -> pd.Series:
-    """The first ``measure`` in each text, normalised (like :func:`huiyan.quantities.read`)."""
-    found = facts.astype("string").str.translate(_TRANS).str.extract(measure.pattern)
-    number = found[0].str.replace(",", "", regex=False).astype("float64")
-    return round_sql(number * _factor(found[1], measure.units), 6)
-
-
-def normalise(quantity: pd.Series, unit: pd.Series, measure: q.Measure) -> pd.Series:
-    """Structured quantities in ``measure``'s unit, NaN for other units."""
-    unit = unit.astype("string").str.translate(_TRANS)
-    return round_sql(quantity.astype("float64") * _factor(unit, measure.units), 6)
-
-
-def _is(t: pd.DataFrame, off: Offence) -> pd.Series:
-    return _any(t["violation"], off.violation) | (
-        _any(t["domain"], off.domains) & _any(t["facts"], off.facts)
-    )
 
 
 def _not_prosecuted(
@@ -87,19 +60,18 @@ def run(ws: Workspace, *, region: str = "", **params: Any) -> pd.DataFrame:
     pen = history[history["region"] == region] if region else history
     cases = load(ws, "criminal_cases")
     offs = offences()
+    v = reading.load()
+    read = rp.read_frame(pen, v)
     w = int(p["match_window_days"])
     out = []
 
     # MINING-VALUE: the larger of the stated value and the illegal gain, lower limit in closed zones
     off = offs["mining"]
-    mining = pen[_is(pen, off)]
-    stated = mining["goods_value"].fillna(read(mining["facts"], q.VALUE))
-    gain = mining["illegal_gain"].fillna(read(mining["facts"], q.GAIN))
-    value = np.maximum(stated.fillna(0.0), gain.fillna(0.0))
-    restricted = _any(mining["facts"], ("禁采区", "禁采期", "禁止开采区", "禁采河段")) & ~_any(
-        mining["facts"], ("不属于禁采", "非禁采")
+    mining = read[read["is_mining"]]
+    limit = np.where(
+        mining["mining_restricted"], float(p["mining_value_restricted"]), float(p["mining_value"])
     )
-    limit = np.where(restricted, float(p["mining_value_restricted"]), float(p["mining_value"]))
+    value = mining["mining_value"]
     t = mining[(value > 0) & (value >= limit)]
     out.append(_hit("ACT-MINING-VALUE", _not_prosecuted(t, cases, off, w)))
 
@@ -107,7 +79,7 @@ def run(ws: Workspace, *, region: str = "", **params: Any) -> pd.DataFrame:
     cur = mining[mining["party_id"].notna()][
         ["case_id", "party_id", "decision_date", "transferred"]
     ]
-    hist = history[_is(history, off) & history["party_id"].notna()]
+    hist = history[rp.is_offence_frame(history, "mining", v) & history["party_id"].notna()]
     hist = hist[["party_id", "decision_date"]].rename(columns={"decision_date": "h_date"})
     pairs = cur.merge(hist, on="party_id")
     since = pairs["decision_date"] - pd.DateOffset(years=int(p["mining_repeat_years"]))
@@ -119,29 +91,21 @@ def run(ws: Workspace, *, region: str = "", **params: Any) -> pd.DataFrame:
 
     # SHODDY-GOODS: sales (at least the illegal gain) or unsold goods value
     off = offs["shoddy_goods"]
-    t = pen[_is(pen, off)]
-    gain = t["illegal_gain"].fillna(read(t["facts"], q.GAIN))
-    sales = np.maximum(read(t["facts"], q.SALES).fillna(0.0), gain.fillna(0.0))
-    unsold = t["goods_value"].fillna(read(t["facts"], q.GOODS_VALUE)).fillna(0.0)
-    by_sales = (sales > 0) & (sales >= float(p["shoddy_sales"]))
-    by_unsold = (unsold > 0) & (unsold >= float(p["shoddy_goods_value"]))
+    t = read[read["is_shoddy_goods"]]
+    by_sales = (t["shoddy_sales"] > 0) & (t["shoddy_sales"] >= float(p["shoddy_sales"]))
+    by_unsold = (t["shoddy_unsold"] > 0) & (t["shoddy_unsold"] >= float(p["shoddy_goods_value"]))
     out.append(_hit("ACT-SHODDY-GOODS", _not_prosecuted(t[by_sales | by_unsold], cases, off, w)))
 
-    # DRUNK-DRIVING: blood alcohol from the quantity column, else the facts
+    # DRUNK-DRIVING: the blood test decides; a breath figure only when no blood test is stated
     off = offs["drunk_driving"]
-    t = pen[_is(pen, off)]
-    bac = normalise(t["quantity"], t["quantity_unit"], q.BAC).fillna(read(t["facts"], q.BAC))
-    t = t[bac >= float(p["blood_alcohol"])]
+    t = read[read["is_drunk_driving"]]
+    t = t[t["drunk_alcohol"] >= float(p["blood_alcohol"])]
     out.append(_hit("ACT-DRUNK-DRIVING", _not_prosecuted(t, cases, off, w)))
 
-    # POLLUTION-WASTE: tonnes of hazardous waste
+    # POLLUTION-WASTE: tonnes of hazardous waste disposed of (not merely stored)
     off = offs["hazardous_waste"]
-    t = pen[_is(pen, off)]
-    tonnes = (
-        normalise(t["quantity"], t["quantity_unit"], q.WEIGHT)
-        .fillna(read(t["facts"], q.WASTE_WEIGHT))
-        .fillna(read(t["facts"], q.WEIGHT))
-    )
-    t = t[tonnes >= float(p["hazardous_waste_tonnes"])]
+    t = read[read["is_hazardous_waste"]]
+    disposal = t["waste_disposal"].fillna(False).astype(bool)
+    t = t[disposal & (t["waste_tonnes"] >= float(p["hazardous_waste_tonnes"]))]
     out.append(_hit("ACT-POLLUTION-WASTE", _not_prosecuted(t, cases, off, w)))
     return concat(out)

@@ -43,7 +43,7 @@ _LAZY = {
     "audit",
     "privacy",
     "linking",
-    "quantities",
+    "reading",
     "spark",
 }
 

@@ -30,7 +30,10 @@ from huiyan.errors import ModelError
 from huiyan.lineage import Lineage, read
 from huiyan.rules import Hits, Rule, ref
 
-__all__ = ["HEADERS_ZH", "SCHEMA", "Clues", "clue_id", "collect", "ref", "split_summary"]
+__all__ = [
+    "HEADERS_ZH", "SCHEMA", "SNIPPET_HEAD", "SNIPPET_MARK", "Clues", "clue_id", "collect", "ref",
+    "split_summary", "with_snippet",
+]  # fmt: skip
 
 SCHEMA = pa.schema(
     [
@@ -69,6 +72,42 @@ HEADERS_ZH: dict[str, str] = {
 }
 
 REQUIRED_HIT_COLUMNS = ("subject_id", "region", "evidence")
+
+SNIPPET_HEAD = "原文："
+"""A summary's snippet stands at its end as 原文：「…」: the words a text clue was read from."""
+_OPEN, _CLOSE = "「", "」"
+SNIPPET_MARK = SNIPPET_HEAD + _OPEN
+"""Where a summary's snippet begins: ``原文：「``."""
+
+
+def with_snippet(sentence: str, snippet: str | None) -> str:
+    """The summary sentence with the snippet it was read from at its end, as 原文：「…」.
+
+    Brackets inside the snippet become 『』 so that :func:`split_summary` finds it again.
+
+    >>> with_snippet("张三非法采矿，价值9.6万元。", "…河段非法采砂约3,200吨，价值约9.6万元。")
+    '张三非法采矿，价值9.6万元。原文：「…河段非法采砂约3,200吨，价值约9.6万元。」'
+    >>> with_snippet("无原文。", None)
+    '无原文。'
+    """
+    if not snippet:
+        return sentence
+    inner = snippet.replace(_OPEN, "『").replace(_CLOSE, "』").replace("\n", " ")
+    return f"{sentence}{SNIPPET_HEAD}{_OPEN}{inner}{_CLOSE}"
+
+
+def split_summary(summary: str) -> tuple[str, str | None]:
+    """A summary split back into (sentence, snippet); the snippet is None when there is none.
+
+    >>> split_summary("张三非法采矿。原文：「…价值约9.6万元。」")
+    ('张三非法采矿。', '…价值约9.6万元。')
+    >>> split_summary("没有原文的线索。")
+    ('没有原文的线索。', None)
+    """
+    at = summary.rfind(SNIPPET_MARK)
+    if at < 0 or not summary.endswith(_CLOSE):
+        return summary, None
+    return summary[:at], summary[at + len(SNIPPET_MARK) : -len(_CLOSE)]
 
 
 def clue_id(model: str, rule_code: str, subject_id: str) -> str:
@@ -254,6 +293,11 @@ def _clues_of(h: Hits, model: str, version: str, created_at: datetime) -> pd.Dat
     rule = h.rule
     subjects = [str(v) for v in frame["subject_id"].tolist()]
     summaries = _summaries(rule, frame)
+    if "snippet" in frame.columns:  # a clue read from text carries the words it was read from
+        summaries = [
+            with_snippet(s, _clean(w))
+            for s, w in zip(summaries, frame["snippet"].tolist(), strict=True)
+        ]
     if "score" in frame.columns:
         score = pd.to_numeric(frame["score"], errors="coerce").astype("float64")
         score = score.fillna(rule.score).clip(0.0, 1.0)
@@ -340,21 +384,3 @@ def _merge_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
     merged = frame.groupby("clue_id", sort=False, as_index=False).agg(agg)
     both = pd.concat([single, merged[list(SCHEMA.names)]], ignore_index=True)
     return both.sort_values(["rule", "clue_id"], kind="stable")
-
-
-SNIPPET_MARK = "原文：「"
-"""A summary built from free text ends with the words it was read from: ``原文：「…」``."""
-
-
-def split_summary(summary: str) -> tuple[str, str | None]:
-    """A summary split into (sentence, snippet); the snippet is None when there is none.
-
-    >>> split_summary("张三非法采矿。原文：「…价值约9.6万元。」")
-    ('张三非法采矿。', '…价值约9.6万元。')
-    >>> split_summary("没有原文的线索。")
-    ('没有原文的线索。', None)
-    """
-    at = summary.rfind(SNIPPET_MARK)
-    if at < 0 or not summary.endswith("」"):
-        return summary, None
-    return summary[:at], summary[at + len(SNIPPET_MARK) : -1]

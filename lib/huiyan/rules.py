@@ -10,6 +10,9 @@ ibis table of *hits*, one row per flagged subject, with these columns:
     context       array<string>, optional  supporting records that are not themselves suspect
     score         float64, optional 0-1, higher is stronger (default: the rule's ``score``)
     amount        float64, optional yuan involved
+    snippet       string, optional  the words a text clue was read from, in context
+                                    (:mod:`huiyan.reading.snippets`); the summary ends with it
+                                    as 原文：「…」 (:func:`huiyan.clues.with_snippet`)
     ... any further columns named in the rule's ``summary`` template.
 
 Decorating it with :func:`rule` registers the rule and makes each call return
@@ -34,6 +37,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -168,6 +172,29 @@ def defined_in(code: str) -> str:
     """Where rule ``code`` is written: "notebook" (a notebook cell) or the library module."""
     module = _ORIGINS.get(code, ("", ""))[0]
     return "notebook" if module in ("__main__", "") else module
+
+
+def keep(t: ir.Table) -> ir.Table:
+    """``t`` computed now and kept as a temporary table of its engine, for later queries to reread.
+
+    DuckDB: a temporary table. Spark: ``cache()`` there is lazy and keeps the
+    whole query plan, which every later query would re-analyse (a long plan then
+    exhausts the driver's memory); the table is checkpointed instead (computed at
+    once, its plan cut to the stored rows) and registered as a temporary view.
+    Works on a read-only DuckDB.
+    """
+    backend = t._find_backend(use_default=True)  # an in-memory table: the default backend
+    name = f"_huiyan_kept_{next(_KEPT)}"
+    if backend.name != "pyspark":
+        # a temporary table of the connection (not Table.cache(), whose clean-up at exit fails
+        # once the workspace is closed): it goes when the connection does
+        return backend.create_table(name, t, temp=True)
+    frame = backend._session.sql(backend.compile(t)).localCheckpoint(eager=True)
+    frame.createOrReplaceTempView(name)
+    return backend.table(name)
+
+
+_KEPT = itertools.count()
 
 
 def ref(dataset: str, *keys: ir.Value) -> ir.StringValue:

@@ -4,8 +4,8 @@ The same tables as :func:`huiyan.models.insurance_fraud.facts`, built from
 whole tables (only the needed columns) with merges: insurance judgments
 (cause 机动车交通事故责任纠纷 or 财产保险合同纠纷 with an insurer party), their
 plaintiffs linked to people and companies, their plates, repair shops and
-assessors (the parser's names plus the model's own patterns), the plaintiffs'
-agents, and the claims with their reporter, shop and assessor linked.
+assessors (as the judgment reader read them), the plaintiffs' agents, and the
+claims with their reporter, shop and assessor linked.
 """
 
 from __future__ import annotations
@@ -14,21 +14,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 from huiyan import linking as lk
-from huiyan.models.insurance_fraud.base import (
-    ASSESSOR_TEXT_RE,
-    ASSESSOR_WORDS,
-    CAUSES,
-    COMMISSIONED_RE,
-    SHOP_TEXT_RE,
-    SHOP_WORDS,
-)
+from huiyan.models.insurance_fraud.base import ASSESSOR_WORDS, CAUSES, SHOP_INDUSTRIES, SHOP_WORDS
 from huiyan.workspace import Workspace
 
 from baselines.insurance_fraud.linking import (
     among,
     core_name,
     equals,
-    extract,
     has,
     id_after,
     link_orgs,
@@ -74,9 +66,12 @@ def facts(ws: Workspace, *, region: str = "") -> Facts:
     """Read and link everything the rules need, for one county ("" = the whole workspace)."""
     docs, texts = _documents(ws, region)
     keep = docs["doc_id"]
-    enterprises = read(ws, "enterprises", ["org_id", "name", "region"])
+    enterprises = read(ws, "enterprises", ["org_id", "name", "region", "industry"])
     enterprises = enterprises.assign(core=core_name(enterprises["name"]))
-    shop_orgs = orgs(enterprises, SHOP_WORDS)
+    by_trade = enterprises["industry"].isin(SHOP_INDUSTRIES)
+    shop_orgs = orgs(enterprises[has(enterprises["name"], SHOP_WORDS) | by_trade])
+    shop_orgs = shop_orgs.drop(columns=["industry"])
+    enterprises = enterprises.drop(columns=["industry"])
     assessor_orgs = orgs(enterprises, ASSESSOR_WORDS)
     vehicles = read(ws, "vehicles", ["plate_no", "owner_id", "owner_name", "region"])
     social = read(
@@ -90,12 +85,10 @@ def facts(ws: Workspace, *, region: str = "") -> Facts:
     plates = read(ws, "jd_plates", ["doc_id", "plate"])
     plates = plates[among(plates["doc_id"], keep)].dropna().drop_duplicates()
     jd_shops = read(ws, "jd_shops", ["doc_id", "shop"])
-    shops = _named(jd_shops[among(jd_shops["doc_id"], keep)], texts, "shop", SHOP_TEXT_RE, docs)
+    shops = _named(jd_shops[among(jd_shops["doc_id"], keep)], docs)
     shops = _org_mentions(shops, "shop", shop_orgs, "S:").rename(columns={"key": "shop_key"})
     jd_asr = read(ws, "jd_assessors", ["doc_id", "assessor"])
-    assessors = _named(
-        jd_asr[among(jd_asr["doc_id"], keep)], texts, "assessor", ASSESSOR_TEXT_RE, docs
-    )
+    assessors = _named(jd_asr[among(jd_asr["doc_id"], keep)], docs)
     assessors = _org_mentions(assessors, "assessor", assessor_orgs, "A:")
     assessors = assessors.rename(columns={"key": "assessor_key"})
 
@@ -132,24 +125,24 @@ def _documents(ws: Workspace, region: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     j = read(ws, "judgments", ["doc_id", "region", "cause", "judgment_date", "text"])
     if region:
         j = j[j["region"] == region]
-    d = read(ws, "jd_documents", ["doc_id", "cause", "assigned", "insurer_assessed", "has_insurer"])
+    d = read(
+        ws,
+        "jd_documents",
+        ["doc_id", "cause", "assigned", "insurer_assessed", "has_insurer", "commissioned"],
+    )
     j = j.merge(d.rename(columns={"cause": "pcause"}), on="doc_id")
     insurance = j["cause"].isin(CAUSES) | j["pcause"].isin(CAUSES)
     j = j[insurance & equals(j["has_insurer"], True)]
     docs = j[["doc_id", "region", "judgment_date"]].assign(
         assigned=equals(j["assigned"], True),
-        no_assessment=equals(j["insurer_assessed"], False) & has(j["text"], COMMISSIONED_RE),
+        no_assessment=equals(j["insurer_assessed"], False) & equals(j["commissioned"], True),
     )
     return docs.reset_index(drop=True), j[["doc_id", "text"]].reset_index(drop=True)
 
 
-def _named(
-    parsed: pd.DataFrame, texts: pd.DataFrame, column: str, pattern: str, docs: pd.DataFrame
-) -> pd.DataFrame:
-    """``doc_id, <column>, region``: the parser's names plus those the model's pattern reads."""
-    own = pd.DataFrame({"doc_id": texts["doc_id"], column: extract(texts["text"], pattern)})
-    names = pd.concat([parsed, own]).dropna().drop_duplicates()
-    return names.merge(docs[["doc_id", "region"]], on="doc_id")
+def _named(parsed: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    """``doc_id, <name column>, region``: the names the judgment reader read."""
+    return parsed.dropna().drop_duplicates().merge(docs[["doc_id", "region"]], on="doc_id")
 
 
 def _org_mentions(

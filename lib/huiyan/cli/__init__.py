@@ -22,7 +22,9 @@ from pathlib import Path
 from huiyan import interrupts
 from huiyan.errors import HuiyanError
 
-GROUPS = ("synth", "data", "quality", "judgments", "models", "sharing", "ledger", "lab")
+GROUPS = (
+    "synth", "data", "quality", "judgments", "reading", "models", "sharing", "ledger", "lab",
+)  # fmt: skip
 """Command-group modules, in the order their commands appear in ``huiyan --help``."""
 
 EPILOG = """\

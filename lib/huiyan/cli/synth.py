@@ -1,4 +1,4 @@
-"""Commands of the 'synth' group: ``huiyan synth --scale {tiny,county,province} [--seed N] [--export DIR]``."""
+"""Commands of the 'synth' group: ``huiyan synth --scale {tiny,county,province} [--seed N] [--phrasing NAME] [--export DIR]``."""
 
 from __future__ import annotations
 
@@ -25,6 +25,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--seed", type=int, default=7, help="随机种子 random seed (default 7)")
     parser.add_argument(
+        "--phrasing",
+        default="dev",
+        metavar="NAME",
+        help="自由文本的措辞族 the phrasing family (or mix) of the free texts: house, realdoc, "
+        "heldout, or dev (= house + realdoc, default)",
+    )
+    parser.add_argument(
         "--export",
         type=Path,
         default=None,
@@ -46,6 +53,7 @@ def _synth(args: argparse.Namespace) -> int:
             seed=args.seed,
             export=args.export,
             progress=progress_enabled(),
+            phrasing=args.phrasing,
         )
     finally:
         ws.close()

@@ -22,8 +22,11 @@ from functools import lru_cache
 from typing import Any
 
 from huiyan.judgments import amounts as am
+from huiyan.judgments import insurance
 from huiyan.judgments.parties import Party, parse_block
-from huiyan.judgments.text import after_last, cjk_brackets, normalise
+from huiyan.judgments.text import after_last, normalise
+from huiyan.reading.vocabulary import Vocabulary
+from huiyan.reading.vocabulary import load as load_vocabulary
 
 FIELDS = (
     "case_no", "court", "cause", "doc_type", "judgment_date",
@@ -175,49 +178,25 @@ _BASE_AFTER = re.compile(r"\s*(?:为基数|为本金基数|的\d)")
 
 # ---------------------------------------------------------------------------- traffic facts
 _PLATE_RE = re.compile(
-    r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼])\s?([A-Za-z])\s?[·・•.\-]?\s?([A-Za-z0-9]{5,6})(?![A-Za-z0-9])"
+    r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼])\s?([A-Za-z])\s?[·・•.\-]?\s?"
+    r"([A-Za-z0-9×*]{5,6}(?![A-Za-z0-9×*])|[A-Za-z0-9×*]{4}挂)"
 )
-_SHOP_RE = re.compile(
-    r"汽车修理厂|汽车修配厂|汽修厂|修理厂|修配厂|汽车维修(?:服务)?(?:股份)?(?:有限)?(?:责任)?公司|"
-    r"汽车服务(?:股份)?(?:有限)?(?:责任)?公司|汽车修理(?:有限)?(?:责任)?公司|汽车维修中心|汽车维修厂|维修厂|维修部|"
-    r"汽车销售服务(?:有限)?(?:责任)?公司"
+"""A plate, masked ones (赣B×××××, 黑BV86**) and trailers (冀JLF11挂) included: kept as written."""
+_INSURANCE_WORDS = (
+    "转让",
+    "让与",
+    "让渡",
+    "定损",
+    "核损",
+    "修",
+    "评估",
+    "鉴定",
+    "公估",
+    "估价",
+    "认证",
+    "鉴证",
 )
-_ASSESSOR_RE = re.compile(
-    r"保险公估(?:股份)?(?:有限)?(?:责任)?公司|公估(?:股份)?(?:有限)?(?:责任)?公司|"
-    r"价格评估(?:有限)?(?:责任)?公司|资产评估(?:有限)?(?:责任)?公司|鉴定评估(?:有限)?(?:责任)?公司|"
-    r"评估(?:有限)?(?:责任)?公司|价格事务所(?:有限)?(?:责任)?(?:公司)?|价格认证中心|价格鉴证中心|"
-    r"司法鉴定(?:所|中心|研究所)|鉴定(?:所|中心)"
-)
-"""Suffixes of repair shops and assessors; the name before a suffix is found by looking back."""
-_SHOP_HINTS = ("修", "汽车服务", "汽车销售")
-_ASSESSOR_HINTS = ("公估", "评估", "鉴定", "价格事务所", "价格认证", "价格鉴证")
-_ORG_PREFIX_CUT = (
-    "原告", "被告", "第三人", "上诉人", "申请人",  # before 被: at one position the first word wins
-    "送至", "送到", "交由", "委托", "经由", "经", "在", "至", "到", "于", "由", "向", "与", "和", "及",
-    "的", "将", "系", "为", "是", "据", "从", "被", "对", "给", "把", "该", "其", "并", "后", "请", "称",
-    "即", "作出", "出具", "具有",
-)  # fmt: skip
-"""An organisation's name starts after the last of these (…送至某某汽车修理厂)."""
-_ORG_RUN = re.compile(r"[\u4e00-\u9fa5()]{1,30}")
-"""The run of CJK characters and brackets before an organisation suffix (read backwards)."""
-_ASSIGNED_RE = re.compile(
-    r"(?=[债理索求权转赔保追])"
-    r"(?:债权转让|理赔权转让|索赔权转让|求偿权转让|权益转让|转让(?:给|予|于)?原告|"
-    r"(?:债权|理赔权|索赔权|求偿权|赔偿请求权|保险金请求权|追偿权)[^。;；]{0,12}?转让|"
-    r"转让[^。;；]{0,12}?(?:债权|理赔权|索赔权|求偿权|赔偿请求权|保险金请求权))"
-)
-_NOT_ASSESSED_RE = re.compile(
-    r"(?=[未拒保])"
-    r"(?:未经(?:被告)?(?:保险公司|保险人)?(?:的)?定损|拒绝定损|拒不定损|(?:保险公司|保险人)[^。,，;；]{0,8}?(?:未|没有|未予|拒绝)(?:进行)?(?:定损|核损)|"
-    r"未通知(?:被告)?(?:保险公司|保险人)[^。;；]{0,10}?定损|未(?:经|进行)?(?:定损|核损))"
-)
-_ASSESSED_RE = re.compile(
-    r"(?=[保财分支定])"
-    r"(?:(?:保险公司|保险人|财险|分公司|支公司)[^。,，;；]{0,12}?(?:定损|核损)(?:金额|价格|为|单|确定|\d)|定损单|定损金额)"
-)
-
-_LOSS_WORDS = ("定损", "核损")
-"""Every (not) assessed match holds one of these, at most 19 characters from its start."""
+"""A text with none of these says nothing the insurance reader looks for."""
 
 
 def _search_near(
@@ -244,10 +223,21 @@ def parse(text: str) -> Parsed:
     block_start = case_m.end() if case_m else (doc_m.end() if doc_m else 0)
     block_end = _block_end(t, block_start)
     parties = parse_block(t[block_start:block_end])
-    plaintiffs = tuple(p for p in parties if p.side == "plaintiff")
     defendants = tuple(p for p in parties if p.side == "defendant")
     thirds = tuple(p for p in parties if p.side == "third_party")
     insurers = _unique(p.name for p in parties if p.is_insurer)
+    plaintiffs = tuple(p for p in parties if p.side == "plaintiff")
+    facts = (
+        insurance.read(
+            t,
+            vocabulary(),
+            insurers=insurers,
+            plaintiffs=tuple(p.name for p in plaintiffs),
+            sole_insurer=bool(defendants) and all(p.is_insurer for p in defendants),
+        )
+        if any(w in t for w in _INSURANCE_WORDS)
+        else insurance.InsuranceFacts()
+    )
     criminal = (doc_type is not None and doc_type.startswith("刑")) or "被告人" in t[
         block_start:block_end
     ]
@@ -264,12 +254,13 @@ def parse(text: str) -> Parsed:
         third_parties=thirds,
         insurers=insurers,
         plates=_plates(t),
-        repair_shops=_orgs(_SHOP_RE, t) if _has_any(t, _SHOP_HINTS) else (),
-        assessors=_orgs(_ASSESSOR_RE, t) if _has_any(t, _ASSESSOR_HINTS) else (),
+        repair_shops=facts.repair_shops,
+        assessors=facts.assessors,
         claimed_amount=None if criminal else _claimed(body),
         awarded_amount=None if criminal or main is None else _awarded(main, body),
-        assigned=True if "转让" in t and _ASSIGNED_RE.search(t) else None,
-        insurer_assessed=_insurer_assessed(t),
+        assigned=facts.assigned,
+        insurer_assessed=facts.insurer_assessed,
+        extra={"insurance": facts},
     )
 
 
@@ -471,40 +462,11 @@ def _awarded(main: str, body: str) -> float | None:
 
 
 def _plates(t: str) -> tuple[str, ...]:
-    out = []
-    for m in _PLATE_RE.finditer(t):
-        tail = m.group(3).upper()
-        if tail.count("X") >= 3:
-            continue  # a masked plate (浙AXXXXX) links nothing
-        out.append(m.group(1) + m.group(2).upper() + tail)
-    return _unique(out)
+    return _unique(
+        m.group(1) + m.group(2).upper() + m.group(3).upper() for m in _PLATE_RE.finditer(t)
+    )
 
 
-def _orgs(pattern: re.Pattern[str], t: str) -> tuple[str, ...]:
-    out = []
-    back = ""  # t reversed, made on the first match: the name before a suffix is read backwards
-    for m in pattern.finditer(t):
-        i = m.start()
-        if not back:
-            back = t[::-1]
-        j = len(t) - i
-        run = _ORG_RUN.match(back, j, j + 30)
-        if run is not None:
-            i -= run.end() - j
-        name = after_last(t[i : m.start()], _ORG_PREFIX_CUT) + m.group(0)
-        if len(name) - len(m.group(0)) < 2 or name.startswith(("(", "（")):
-            continue
-        out.append(cjk_brackets(name))
-    found = _unique(out)
-    # 宝鸡中园法医司法鉴定所 is the same body as 陕西宝鸡中园法医司法鉴定所: keep the full name
-    return tuple(x for x in found if not any(y != x and y.endswith(x) for y in found))
-
-
-def _insurer_assessed(t: str) -> bool | None:
-    if "定损" not in t and "核损" not in t:
-        return None
-    if _search_near(_NOT_ASSESSED_RE, t, _LOSS_WORDS, 19):
-        return False
-    if _search_near(_ASSESSED_RE, t, _LOSS_WORDS, 16):
-        return True
-    return None
+def vocabulary() -> Vocabulary:
+    """The reading vocabulary of the current workspace (see :mod:`huiyan.reading.vocabulary`)."""
+    return load_vocabulary()

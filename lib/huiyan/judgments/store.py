@@ -19,7 +19,9 @@ from typing import Any
 import pyarrow as pa
 
 from huiyan.errors import WorkspaceError
+from huiyan.judgments.insurance import InsuranceFacts
 from huiyan.judgments.parser import parse
+from huiyan.reading.snippets import WIDTH, snippet
 from huiyan.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,9 @@ _SCHEMAS: dict[str, pa.Schema] = {
         ("claimed_amount", pa.float64()), ("awarded_amount", pa.float64()),
         ("assigned", pa.bool_()), ("insurer_assessed", pa.bool_()),
         ("n_plaintiffs", pa.int32()), ("n_defendants", pa.int32()), ("has_insurer", pa.bool_()),
+        ("commissioned", pa.bool_()), ("assigned_words", pa.string()),
+        ("assessed_words", pa.string()), ("commissioned_words", pa.string()),
+        ("unread", pa.string()),
     ]),
     "jd_parties": pa.schema([
         ("doc_id", pa.string()), ("role", pa.string()), ("seq", pa.int32()), ("name", pa.string()),
@@ -42,8 +47,10 @@ _SCHEMAS: dict[str, pa.Schema] = {
         ("name", pa.string()), ("law_firm", pa.string()),
     ]),
     "jd_plates": pa.schema([("doc_id", pa.string()), ("plate", pa.string())]),
-    "jd_shops": pa.schema([("doc_id", pa.string()), ("shop", pa.string())]),
-    "jd_assessors": pa.schema([("doc_id", pa.string()), ("assessor", pa.string())]),
+    "jd_shops": pa.schema([("doc_id", pa.string()), ("shop", pa.string()), ("words", pa.string())]),
+    "jd_assessors": pa.schema([
+        ("doc_id", pa.string()), ("assessor", pa.string()), ("words", pa.string()),
+    ]),
 }  # fmt: skip
 TABLES = tuple(_SCHEMAS)
 """The derived tables, documents first."""
@@ -52,9 +59,10 @@ _SQL_TYPES = {
     pa.string(): "VARCHAR", pa.date32(): "DATE", pa.float64(): "DOUBLE",
     pa.bool_(): "BOOLEAN", pa.int32(): "INTEGER",
 }  # fmt: skip
-READER_VERSION = "2"
+READER_VERSION = "3"
 """Bump whenever the parser's output changes: every document is then read again once, so a
-workspace never keeps facts an older reader got wrong (text_hash covers the text and this)."""
+workspace never keeps facts an older reader got wrong (text_hash covers the text, this and
+the reading vocabulary's fingerprint: a county that adds a word has its judgments read again)."""
 
 _BATCH = 2_000
 _FLUSH = 40_000
@@ -107,6 +115,12 @@ def parse_batch(doc_ids: list[str], texts: list[str | None]) -> dict[str, dict[s
         d["n_plaintiffs"].append(len(r.plaintiffs))
         d["n_defendants"].append(len(r.defendants))
         d["has_insurer"].append(bool(r.insurers))
+        f = r.extra.get("insurance") or InsuranceFacts()
+        d["commissioned"].append(f.commissioned)
+        d["assigned_words"].append(_snippet(text, f.assigned_words))
+        d["assessed_words"].append(_snippet(text, f.assessed_words))
+        d["commissioned_words"].append(_snippet(text, f.commissioned_words))
+        d["unread"].append(",".join(f.unread) or None)
         seq = 0
         for role, group in (("plaintiff", r.plaintiffs), ("defendant", r.defendants),
                             ("third_party", r.third_parties)):  # fmt: skip
@@ -121,14 +135,35 @@ def parse_batch(doc_ids: list[str], texts: list[str | None]) -> dict[str, dict[s
                                        ("name", agent.name), ("law_firm", agent.law_firm)):  # fmt: skip
                         a[key].append(value)
                 seq += 1
-        for table, col, values in ((pl, "plate", r.plates), (sh, "shop", r.repair_shops),
-                                   (asr, "assessor", r.assessors)):  # fmt: skip
-            for value in values:
+        for value in r.plates:
+            pl["doc_id"].append(doc_id)
+            pl["plate"].append(value)
+        for table, col, values, words in ((sh, "shop", r.repair_shops, f.shop_words),
+                                          (asr, "assessor", r.assessors, f.assessor_words)):  # fmt: skip
+            for value, said in zip(values, words, strict=True):
                 table["doc_id"].append(doc_id)
                 table[col].append(value)
+                table["words"].append(_snippet(text, said))
     # region and text_hash are filled in by the caller, who has them
     del d["region"], d["text_hash"]
     return cols
+
+
+def _snippet(text: str | None, words: str | None) -> str | None:
+    """The words a fact was read from, in their context and at most a snippet long."""
+    if not words:
+        return None
+    found = snippet(text or "", words)
+    if found is None:  # not found as written (an HTML remnant between): the words themselves
+        found = snippet(words, words[: WIDTH - 2])
+    return found
+
+
+def _version() -> str:
+    """What a document's parse depends on besides its text: the reader and its vocabulary."""
+    from huiyan.reading import load
+
+    return f"{READER_VERSION}.{load().fingerprint}"
 
 
 def _parse_job(job: tuple[list[str], list[str | None]]) -> dict[str, dict[str, list[Any]]]:
@@ -136,7 +171,19 @@ def _parse_job(job: tuple[list[str], list[str | None]]) -> dict[str, dict[str, l
 
 
 def _create_tables(con: Any) -> None:
+    """Create the derived tables; a table an older reader made with other columns is made anew
+    (its documents are parsed again anyway: the reader version is part of every text hash)."""
     for name, schema in _SCHEMAS.items():
+        have = [
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "ORDER BY ordinal_position",
+                [name],
+            ).fetchall()
+        ]
+        if have and have != list(schema.names):
+            con.execute(f"DROP TABLE {name}")
         cols = ", ".join(f"{f.name} {_SQL_TYPES[f.type]}" for f in schema)
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
 
@@ -199,7 +246,7 @@ def _parse_new(con: Any, *, progress: bool, workers: int | None) -> tuple[int, i
     con.execute(
         "CREATE OR REPLACE TABLE jd_todo AS "
         "SELECT j.doc_id, j.h FROM (SELECT doc_id, "
-        f"md5('{READER_VERSION}:' || coalesce(text, '')) AS h FROM judgments) j "
+        f"md5('{_version()}:' || coalesce(text, '')) AS h FROM judgments) j "
         "LEFT JOIN jd_documents d ON d.doc_id = j.doc_id AND d.text_hash = j.h "
         "WHERE d.doc_id IS NULL"
     )

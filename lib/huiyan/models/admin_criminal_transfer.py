@@ -9,10 +9,14 @@ An administrative penalty is a clue when (contract, models.md):
    ``match_window_days`` of the decision, and none names the penalty as its source
    (``criminal_cases.source_case_id``).
 
-Figures come from the structured columns when present, otherwise from the facts text
-(:mod:`huiyan.quantities`, read inside the database). The thresholds, the offence
-keywords and the matching criminal offences live in ``datasets/thresholds.yaml`` so a
-province can change them without touching code.
+Figures come from the structured columns when present, otherwise from the facts text,
+read inside the database by the reading layer (:mod:`huiyan.reading.penalties`), which
+reads the legal element the contract names: the blood test, not the breath test; disposal,
+not storage; the conduct the facts describe, whatever the label. The thresholds and the
+matching criminal offences live in ``datasets/thresholds.yaml``, the words the reader looks
+for in ``datasets/vocabulary.yaml``, so a province or county changes either without code.
+A clue read from text carries the words it was read from (its snippet); :func:`unread`
+counts, per text rule, the penalties whose deciding figure could not be read.
 
 Example (in a notebook)::
 
@@ -32,9 +36,11 @@ import ibis
 import ibis.expr.types as ir
 import yaml
 
-from huiyan import quantities as q
+from huiyan import reading
 from huiyan.errors import ModelError, ParameterError
-from huiyan.rules import Hits, parameters, ref, rule
+from huiyan.reading import penalties as rp
+from huiyan.reading.snippets import snippet_expr
+from huiyan.rules import Hits, keep, parameters, ref, rule
 from huiyan.workspace import REPO_ROOT, Workspace
 
 MODEL = "admin_criminal_transfer"
@@ -59,14 +65,15 @@ class Threshold:
 
 @dataclass(frozen=True)
 class Offence:
-    """How a penalty is recognised as a possible crime, and the criminal offences that answer it."""
+    """An offence a penalty may amount to, and the criminal offences that answer it.
+
+    How a penalty is recognised as this offence (labels, conduct, domains) is reading
+    vocabulary (``datasets/vocabulary.yaml``, :mod:`huiyan.reading.penalties`).
+    """
 
     key: str
     zh: str
     criminal_zh: str
-    violation: tuple[str, ...]
-    domains: tuple[str, ...]
-    facts: tuple[str, ...]
     criminal: tuple[str, ...]
 
 
@@ -106,16 +113,13 @@ def thresholds(path: Path | None = None) -> dict[str, Threshold]:
 
 
 def offences(path: Path | None = None) -> dict[str, Offence]:
-    """The offence table of ``datasets/thresholds.yaml``: keywords and matching criminal offences."""
+    """The offence table of ``datasets/thresholds.yaml``: names and matching criminal offences."""
     raw = _table(path or THRESHOLDS_PATH)
     return {
         key: Offence(
             key=key,
             zh=spec["zh"],
             criminal_zh=spec["criminal_zh"],
-            violation=tuple(spec.get("violation", ())),
-            domains=tuple(spec.get("domains", ())),
-            facts=tuple(spec.get("facts", ())),
             criminal=tuple(spec.get("criminal", ())),
         )
         for key, spec in raw.get("offences", {}).items()
@@ -141,28 +145,16 @@ def _any(col: ir.StringValue, words: tuple[str, ...]) -> ir.BooleanValue:
 
 
 def is_offence(penalties: ir.Table, offence: Offence) -> ir.BooleanValue:
-    """Whether each penalty is of ``offence``: by its violation, or by its facts within the domain."""
-    by_violation = _any(penalties.violation, offence.violation)
-    by_facts = _any(penalties.domain, offence.domains) & _any(penalties.facts, offence.facts)
-    return by_violation | by_facts
+    """Whether each penalty is of ``offence``: by its label, or by the conduct its facts describe.
 
-
-def _measured(t: ir.Table, offence: Offence, condition: ir.BooleanValue) -> ir.Table:
-    """The penalties of ``offence`` that meet ``condition`` (a figure read from the facts).
-
-    The condition is only evaluated on penalties of the offence (a ``CASE``): reading a
-    figure from the text is costly, and an engine may otherwise read it on every penalty.
+    The words are the reading vocabulary's (``datasets/vocabulary.yaml``, plus the county's).
     """
-    return t.filter(ibis.ifelse(is_offence(t, offence), condition, False))
+    return rp.is_offence_expr(penalties, offence.key, vocabulary())
 
 
-def _at_least(value: ir.NumericValue, limit: float) -> ir.BooleanValue:
-    """``value > 0 and value >= limit``; with a limit above zero the first test is implied.
-
-    Leaving it out means the figure (regular expressions over the facts) is read once
-    per penalty, not twice.
-    """
-    return value >= limit if limit > 0 else (value > 0) & (value >= limit)
+def vocabulary() -> reading.Vocabulary:
+    """The reading vocabulary of the current workspace (shared words plus the county's)."""
+    return reading.load()
 
 
 def matching_cases(cases: ir.Table, offence: Offence) -> ir.Table:
@@ -208,6 +200,13 @@ def _check(**params: float) -> None:
         )
 
 
+def _with_snippet(t: ir.Table, words: ir.StringValue, offence: Offence) -> ir.Table:
+    """``t`` with ``snippet``: the words the figure was read from, else where the conduct is told."""
+    conduct = t.facts.re_extract(rp.conduct_pattern(offence.key, vocabulary()), 0).nullif("")
+    t = t.mutate(_snippet_words=ibis.coalesce(words, conduct))
+    return t.mutate(snippet=snippet_expr(t.facts, t._snippet_words))
+
+
 def _hit(t: ir.Table, **extra: Any) -> ir.Table:
     return t.select(
         subject_id=t.case_id,
@@ -215,8 +214,35 @@ def _hit(t: ir.Table, **extra: Any) -> ir.Table:
         subject_name=t.party_name,
         evidence=ibis.array([ref("admin_penalties", t.case_id)]),
         decision_date=t.decision_date.cast("string"),
+        snippet=t.snippet if "snippet" in t.columns else ibis.null("string"),
         **extra,
     )
+
+
+_READ: dict[tuple[ir.Table, str], ir.Table] = {}
+
+
+def read(penalties: ir.Table) -> ir.Table:
+    """The penalties of the four offences with every element read, computed once and kept.
+
+    One pass over the penalties (:func:`huiyan.reading.penalties.read_table`): each rule,
+    and :func:`unread`, then reads the small kept table. Kept per penalties table and
+    vocabulary, for the last few tables asked for.
+    """
+    v = vocabulary()
+    key = (penalties, v.fingerprint)
+    if key not in _READ:
+        if len(_READ) >= 4:
+            _READ.pop(next(iter(_READ)))
+        t = rp.read_table(penalties, v)
+        _READ[key] = keep(t.drop(*[c for c in t.columns if c.startswith("_")]))
+    return _READ[key]
+
+
+def _family(penalties: ir.Table, offence: Offence) -> ir.Table:
+    """The penalties of ``offence`` with its elements read (see :func:`read`)."""
+    t = read(penalties)
+    return t.filter(t[f"is_{offence.key}"])
 
 
 _OFF = offences()
@@ -250,31 +276,28 @@ def mining_value(
     mining_value_restricted: float = _D["mining_value_restricted"],
     match_window_days: int = _D["match_window_days"],
 ) -> ir.Table:
-    """Illegal mining whose mineral value meets the threshold (the lower one in 禁采区/禁采期)."""
+    """Illegal mining whose mineral value meets the threshold (the lower one in 禁采区/禁采期).
+
+    The value is the stated one (structured, else read from the facts) or the illegal gain
+    when larger (法释〔2016〕25号第十三条: what the miner sold it for is part of its value).
+    """
     _check(mining_value=mining_value, mining_value_restricted=mining_value_restricted)
     off = _OFF["mining"]
-    t = penalties.filter(is_offence(penalties, off))
-    stated = ibis.coalesce(t.goods_value, q.read_expr(t.facts, q.VALUE))
-    gain = ibis.coalesce(t.illegal_gain, q.read_expr(t.facts, q.GAIN))
-    # what the miner sold it for is at least part of its value (法释〔2016〕25号第十三条)
-    value = ibis.greatest(stated.fill_null(0.0), gain.fill_null(0.0))
-    restricted = _any(t.facts, ("禁采区", "禁采期", "禁止开采区", "禁采河段")) & ~_any(
-        t.facts, ("不属于禁采", "非禁采")
-    )
-    limit = ibis.ifelse(restricted, float(mining_value_restricted), float(mining_value))
-    t = t.mutate(value=value, restricted=restricted, threshold=limit)
+    t = _family(penalties, off)
+    limit = ibis.ifelse(t.mining_restricted, float(mining_value_restricted), float(mining_value))
+    t = t.mutate(threshold=limit)
     if min(mining_value, mining_value_restricted) > 0:
-        meets = t.value >= t.threshold
+        t = t.filter(t.mining_value >= t.threshold)
     else:
-        meets = (t.value > 0) & (t.value >= t.threshold)
-    t = _measured(t, off, meets)
+        t = t.filter((t.mining_value > 0) & (t.mining_value >= t.threshold))
     t = not_prosecuted(t, cases, off, window_days=match_window_days)
+    t = _with_snippet(t, t.mining_words, off)
     return _hit(
         t,
-        amount=t.value,
+        amount=t.mining_value,
         threshold=t.threshold,
-        zone=ibis.ifelse(t.restricted, "在禁采区/禁采期内", ""),
-        score=_score(t.value, t.threshold),
+        zone=ibis.ifelse(t.mining_restricted, "在禁采区/禁采期内", ""),
+        score=_score(t.mining_value, t.threshold),
     )
 
 
@@ -306,9 +329,12 @@ def mining_repeat(
     """
     _check(mining_repeat_count=mining_repeat_count, mining_repeat_years=mining_repeat_years)
     off = _OFF["mining"]
-    cur = penalties.filter(is_offence(penalties, off) & penalties.party_id.notnull())
-    hist = history if history is not None else penalties
-    hist = hist.filter(is_offence(hist, off) & hist.party_id.notnull())
+    mined = _family(penalties, off)
+    cur = mined.filter(mined.party_id.notnull()).select(*penalties.columns)
+    if history is None or history.equals(penalties):
+        hist = cur  # the penalties already read: no second pass over the text
+    else:
+        hist = history.filter(is_offence(history, off) & history.party_id.notnull())
     hist = hist.select(h_party=hist.party_id, h_case=hist.case_id, h_date=hist.decision_date)
     since = cur.decision_date - ibis.interval(years=int(mining_repeat_years))
     pairs = cur.join(
@@ -355,20 +381,21 @@ def shoddy_goods(
     shoddy_goods_value: float = _D["shoddy_goods_value"],
     match_window_days: int = _D["match_window_days"],
 ) -> ir.Table:
-    """Fake or substandard products sold for ``shoddy_sales`` or more, or unsold worth ``shoddy_goods_value``."""
+    """Fake or substandard products sold for ``shoddy_sales`` or more, or unsold worth ``shoddy_goods_value``.
+
+    The illegal gain never exceeds what was sold, so it is a lower bound of the sales.
+    """
     _check(shoddy_sales=shoddy_sales, shoddy_goods_value=shoddy_goods_value)
     off = _OFF["shoddy_goods"]
-    t = penalties.filter(is_offence(penalties, off))
-    gain = ibis.coalesce(t.illegal_gain, q.read_expr(t.facts, q.GAIN))
-    # the illegal gain never exceeds what was sold, so it is a lower bound of the sales
-    sales = ibis.greatest(q.read_expr(t.facts, q.SALES).fill_null(0.0), gain.fill_null(0.0))
-    unsold = ibis.coalesce(t.goods_value, q.read_expr(t.facts, q.GOODS_VALUE)).fill_null(0.0)
-    t = t.mutate(sales=sales, unsold=unsold)
-    by_sales = _at_least(t.sales, float(shoddy_sales))
-    by_unsold = _at_least(t.unsold, float(shoddy_goods_value))
-    t = _measured(t, off, by_sales | by_unsold).mutate(by_sales=by_sales)
+    t = _family(penalties, off)
+    by_sales = _at_least(t.shoddy_sales, float(shoddy_sales))
+    by_unsold = _at_least(t.shoddy_unsold, float(shoddy_goods_value))
+    t = t.mutate(by_sales=by_sales, by_unsold=by_unsold)
+    t = t.filter(t.by_sales | t.by_unsold)
     t = not_prosecuted(t, cases, off, window_days=match_window_days)
-    amount = ibis.ifelse(t.by_sales, t.sales, t.unsold)
+    words = ibis.ifelse(t.by_sales, t.shoddy_sales_words, t.shoddy_unsold_words)
+    t = _with_snippet(t, ibis.coalesce(words, t.shoddy_words), off)
+    amount = ibis.ifelse(t.by_sales, t.shoddy_sales, t.shoddy_unsold)
     limit = ibis.ifelse(t.by_sales, float(shoddy_sales), float(shoddy_goods_value))
     return _hit(
         t,
@@ -379,14 +406,22 @@ def shoddy_goods(
     )
 
 
+def _at_least(value: ir.NumericValue, limit: float) -> ir.BooleanValue:
+    """``value > 0 and value >= limit``; with a limit above zero the first test is implied."""
+    return value >= limit if limit > 0 else (value > 0) & (value >= limit)
+
+
+_BREATH_NOTE = "（仅有呼气酒精检测结果，未见血液检验结果，呼气检测属筛查，需调取血液检验结论核实）"
+
+
 @rule(
     "ACT-DRUNK-DRIVING",
     model=MODEL,
     zh="血液酒精含量达到醉酒驾驶标准，仅作行政处罚未移送司法机关",
-    basis="刑法第一百三十三条之一",
+    basis="刑法第一百三十三条之一；两高一部《关于办理醉酒危险驾驶刑事案件的意见》（2023）",
     subject_type="penalty",
-    summary="{subject_name}驾驶机动车血液酒精含量{bac:g}mg/100ml，达到{threshold:g}mg/100ml的"
-    "醉酒驾驶标准（刑法第一百三十三条之一），处罚决定{subject_id}" + _NOT_SENT,
+    summary="{subject_name}驾驶机动车{test_zh}酒精含量{bac:g}mg/100ml，达到{threshold:g}mg/100ml的"
+    "醉酒驾驶标准（刑法第一百三十三条之一）{note}，处罚决定{subject_id}" + _NOT_SENT,
     needs=("admin_penalties.violation", "admin_penalties.facts", "admin_penalties.quantity"),
 )
 def drunk_driving(
@@ -396,22 +431,27 @@ def drunk_driving(
     blood_alcohol: float = _D["blood_alcohol"],
     match_window_days: int = _D["match_window_days"],
 ) -> ir.Table:
-    """Drink-driving penalties whose blood alcohol is ``blood_alcohol`` mg/100ml or more."""
+    """Drink-driving penalties whose BLOOD alcohol is ``blood_alcohol`` mg/100ml or more.
+
+    A breath test is screening: a penalty whose blood test is below the threshold is no clue
+    whatever the breath figure. A breath figure alone (the facts state no blood test) is a
+    clue with a lower score and a note saying so (两高一部《关于办理醉酒危险驾驶刑事案件的意见》).
+    """
     _check(blood_alcohol=blood_alcohol)
     off = _OFF["drunk_driving"]
-    t = penalties.filter(is_offence(penalties, off))
-    bac = ibis.coalesce(
-        q.normalise_expr(t.quantity, t.quantity_unit, q.BAC), q.read_expr(t.facts, q.BAC)
-    )
-    t = t.mutate(bac=bac)
-    t = _measured(t, off, t.bac >= float(blood_alcohol))
+    t = _family(penalties, off)
+    t = t.filter(t.drunk_alcohol >= float(blood_alcohol))
     t = not_prosecuted(t, cases, off, window_days=match_window_days)
+    t = _with_snippet(t, t.drunk_words, off)
+    score = _score(t.drunk_alcohol, float(blood_alcohol))
     return _hit(
         t,
-        bac=t.bac,
+        bac=t.drunk_alcohol,
         threshold=ibis.literal(float(blood_alcohol)),
         amount=ibis.null("float64"),
-        score=_score(t.bac, float(blood_alcohol)),
+        test_zh=ibis.ifelse(t.drunk_breath_only, "呼气", "血液"),
+        note=ibis.ifelse(t.drunk_breath_only, _BREATH_NOTE, ""),
+        score=ibis.ifelse(t.drunk_breath_only, (score * 0.6).round(3), score),
     )
 
 
@@ -432,25 +472,88 @@ def pollution_waste(
     hazardous_waste_tonnes: float = _D["hazardous_waste_tonnes"],
     match_window_days: int = _D["match_window_days"],
 ) -> ir.Table:
-    """Hazardous-waste penalties involving ``hazardous_waste_tonnes`` tonnes or more."""
+    """Hazardous waste discharged, dumped or disposed of (handing it to an unlicensed party
+    included) in ``hazardous_waste_tonnes`` tonnes or more.
+
+    Storage, labelling and record-keeping violations are not disposal, whatever the tonnage;
+    the conduct the facts describe decides over the agency's label.
+    """
     _check(hazardous_waste_tonnes=hazardous_waste_tonnes)
     off = _OFF["hazardous_waste"]
-    t = penalties.filter(is_offence(penalties, off))
-    tonnes = ibis.coalesce(
-        q.normalise_expr(t.quantity, t.quantity_unit, q.WEIGHT),
-        q.read_expr(t.facts, q.WASTE_WEIGHT),
-        q.read_expr(t.facts, q.WEIGHT),
+    t = _family(penalties, off)
+    t = t.filter(
+        t.waste_disposal.fill_null(False) & (t.waste_tonnes >= float(hazardous_waste_tonnes))
     )
-    t = t.mutate(tonnes=tonnes)
-    t = _measured(t, off, t.tonnes >= float(hazardous_waste_tonnes))
     t = not_prosecuted(t, cases, off, window_days=match_window_days)
+    t = _with_snippet(t, t.waste_words, off)
     return _hit(
         t,
-        tonnes=t.tonnes,
+        tonnes=t.waste_tonnes,
         threshold=ibis.literal(float(hazardous_waste_tonnes)),
         amount=ibis.null("float64"),
-        score=_score(t.tonnes, float(hazardous_waste_tonnes)),
+        score=_score(t.waste_tonnes, float(hazardous_waste_tonnes)),
     )
+
+
+TEXT_RULES = {
+    "ACT-MINING-VALUE": "mining",
+    "ACT-SHODDY-GOODS": "shoddy_goods",
+    "ACT-DRUNK-DRIVING": "drunk_driving",
+    "ACT-POLLUTION-WASTE": "hazardous_waste",
+}
+"""The rules whose deciding figure or phrase may come from the facts text, and their offence."""
+
+
+def unread(penalties: ir.Table) -> dict[str, dict[str, int]]:
+    """Blind spots: per text rule, the penalties of its offence and those whose deciding
+    figure or phrase could not be read (no value, no blood or breath figure, no tonnage or
+    no telling disposal from storage).
+
+    Returns:
+        ``{rule: {"candidates": n, "unread": m}}`` for :func:`huiyan.runs.save`.
+    """
+    t = read(penalties)
+    metrics: dict[str, ir.Value] = {}
+    for code, key in TEXT_RULES.items():
+        flag, missed = t[f"is_{key}"], t[f"{rp.PREFIX[key]}_unread"].fill_null(False)
+        metrics[f"{code}|candidates"] = flag.cast("int64").sum()
+        metrics[f"{code}|unread"] = (flag & missed).cast("int64").sum()
+    row = t.aggregate(**metrics).execute().iloc[0]
+    return {
+        code: {
+            "candidates": int(row[f"{code}|candidates"] or 0),
+            "unread": int(row[f"{code}|unread"] or 0),
+        }
+        for code in TEXT_RULES
+    }
+
+
+_KEY_WORDS = {
+    "mining": (("offences", "mining", "conduct"), ("figures", "mineral_value"), ("figures", "illegal_gain")),
+    "shoddy_goods": (("offences", "shoddy_goods", "conduct"), ("figures", "sales"), ("figures", "unsold_value")),
+    "drunk_driving": (("figures", "blood"), ("figures", "breath"), ("offences", "drunk_driving", "conduct")),
+    "hazardous_waste": (("offences", "hazardous_waste", "conduct"), ("waste_conduct", "disposal"),
+                        ("waste_conduct", "keeping"), ("figures", "waste")),
+}  # fmt: skip
+"""The vocabulary lists whose words mark the sentences worth showing for an unread penalty."""
+
+
+def unread_records(penalties: ir.Table, rule: str) -> tuple[Any, tuple[str, ...]]:
+    """The penalties of a text rule whose deciding figure could not be read, and the key words.
+
+    Returns:
+        (a frame of ``record, text, name``, the key words), for
+        :func:`huiyan.reading.blindspots.common_sentences`.
+    """
+    key = TEXT_RULES[rule]
+    t = read(penalties)
+    t = t.filter(t[f"is_{key}"] & t[f"{rp.PREFIX[key]}_unread"].fill_null(False))
+    frame = t.select(
+        record=ref("admin_penalties", t.case_id), text=t.facts, name=t.party_name
+    ).execute()
+    v = vocabulary()
+    words = tuple(w for lists in _KEY_WORDS[key] for w in v.words(*lists))
+    return frame, words
 
 
 def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:

@@ -32,7 +32,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from huiyan import contracts, preload
+from huiyan import contracts, interrupts, preload
 from huiyan.errors import ValidationFailed, WorkspaceError, did_you_mean
 from huiyan.quality import suites
 from huiyan.quality.report import DatasetResult, Example, Failure, QualityReport
@@ -130,6 +130,7 @@ def validate(
     today = dt.date.today()
     results = []
     for name in wanted:
+        interrupts.check()  # a Ctrl-C that DuckDB swallowed still stops before the next dataset
         suite = suites.load(name)
         rows, digest = data.fingerprint(name)
         fp = f"{rows}:{digest}"
@@ -144,6 +145,7 @@ def validate(
             result = _validate_dataset(data, name, suite, rows=rows, fp=fp, today=today)
         updates[slot] = {"key": key, "result": result.to_dict()}
         results.append(result)
+    interrupts.check()
     if updates:
         _save_cache(ws, updates)
     report = QualityReport(datasets=tuple(results), skipped=skipped)

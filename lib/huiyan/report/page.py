@@ -165,6 +165,7 @@ def header(
         ]
     if clues is not None:
         parts += _clue_sections(manifest, clues, rules_zh, dates)
+    parts += _unread(manifest, rules_zh)
     return "\n".join(parts)
 
 
@@ -235,6 +236,32 @@ def _clue_sections(
         clue_table.section(clues, rules_zh=rules_zh, dates=dates),
     ]
     return out
+
+
+def _unread(manifest: Mapping[str, Any], rules_zh: Mapping[str, str]) -> list[str]:
+    """Blind spots: per text rule, the records it looked at and those it could not read."""
+    unread = manifest.get("unread") or {}
+    if not unread:
+        return []
+    rows = [
+        [rule, rules_zh.get(rule, ""), int(c.get("candidates", 0)), int(c.get("unread", 0))]
+        for rule, c in unread.items()
+    ]
+    vocab = manifest.get("vocabulary") or {}
+    version = " + ".join(str(x) for x in (vocab.get("version"), vocab.get("local_version")) if x)
+    return [
+        "<h3 id='unread'>未能读出的记录 Blind spots</h3>",
+        "<p class='hy-note'>文字中未能读出决定性数额或表述的记录不会成为线索，需人工查看；"
+        "用 <code>huiyan unread 模型</code> 查看最常见的未读句子，补充词表后重新运行。"
+        "Records whose deciding figure or phrase could not be read from the text never become "
+        "clues: see the commonest unread sentences with <code>huiyan unread MODEL</code>, add the "
+        f"words to the vocabulary and run again. 词表 Vocabulary: {html.escape(version or '—')}</p>",
+        _grid(
+            ["规则编号 rule", "监督点 supervision point", "候选记录 candidates", "未能读出 unread"],
+            rows,
+            numeric_from=2,
+        ),
+    ]
 
 
 def evaluation_appendix(manifest: Mapping[str, Any], clues: pd.DataFrame, ws: Any) -> str:

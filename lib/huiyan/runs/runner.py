@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import json
 import logging
 import os
 import re
@@ -538,6 +539,7 @@ def execute(
 
         recorded = rules_of(run_dir / "clues.parquet")
     manifest.update(rule_docs=rule_docs(card, recorded["rules"]), lineage=recorded["lineage"])
+    manifest.update(_reading(run_dir))  # blind spots and vocabulary, when the notebook saved them
     manifest.update(
         status="succeeded",
         clue_count=len(clues),
@@ -552,6 +554,18 @@ def execute(
         result = RunResult(run_dir, _finish(run_dir, manifest, started))
         _audit(prepared.home, result.manifest)
     return result
+
+
+def _reading(run_dir: Path) -> dict[str, Any]:
+    """``unread`` and ``vocabulary`` that ``hy.runs.save`` left in the run folder, moved out of it."""
+    from huiyan.runs.saving import READING
+
+    path = run_dir / READING
+    if not path.exists():
+        return {}
+    found = json.loads(path.read_text(encoding="utf-8"))
+    path.unlink()
+    return {k: v for k, v in found.items() if k in ("unread", "vocabulary")}
 
 
 class _Failure(Exception):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -109,6 +110,23 @@ def rules_of(parquet: Path) -> dict[str, Any]:
     return {"rules": dict(facts.get("rules") or {}), "lineage": dict(facts.get("lineage") or {})}
 
 
+def _reading(unread: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
+    """The manifest's ``unread`` (checked: whole, non-negative counts) and ``vocabulary``."""
+    from huiyan import reading
+
+    counts: dict[str, dict[str, int]] = {}
+    for rule, c in unread.items():
+        n, m = int(c.get("candidates", 0)), int(c.get("unread", 0))
+        if n < 0 or m < 0 or m > n:
+            raise ModelError(
+                f"规则 {rule} 的未读计数无效：候选 {n}，未读 {m}。",
+                f"Rule {rule}: invalid blind-spot counts (candidates {n}, unread {m}).",
+                "未读数应为 0 到候选数之间的整数 Unread must lie between 0 and the candidates.",
+            )
+        counts[str(rule)] = {"candidates": n, "unread": m}
+    return {"unread": counts, "vocabulary": reading.load().describe()}
+
+
 def _model_of(found: Clues) -> str:
     env = os.environ.get("HUIYAN_MODEL")
     if env:
@@ -117,13 +135,26 @@ def _model_of(found: Clues) -> str:
     return names[0] if names else "unnamed"
 
 
-def save(found: Clues, *, run_dir: Path | None = None) -> Saved:
+READING = "reading.json"
+"""What the notebook read from free text (blind spots, vocabulary); the runner moves it into
+the manifest (keys ``unread`` and ``vocabulary``)."""
+
+
+def save(
+    found: Clues,
+    *,
+    run_dir: Path | None = None,
+    unread: Mapping[str, Mapping[str, int]] | None = None,
+) -> Saved:
     """Write ``found`` as clues.parquet (contract schema) and clues.xlsx (for reviewers).
 
     Args:
         found: the clues from :func:`huiyan.clues.collect`.
         run_dir: where to write; default ``$HUIYAN_RUN_DIR`` (set by ``huiyan run``), else a new
             ``runs/<model>/interactive-<timestamp>/`` folder in the workspace.
+        unread: the blind spots of the text rules, ``{rule: {"candidates": n, "unread": m}}``
+            (a model's ``unread(...)``): the records the rule looked at, and those whose
+            deciding figure or phrase could not be read. The manifest and the report show them.
 
     Returns:
         Saved, naming the folder and whether it is an interactive draft.
@@ -164,6 +195,9 @@ def save(found: Clues, *, run_dir: Path | None = None) -> Saved:
     ]
     rules_zh = {r.code: r.zh for r in found.rules}
     workbook = write_workbook(found.frame, run_dir / "clues.xlsx", rules=rules_zh, facts=facts)
+    reading = _reading(unread) if unread is not None else {}
+    if reading and not interactive:
+        (run_dir / READING).write_text(json.dumps(reading, ensure_ascii=False), encoding="utf-8")
     if interactive:
         write_manifest(
             run_dir,
@@ -176,6 +210,7 @@ def save(found: Clues, *, run_dir: Path | None = None) -> Saved:
                 "clues_by_rule": {
                     str(k): int(v) for k, v in found.frame.groupby("rule").size().items()
                 },
+                **reading,
             },
         )
     return Saved(run_dir, parquet, workbook, len(found), interactive)

@@ -37,6 +37,7 @@ import pyarrow as pa
 
 from huiyan import contracts, interrupts
 from huiyan.ingest.schema import column_types, create_table_sql, quote
+from huiyan.synth import phrasing as phrasings
 from huiyan.synth import scale as scales
 from huiyan.synth.base import Province, SynthError
 from huiyan.workspace import Workspace
@@ -65,6 +66,7 @@ class SynthReport:
 
     scale: str
     seed: int
+    phrasing: str = phrasings.DEFAULT
     rows: dict[str, int] = field(default_factory=dict)
     planted: dict[str, dict[str, int]] = field(default_factory=dict)
     families: tuple[str, ...] = ()
@@ -75,6 +77,7 @@ class SynthReport:
         """A short bilingual summary for the command line."""
         lines = [
             f"合成数据 Synthetic province: scale={self.scale} seed={self.seed} "
+            f"phrasing={self.phrasing} "
             f"({self.seconds:.1f} s)",
             "数据集 Datasets (rows):",
         ]
@@ -97,15 +100,18 @@ def generate(
     seed: int = 7,
     export: Path | str | None = None,
     progress: bool = False,
+    phrasing: str = phrasings.DEFAULT,
 ) -> SynthReport:
     """Fill ``ws`` with a synthetic province at ``scale`` (tiny, county or province).
 
     Every contract dataset is replaced; ``truth`` holds one row per planted
     violation. With ``export`` the data is also written as agency-style export
-    files (see :func:`huiyan.exports.write_exports`).
+    files (see :func:`huiyan.exports.write_exports`). ``phrasing`` names the
+    family (or mix) that words the free texts (:mod:`huiyan.synth.phrasing`);
+    the data and the truth are the same whatever it is.
     """
     started = time.perf_counter()
-    p = build(scale=scale, seed=seed, progress=progress)
+    p = build(scale=scale, seed=seed, progress=progress, phrasing=phrasing)
     planted: dict[str, dict[str, int]] = {}
     for (model, rule), n in p.truth.groupby(["model", "rule"]).size().items():
         planted.setdefault(str(model), {})[str(rule)] = int(n)
@@ -127,6 +133,7 @@ def generate(
     report = SynthReport(
         scale=scale,
         seed=seed,
+        phrasing=phrasing,
         rows=rows,
         planted=planted,
         families=families,
@@ -140,9 +147,12 @@ def generate(
     return report
 
 
-def build(*, scale: str, seed: int = 7, progress: bool = False) -> Province:
+def build(
+    *, scale: str, seed: int = 7, progress: bool = False, phrasing: str = phrasings.DEFAULT
+) -> Province:
     """Build the province in memory: background, then every family module in order."""
     p = Province(scales.get(scale), seed=seed)
+    p.phrasing = phrasings.choose(phrasing)
     t0, c0 = time.perf_counter(), time.process_time()
     p.build_background()
     log.info(
@@ -313,6 +323,7 @@ def _write(raw: Any, p: Province, *, release: bool) -> dict[str, int]:
             "counts": [json.dumps(rows, ensure_ascii=False)],
             "truth_rows": pa.array([len(truth)], pa.int64()),
             "families": [",".join(getattr(p, "built_families", ()))],
+            "phrasing": [p.phrasing.name],
         }
     )
     with _transaction(raw):

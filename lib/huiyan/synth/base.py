@@ -125,8 +125,12 @@ class Province:
     """
 
     def __init__(self, scale: Scale, *, seed: int = 7) -> None:
+        from huiyan.synth import phrasing  # imports this module: here, not at the top
+
         self.scale = scale
         self.seed = seed
+        self.phrasing: phrasing.Phrasing = phrasing.choose(phrasing.DEFAULT)
+        """The family (or mix) that words the free texts; see :mod:`huiyan.synth.phrasing`."""
         self.rng = np.random.default_rng(seed)
         self.counties = regions.for_scale(scale.name)
         self.county_codes = np.array([c.code for c in self.counties])

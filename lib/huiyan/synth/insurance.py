@@ -13,10 +13,15 @@ near-threshold negatives; margins keep window definitions unambiguous).
   (债权转让/理赔权转让/…转让给原告) and whose plaintiff is neither the registered owner
   (vehicles.owner_name) of any plate in the text nor the insured of a claim on it.
   Planted: ring judgments + one-off lawful assignments (hard negatives for every other rule).
+  Hard negatives: a plaintiff who bought the car (the register still names the seller) and
+  whose insurer argues the car changed hands (car_sold): a sale of the car, not of a claim.
 - INS-NO-ASSESSMENT: every insurance judgment whose text says the insurer did not
   assess (未经保险公司定损 / 拒绝定损 / 未通知保险公司定损) and that the plaintiff commissioned
   the assessment (原告自行委托X评估). Background texts say 经被告保险公司定损 or name a
-  court-appointed appraiser (本院委托…鉴定), or say nothing about assessment.
+  court-appointed appraiser (本院委托…鉴定), or say nothing about assessment; hard
+  negatives: the insurer assessed, the plaintiff disputed it and commissioned another
+  assessment (disputed). A motor-trade company owning the at-fault car (vehicle_company)
+  is a co-defendant, never a repair shop.
 - INS-FREQUENT-PLAINTIFF: every insurance judgment of a plaintiff name that has >= 3
   insurance judgments (judgment_date) within 24 months, where the judgment lies in such a
   window. Positives span <= 20 months; negatives: exactly 2 judgments, or 3 spread with
@@ -112,6 +117,8 @@ CASE_COLUMNS = (
     "reporter_name",
     "reporter_id",
     "masked",
+    "car_sold",
+    "vehicle_company",
 )
 
 
@@ -281,6 +288,19 @@ class _Context:
             )
         )
 
+    def reregister(
+        self, plates: np.ndarray, owner_names: np.ndarray, owner_ids: np.ndarray
+    ) -> None:
+        """Change the registered owner of ``plates`` (registered before) to the given owners."""
+        new = pd.DataFrame({"plate_no": plates, "name": owner_names, "oid": owner_ids})
+        new = new.drop_duplicates("plate_no").set_index("plate_no")
+        for frame in self.vehicles:
+            hit = frame.plate_no.isin(new.index).to_numpy()
+            if hit.any():
+                which = frame.plate_no.to_numpy()[hit]
+                frame.loc[hit, "owner_name"] = new.name.reindex(which).to_numpy()
+                frame.loc[hit, "owner_id"] = new.oid.reindex(which).to_numpy()
+
     def cars_for(self, owners: pd.DataFrame, regions: np.ndarray) -> np.ndarray:
         """A newly registered car for each owner (person rows); returns the plates."""
         plates = self.new_plates(regions)
@@ -435,6 +455,8 @@ def _base_cases(
             "reporter_name": plaintiffs.name.to_numpy(),
             "reporter_id": plaintiffs.person_id.to_numpy(),
             "masked": False,
+            "car_sold": False,
+            "vehicle_company": None,
         }
     )
 
@@ -458,7 +480,57 @@ def _background(ctx: _Context, n: int) -> pd.DataFrame:
             assessor[sel] = pool[rng.integers(0, len(pool), len(sel))]
     cases["assessor"] = assessor
     cases["masked"] = (rng.random(n) < 0.03) & ~with_shop
+    _hard_negatives(ctx, cases, ~with_shop & has_car)
     return cases
+
+
+def _hard_negatives(ctx: _Context, cases: pd.DataFrame, free: np.ndarray) -> None:
+    """Background cases whose words tempt a careless reader: no rule may flag them.
+
+    Among ``free`` rows (a damaged car, no repair shop): the insurer assessed the loss but the
+    plaintiff disputed it and had it assessed again (disputed); the plaintiff bought the car
+    and the register still names the seller, whose sale the insurer argues in its defence
+    (car_sold: a transfer of the car, not of a claim); the at-fault car belongs to a
+    motor-trade company that is a co-defendant (vehicle_company: not a repair shop).
+    """
+    rng = ctx.rng
+    n = len(cases)
+    masked = cases.masked.to_numpy().astype(bool)
+    regs = cases.region.to_numpy().astype("<U6")
+    pick = rng.random(n)
+    disputed = free & (cases.assessed_by == "insurer").to_numpy() & (pick < 0.12)
+    assessor = cases.assessor.to_numpy().copy()
+    for reg, pool in ctx.assessor_names.items():
+        sel = np.flatnonzero(disputed & (regs == reg))
+        if len(sel):
+            assessor[sel] = pool[rng.integers(0, len(pool), len(sel))]
+    disputed &= pd.notna(assessor)
+    cases["assessor"] = assessor
+    cases.loc[disputed, "assessed_by"] = "disputed"
+    sold = free & ~disputed & ~masked & (pick >= 0.12) & (pick < 0.16)
+    rows = np.flatnonzero(sold)
+    if len(rows):
+        sellers = ctx.p.sample_people(len(rows), min_age=22, max_age=75)
+        ctx.reregister(
+            cases.plate.to_numpy()[rows], sellers.name.to_numpy(), sellers.person_id.to_numpy()
+        )
+        cases.loc[rows, "owner_name"] = sellers.name.to_numpy()
+        cases.loc[rows, "owner_id"] = sellers.person_id.to_numpy()
+        cases.loc[rows, "car_sold"] = True
+    has_driver = cases.driver.notna().to_numpy() & cases.other_plate.notna().to_numpy()
+    owned = free & ~sold & has_driver & (pick >= 0.16) & (pick < 0.21)
+    company = np.full(n, None, dtype=object)
+    company_id = np.full(n, None, dtype=object)
+    for reg, pool in ctx.shops_by_region.items():
+        sel = np.flatnonzero(owned & (regs == reg))
+        if len(sel):
+            j = pool[rng.integers(0, len(pool), len(sel))]
+            company[sel] = ctx.shops.name.to_numpy()[j]
+            company_id[sel] = ctx.shops.org_id.to_numpy()[j]
+    rows = np.flatnonzero(pd.notna(company))
+    if len(rows):
+        ctx.reregister(cases.other_plate.to_numpy()[rows], company[rows], company_id[rows])
+    cases["vehicle_company"] = company
 
 
 def _rotate_shops(ctx: _Context, cases: pd.DataFrame, rows: np.ndarray) -> None:

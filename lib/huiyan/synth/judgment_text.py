@@ -15,6 +15,7 @@ reports them) so tests can compare the judgment parser with the truth.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,8 @@ import pyarrow as pa
 
 from huiyan.synth import ids, names
 from huiyan.synth.base import random_dates
+from huiyan.synth.phrasing import Phrasing, choose
+from huiyan.synth.phrasing.facts import JudgmentFacts, Person
 
 if TYPE_CHECKING:
     from huiyan.synth.base import Province
@@ -96,11 +99,12 @@ def register(p: Province, cases: pd.DataFrame, n_other: int) -> None:
         seq + offset[0],
     )
     seed = p.seed
+    words = p.phrasing.name
 
     def produce() -> Iterator[pd.DataFrame]:
         facts: list[pa.Table] = []
         starts = range(0, len(allc), CHUNK)
-        jobs = ((seed, start, allc.iloc[start : start + CHUNK]) for start in starts)
+        jobs = ((seed, start, allc.iloc[start : start + CHUNK], words) for start in starts)
         rendered = _rendered(jobs, pool=len(allc) >= POOL_MIN)
         for start, (texts, rows) in zip(starts, rendered, strict=True):
             part = allc.iloc[start : start + CHUNK]
@@ -124,20 +128,34 @@ def register(p: Province, cases: pd.DataFrame, n_other: int) -> None:
     p.add_later("judgments", produce)
 
 
-def render_chunk(job: tuple[int, int, pd.DataFrame]) -> tuple[list[str], list[dict[str, Any]]]:
-    """Texts and facts of one chunk of cases; document ``start + i`` draws from its own seed."""
-    seed, start, part = job
+def render_chunk(
+    job: tuple[int, int, pd.DataFrame, str],
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Texts and facts of one chunk of cases; document ``start + i`` draws from its own seed.
+
+    The last item of ``job`` names the phrasing family or mix (a name: jobs go to processes).
+    """
+    seed, start, part, phrasing = job
+    words = _phrasing(phrasing)
     texts, rows = [], []
     for i, c in enumerate(part.itertuples(index=False)):
         r = random.Random(seed * 1_000_003 + start + i)
-        text, fact = render_insurance(c, r) if c.family == "insurance" else render_other(c, r)
+        if c.family == "insurance":
+            text, fact = render_insurance(c, r, words)
+        else:
+            text, fact = render_other(c, r)
         texts.append(text)
         rows.append(fact)
     return texts, rows
 
 
+@functools.cache
+def _phrasing(name: str) -> Phrasing:
+    return choose(name)
+
+
 def _rendered(
-    jobs: Iterator[tuple[int, int, pd.DataFrame]], *, pool: bool
+    jobs: Iterator[tuple[int, int, pd.DataFrame, str]], *, pool: bool
 ) -> Iterator[tuple[list[str], list[dict[str, Any]]]]:
     """``render_chunk`` of every job, in order; large provinces render in worker processes.
 
@@ -186,19 +204,22 @@ FACTS_SCHEMA = pa.schema(
         ("masked", pa.bool_()),
         ("single_line", pa.bool_()),
         ("scenario", pa.string()),
+        ("phrasing", pa.string()),
     ]
 )
 """Columns of ``synth_judgment_facts``: what each synthetic document says, as a parser should read it.
 
 Values follow the contract's "Parsed judgment": doc_type as written (民事判决书), assigned
-true or null (a text that does not mention an assignment says nothing), insurer_assessed
+true or false (never null), insurer_assessed
 true, false or null, awarded_amount the court's payment orders (or the payments a 调解书
-confirms; null for a 裁定书). repair_shops and assessors list every repair business and
-assessor named, also when one is a party to a debt case. law_firms are those of the
+confirms; null for a 裁定书). repair_shops lists the businesses the text has repair the
+vehicle (a repair business that is only a party, or a motor-trade company that owns the
+at-fault car, is none); assessors every assessment body named, also when one is a party
+to a debt case. law_firms are those of the
 plaintiff's agents; defendant_agents the agents of the defendants (the insurer's staff);
 org_parties the parties that are organisations; legal_reps the 法定代表人 / 负责人 of the
-organisations, in the order of the parties. masked, single_line and scenario describe the
-document, not its facts.
+organisations, in the order of the parties. masked, single_line, scenario and phrasing (the
+family that worded the document) describe the document, not its facts.
 tests/test_judgment_truth.py holds the derived ``jd_*`` tables to these values.
 """
 
@@ -306,24 +327,6 @@ def _person_line(
     return f"{label}{sep}{name}，{body}"
 
 
-def _agent_lines(
-    who: str, agent: Any, firm: Any, kind: Any, place: str, r: random.Random
-) -> list[str]:
-    if not isinstance(agent, str):
-        return []
-    label = r.choice(["委托诉讼代理人", "委托诉讼代理人", "委托代理人"])
-    sep = r.choice(["：", "："]) if label == "委托诉讼代理人" else r.choice(["", "："])
-    if kind == "lawyer":
-        return [
-            f"{label}{sep}{agent}，{firm}{r.choice(['律师', '律师', '专职律师'])}{r.choice(['。', '，特别授权代理。'])}"
-        ]
-    if kind == "legal_service":
-        return [f"{label}{sep}{agent}，{firm}法律工作者。"]
-    return [
-        f"{label}{sep}{agent}，{r.choice(['男', '女'])}，汉族，住{place}，系原告{who}{r.choice(['的朋友', '的亲戚', '所在社区推荐'])}。"
-    ]
-
-
 _SUR = list(names.SURNAMES)
 _SUR_CUM = list(np.cumsum(names.SURNAME_WEIGHTS))
 _MALE = list(names.MALE_CHARS)
@@ -370,47 +373,113 @@ def _insurer_short(insurer: str) -> str:
 # -- insurance judgments -----------------------------------------------------------------------
 
 
-def render_insurance(c: Any, r: random.Random) -> tuple[str, dict[str, Any]]:
-    """The full text of one insurance judgment and the facts it states."""
+def _assessment(c: Any, has_car: bool, assessor: str | None) -> str:
+    """The phrasing interface's ``assessment`` of a case (see :class:`JudgmentFacts`)."""
+    how = c.assessed_by
+    if how in ("self", "self_silent", "disputed") and assessor:
+        return str(how)
+    if not has_car:
+        return "none"
+    if how == "insurer_named":
+        return "insurer_named" if assessor else "insurer"
+    if how == "insurer":
+        return "insurer"
+    if how == "court":
+        return "court" if assessor else "repair_bill"
+    return "none"
+
+
+_NAMES_ASSESSOR = ("self", "self_silent", "disputed", "insurer_named", "court")
+_ASSESSED = {"self": False, "disputed": True, "insurer": True, "insurer_named": True}
+"""What the text says about the insurer's assessment, by assessment: False, True, else null."""
+
+
+def _opt(value: Any) -> Any:
+    return value if isinstance(value, str) else None
+
+
+def judgment_facts(c: Any, r: random.Random) -> JudgmentFacts:
+    """The phrasing interface's facts of one insurance case (names masked where the case is)."""
     county = c.court.replace("人民法院", "")
     masked = bool(c.masked)
     P = _mask(c.plaintiff) if masked and c.plaintiff_kind == "person" else c.plaintiff
     D = (_mask(c.driver) if masked else c.driver) if isinstance(c.driver, str) else None
-    INS = c.insurer
-    abbr = r.choice([_insurer_short(INS), _insurer_short(INS), "保险公司"])
-    counter = D is not None and c.kind == "background" and r.random() < 0.04
-    p_label = "原告（反诉被告）" if counter else "原告"
-    d_label = "被告（反诉原告）" if counter else "被告"
-    traffic = c.cause == "机动车交通事故责任纠纷"
-    A = plate_text(c.plate, r) if isinstance(c.plate, str) else None
-    B = plate_text(c.other_plate, r) if isinstance(c.other_plate, str) else None
+    has_car = isinstance(c.plate, str)
+    assessor = _opt(c.assessor)
+    assessment = _assessment(c, has_car, assessor)
+    loss = round(float(c.awarded) * r.uniform(1.0, 1.05), 2)
+    person = None
+    if c.plaintiff_kind != "org":
+        birth = c.plaintiff_birth
+        person = Person(
+            P,
+            c.plaintiff_gender if isinstance(c.plaintiff_gender, str) else "男",
+            None if birth is None or pd.isna(birth) else pd.Timestamp(birth).date(),
+        )
+    car_sold = bool(getattr(c, "car_sold", False))
+    owner = _opt(c.owner_name) if (c.assigned or car_sold) else None
+    company = _opt(getattr(c, "vehicle_company", None)) if D else None
+    return JudgmentFacts(
+        court=c.court,
+        county=county,
+        cause=c.cause,
+        traffic=c.cause == "机动车交通事故责任纠纷",
+        plaintiff=P,
+        plaintiff_kind="org" if c.plaintiff_kind == "org" else "person",
+        plaintiff_person=person,
+        plaintiff_rep=_opt(getattr(c, "legal_rep", None)) if c.plaintiff_kind == "org" else None,
+        agent=_opt(c.agent),
+        agent_firm=_opt(c.agent_firm) if isinstance(c.agent, str) else None,
+        agent_kind=c.agent_kind if isinstance(c.agent, str) else None,
+        driver=D,
+        driver_gender=c.driver_gender if isinstance(c.driver_gender, str) else "男",
+        vehicle_company=company,
+        vehicle_company_rep=person_name(r) if company else None,
+        insurer=c.insurer,
+        insurer_short=r.choice([_insurer_short(c.insurer), _insurer_short(c.insurer), "保险公司"]),
+        insurer_rep=person_name(r),
+        insurer_agent=person_name(r, r.choice(["男", "女"])),
+        plate=c.plate if has_car else None,
+        other_plate=_opt(c.other_plate),
+        owner=owner,
+        accident_date=pd.Timestamp(c.accident_date).date(),
+        accident_place=f"{county}{r.choice(_ROADS)}",
+        assigned=bool(c.assigned),
+        car_sold=car_sold,
+        assessment=assessment,  # type: ignore[arg-type]
+        assessor=assessor if assessment in _NAMES_ASSESSOR else None,
+        loss_yuan=loss,
+        insurer_loss_yuan=round(loss * r.uniform(0.4, 0.8), 2)
+        if assessment == "disputed"
+        else None,
+        shop=_opt(c.shop) if has_car else None,
+        injury=not has_car,
+    )
+
+
+def render_insurance(
+    c: Any, r: random.Random, phrasing: Phrasing | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The full text of one insurance judgment and the facts it states.
+
+    The facts come from ``r``; the fact-bearing sections (parties, story, defence, findings)
+    are worded by a family of ``phrasing`` (default: the default mix) from a stream of
+    their own, so the facts never depend on the wording.
+    """
+    f = judgment_facts(c, r)
+    words = phrasing or choose()
+    family = words.pick(random.Random(r.getrandbits(64)))
+    w = random.Random(r.getrandbits(64))
+    P, D, INS, abbr = f.plaintiff, f.driver, f.insurer, f.insurer_short
     para: list[str] = []
     if r.random() < 0.3:
         para.append(f"{P}与{D + '、' if D else ''}{INS}{c.cause}一审民事判决书")
     para += [c.court, r.choice(["民 事 判 决 书", "民事判决书"]), c.case_no]
-    if c.plaintiff_kind == "org":
-        para.append(f"{p_label}：{P}，住所地{county}{r.choice(_ROADS)}{r.randint(1, 300)}号。")
-        para.append(f"法定代表人：{c.legal_rep}，{r.choice(['总经理', '执行董事', '经理'])}。")
-    else:
-        para.append(_person_line(p_label, P, c.plaintiff_gender, c.plaintiff_birth, county, r))
-    para += _agent_lines(P, c.agent, c.agent_firm, c.agent_kind, county, r)
-    defendants = []
-    if D:
-        para.append(_person_line(d_label, D, c.driver_gender, None, county, r))
-        defendants.append(D)
-    para.append(
-        f"被告{r.choice(['：', '', ':'])}{INS}，{r.choice(['住所地', '住所地：'])}{county}{r.choice(_ROADS)}{r.randint(1, 500)}号。"
-    )
-    rep_label = r.choice(["负责人", "主要负责人", "代表人"])
-    ins_rep = person_name(r)
-    para.append(f"{rep_label}：{ins_rep}，{r.choice(['该公司总经理', '总经理', '该公司经理'])}。")
-    ins_agent = person_name(r, r.choice(["男", "女"]))
-    para.append(
-        f"委托诉讼代理人：{ins_agent}，{r.choice(['该公司员工', '该公司职员', '公司员工'])}。"
-    )
-    defendants.append(INS)
+    para += family.judgment_parties(f, w)
+    defendants = [x for x in (D, f.vehicle_company, INS) if x]
     # 审理经过
-    parties = f"被告{D}、{INS}（以下简称{abbr}）" if D else f"被告{INS}（以下简称{abbr}）"
+    named = "、".join(x for x in (D, f.vehicle_company) if x)
+    parties = f"被告{named}、{INS}（以下简称{abbr}）" if named else f"被告{INS}（以下简称{abbr}）"
     filed = pd.Timestamp(c.judgment_date) - pd.Timedelta(days=r.randint(30, 120))
     proc = r.choice(
         [
@@ -419,77 +488,29 @@ def render_insurance(c: Any, r: random.Random) -> tuple[str, dict[str, Any]]:
             "依法适用普通程序，组成合议庭公开开庭进行了审理",
         ]
     )
-    agent_part = f"及其委托诉讼代理人{c.agent}" if isinstance(c.agent, str) else ""
+    agent_part = f"及其委托诉讼代理人{f.agent}" if f.agent else ""
     tail = (
         f"被告{D}经本院传票传唤无正当理由未到庭参加诉讼。本案现已缺席审理终结。"
         if D and r.random() < 0.3
         else "本案现已审理终结。"
     )
     para.append(
-        f"{p_label}{P}与{parties}{c.cause}一案，本院于{_date(filed)}立案后，{proc}。原告{P}{agent_part}、被告{abbr}的委托诉讼代理人{ins_agent}到庭参加诉讼。{tail}"
+        f"原告{P}与{parties}{c.cause}一案，本院于{_date(filed)}立案后，{proc}。原告{P}{agent_part}、被告{abbr}的委托诉讼代理人{f.insurer_agent}到庭参加诉讼。{tail}"
     )
     # 诉讼请求
     claimed = float(c.claimed)
     what = (
-        "车辆维修费、评估费、施救费等各项损失" if A else "医疗费、误工费、护理费、交通费等各项损失"
+        "车辆维修费、评估费、施救费等各项损失"
+        if f.plate
+        else "医疗费、误工费、护理费、交通费等各项损失"
     )
     opener = r.choice(["向本院提出诉讼请求：", "诉称，请求判令：", "向本院提出诉讼请求："])
-    defendant_ref = "二被告" if D else "被告"
+    defendant_ref = "各被告" if len(defendants) > 2 else ("二被告" if D else "被告")
     para.append(
-        f"原告{P}{opener}1.判令{defendant_ref}赔偿原告{what}共计{money(claimed, r, allow_wan=True)}；2.本案诉讼费由被告承担。{r.choice(['事实和理由：', '事实与理由：'])}{_story(c, r, P, D, A, B, abbr, traffic)}"
+        f"原告{P}{opener}1.判令{defendant_ref}赔偿原告{what}共计{money(claimed, r, allow_wan=True)}；2.本案诉讼费由被告承担。{r.choice(['事实和理由：', '事实与理由：'])}{family.judgment_story(f, w)}"
     )
-    # 答辩
-    if c.assessed_by == "self":
-        para.append(
-            f"被告{abbr}辩称，{r.choice(['原告未通知保险公司定损，单方委托评估，评估金额过高，不予认可', '原告车辆未经保险公司定损即自行维修，对评估结论不予认可'])}；{r.choice(['诉讼费、评估费不属于保险赔偿范围', '请求依法判决'])}。"
-        )
-    else:
-        para.append(
-            f"被告{abbr}辩称，{r.choice(['对事故发生及责任认定无异议', '对投保事实无异议'])}，{r.choice(['愿意在保险责任限额内依法赔偿', '但原告主张的部分损失过高'])}，诉讼费不予承担。"
-        )
-    if D and r.random() < 0.6:
-        para.append(f"被告{D}{r.choice(['辩称，车辆已投保，应由保险公司赔偿。', '未作答辩。'])}")
-    # 查明
-    loss = round(float(c.awarded) * r.uniform(1.0, 1.05), 2)
-    findings = [
-        r.choice(["经审理查明：", "经审理查明，", "本院经审理认定事实如下："])
-        + _accident(c, r, P, D, A, B, traffic)
-    ]
-    assessor = c.assessor if isinstance(c.assessor, str) else None
-    shop = c.shop if isinstance(c.shop, str) else None
-    insurer_assessed: bool | None = None
-    if shop:
-        findings.append(
-            r.choice(
-                [
-                    f"事故车辆送至{shop}维修。",
-                    f"受损车辆由{shop}修复。",
-                    f"车辆事故后在{shop}进行维修。",
-                ]
-            )
-        )
-    if c.assessed_by == "self":
-        findings.append(
-            f"原告自行委托{assessor}对车辆损失进行评估，评估损失为{money(loss, r)}。该车损失{r.choice(['未经保险公司定损', '未经被告保险公司定损'])}。"
-        )
-        insurer_assessed = False
-    elif c.assessed_by == "self_silent":
-        findings.append(f"原告自行委托{assessor}对车辆损失进行评估，评估损失为{money(loss, r)}。")
-    elif c.assessed_by == "insurer_named" and assessor:
-        findings.append(f"被告{abbr}委托{assessor}对车辆损失进行查勘，定损金额为{money(loss, r)}。")
-        insurer_assessed = True
-    elif c.assessed_by == "insurer" and A:
-        findings.append(f"经被告{abbr}定损，定损金额为{money(loss, r)}。")
-        insurer_assessed = True
-    elif c.assessed_by == "court" and A and assessor:
-        findings.append(
-            f"审理中，经被告{abbr}申请，本院依法委托{assessor}对车辆损失进行鉴定，鉴定车辆损失为{money(loss, r)}。"
-        )
-    elif A and c.assessed_by in ("insurer", "court"):
-        findings.append(f"原告车辆维修实际支出修理费{money(loss, r)}。")
-    if assessor and c.assessed_by == "insurer":
-        assessor = None  # not mentioned in this variant
-    para.append("".join(findings))
+    para += family.judgment_defence(f, w)
+    para.append(family.judgment_findings(f, w))
     # 本院认为
     awarded = float(c.awarded)
     split = D is not None and r.random() < 0.2
@@ -497,11 +518,11 @@ def render_insurance(c: Any, r: random.Random) -> tuple[str, dict[str, Any]]:
     drv_part = round(awarded - ins_part, 2)
     basis = (
         "《中华人民共和国民法典》第一千二百零八条、第一千二百一十三条，《中华人民共和国道路交通安全法》第七十六条"
-        if traffic
+        if f.traffic
         else "《中华人民共和国保险法》第二条、第十四条、第二十三条"
     )
     para.append(
-        f"本院认为，{_reasoning(c, r, P, abbr, traffic)}原告合理损失为{money(awarded, r)}，{r.choice(['本院予以支持', '本院予以确认'])}。依照{basis}，《中华人民共和国民事诉讼法》第六十七条之规定，判决如下："
+        f"本院认为，{_reasoning(c, r, P, abbr, f.traffic)}原告合理损失为{money(awarded, r)}，{r.choice(['本院予以支持', '本院予以确认'])}。依照{basis}，《中华人民共和国民事诉讼法》第六十七条之规定，判决如下："
     )
     items = [
         f"被告{INS}于本判决生效之日起十日内赔偿原告{P}{r.choice(['各项损失', '车辆损失', '保险金'])}{money(ins_part, r)}；"
@@ -527,7 +548,17 @@ def render_insurance(c: Any, r: random.Random) -> tuple[str, dict[str, Any]]:
     para += _signature(c.judgment_date, r)
     text, single = _join(para, r)
     plates = [x for x in (c.plate, c.other_plate) if isinstance(x, str)]
-    agents = [c.agent] if isinstance(c.agent, str) else []
+    agents = [f.agent] if f.agent else []
+    orgs = [x for x in (P if f.plaintiff_kind == "org" else None, f.vehicle_company, INS) if x]
+    reps = [
+        x
+        for x in (
+            f.plaintiff_rep if f.plaintiff_kind == "org" else None,
+            f.vehicle_company_rep,
+            f.insurer_rep,
+        )
+        if x
+    ]
     return text, {
         "doc_id": c.doc_id,
         "case_no": c.case_no,
@@ -538,63 +569,28 @@ def render_insurance(c: Any, r: random.Random) -> tuple[str, dict[str, Any]]:
         "plaintiffs": [P],
         "defendants": defendants,
         "plaintiff_agents": agents,
-        "law_firms": [c.agent_firm] if agents and isinstance(c.agent_firm, str) else [],
-        "defendant_agents": [ins_agent],
-        "org_parties": [P, INS] if c.plaintiff_kind == "org" else [INS],
-        "legal_reps": [c.legal_rep, ins_rep] if c.plaintiff_kind == "org" else [ins_rep],
+        "law_firms": [f.agent_firm] if agents and f.agent_firm else [],
+        "defendant_agents": [f.insurer_agent],
+        "org_parties": orgs,
+        "legal_reps": reps,
         "insurers": [INS],
         "plates": plates,
-        "repair_shops": [shop] if shop else [],
-        "assessors": [assessor] if assessor else [],
+        "repair_shops": [f.shop] if f.shop else [],
+        "assessors": [f.assessor] if f.assessor else [],
         "claimed_amount": claimed,
         "awarded_amount": awarded,
-        "assigned": True if c.assigned else None,  # the text says nothing otherwise
-        "insurer_assessed": insurer_assessed,
-        "masked": masked,
+        "assigned": f.assigned,
+        "insurer_assessed": _ASSESSED.get(f.assessment),
+        "masked": bool(c.masked),
         "single_line": single,
         "scenario": c.kind,
+        "phrasing": family.NAME,
     }
 
 
-def _story(
-    c: Any, r: random.Random, P: str, D: Any, A: Any, B: Any, abbr: str, traffic: bool
-) -> str:
-    when = _date(c.accident_date)
-    place = f"{c.court.replace('人民法院', '')}{r.choice(_ROADS)}"
-    owner = c.owner_name if isinstance(c.owner_name, str) else None
-    own_ref = "原告所有的" if not c.assigned else f"案外人{owner}所有的"
-    if A and traffic:
-        s = f"{when}，被告{D}驾驶{B}号车辆在{place}与{own_ref}{A}号车辆发生碰撞，造成两车受损的交通事故。经交警部门认定，被告{D}负事故全部责任。{B}号车辆在被告{abbr}处投保了交强险及商业第三者责任险。"
-    elif A:
-        s = f"{own_ref}{A}号车辆在被告{abbr}处投保了机动车损失保险，{when}，该车在{place}发生交通事故受损，事故发生在保险期间内。"
-    else:
-        s = f"{when}，被告{D}驾驶{B}号车辆在{place}将原告撞伤。经交警部门认定，被告{D}负事故主要责任。{B}号车辆在被告{abbr}处投保了交强险及商业第三者责任险。"
-    if c.assigned:
-        s += r.choice(
-            [
-                f"事故发生后，车主{owner}与原告签订《债权转让协议》，将本次事故车辆损失的保险理赔权转让给原告，并已通知被告。",
-                f"事故发生后，{owner}将其对被告享有的车辆损失赔偿债权转让给原告，债权转让通知已送达被告。",
-                f"{owner}已将该车损失的索赔权转让给原告{P}。",
-            ]
-        )
-    s += r.choice(
-        ["为维护原告合法权益，特诉至法院。", "现原告诉至本院，请求判如所请。", "故原告起诉。"]
-    )
-    return s
-
-
-def _accident(c: Any, r: random.Random, P: str, D: Any, A: Any, B: Any, traffic: bool) -> str:
-    when = _date(c.accident_date)
-    if A and B:
-        return f"{when}，{D}驾驶{B}号车辆与{A}号车辆发生碰撞，致两车受损。{D}负事故全部责任。"
-    if A:
-        return f"{A}号车辆于{when}发生交通事故受损，该车在被告处投保了车辆损失险，事故发生在保险期间内。"
-    return f"{when}，{D}驾驶{B}号车辆与原告{P}发生碰撞，致原告受伤，{D}负事故主要责任。"
-
-
 def _reasoning(c: Any, r: random.Random, P: str, abbr: str, traffic: bool) -> str:
-    if c.assigned:
-        return "债权人可以将债权的全部或者部分转让给第三人，原告受让取得的债权合法有效，被告应向原告履行赔偿义务。"
+    # the skeleton's own words say nothing a reader looks for (assignment, assessment, repair):
+    # those facts are worded only by the phrasing family
     if traffic:
         return r.choice(
             [
@@ -678,14 +674,16 @@ def render_other(c: Any, r: random.Random) -> tuple[str, dict[str, Any]]:
         "legal_reps": [c.legal_rep] if c.plaintiff_kind == "org" else [],
         "insurers": [],
         "plates": [],
-        # a repair shop or an assessor suing over a debt is still a repair business mentioned
-        "repair_shops": [P] if c.plaintiff_industry in REPAIR_INDUSTRIES else [],
+        # a repair business suing over a debt repairs no vehicle here: no repair shop (contract);
+        # an assessment firm is an appraisal body whatever it sues for
+        "repair_shops": [],
         "assessors": [P] if c.plaintiff_industry in ASSESSOR_INDUSTRIES else [],
         "claimed_amount": claimed,
         "awarded_amount": awarded_out,
-        "assigned": None,
+        "assigned": False,
         "insurer_assessed": None,
         "masked": masked,
         "single_line": single,
         "scenario": "other",
+        "phrasing": "house",
     }

@@ -23,7 +23,9 @@ cases the police opened directly, and unrelated crimes.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +35,7 @@ import pandas as pd
 from huiyan.synth import ids
 from huiyan.synth.base import Province, object_frame, random_dates
 from huiyan.synth.names import short_place
+from huiyan.synth.phrasing.facts import DrinkFacts, MiningFacts, ShoddyFacts, WasteFacts
 
 log = logging.getLogger(__name__)
 
@@ -280,8 +283,10 @@ class _County:
         truth: dict[str, list[np.ndarray]],
     ) -> None:
         self.p, self.rng, self.code, self.n = p, p.rng, code, n
+        self.phrasing = p.phrasing
         c = p.county(code)
         self.city, self.name, self.short = c.city, c.name, short_place(c.name)[:1]
+        self.place = short_place(c.name)
         self.plate_prefix = c.plate_prefix
         self.seq = seq
         self.rows, self.cases, self.truth = rows, cases, truth
@@ -431,23 +436,48 @@ class _County:
             source_case_id=source if source is not None else np.full(n, None, dtype=object),
         )
 
-    # -- text ----------------------------------------------------------------------------------
-
-    def yuan(self, v: float) -> str:
-        """A money amount as prosecutors write it: 9.6万元, 96,000.00元 or 96000元."""
-        r = self.rng.random()
-        if abs(v - round(v, -2)) < 1e-6 and r < 0.5:
-            return f"{v / 10_000:g}万元"
-        if r < 0.75:
-            return f"{v:,.2f}元"
-        return f"人民币{v:.2f}元".replace(".00元", "元")
-
-    def md(self, d: np.datetime64) -> str:
-        ts = pd.Timestamp(d)
-        return f"{ts.year}年{ts.month}月{ts.day}日"
-
 
 # -- offence kinds ---------------------------------------------------------------------------------
+
+
+FACTS_TABLE = "synth_penalty_facts"
+"""Hidden table: what the generator knows of each offence penalty (case_id, kind, the facts the
+text was worded from as JSON, and the true deciding figure), for measuring readers."""
+
+
+def _known(c: _County, cid: np.ndarray, kind: str, facts: list[Any], true: np.ndarray) -> None:
+    import json
+    from dataclasses import asdict
+
+    c.p.add_table(
+        FACTS_TABLE,
+        pd.DataFrame(
+            {
+                "case_id": cid,
+                "kind": kind,
+                "facts": [json.dumps(asdict(f), ensure_ascii=False, default=str) for f in facts],
+                "true_figure": np.asarray(true, dtype=float),
+            }
+        ),
+    )
+
+
+def _texts(c: _County, function: str, facts: list[Any]) -> tuple[np.ndarray, list[str]]:
+    """(violation labels, facts paragraphs) of records, each worded by the workspace's phrasing.
+
+    Each record has its own random stream, drawn from the county's: the data never depends on
+    the family that words it.
+    """
+    seeds = c.rng.integers(0, 2**62, len(facts))
+    out = [
+        c.phrasing.render(function, f, random.Random(int(s)))
+        for f, s in zip(facts, seeds, strict=True)
+    ]
+    return np.array([t.violation for t in out], dtype=object), [t.facts for t in out]
+
+
+def _date(d: Any) -> dt.date:
+    return pd.Timestamp(d).date()
 
 
 def _mining(
@@ -464,45 +494,46 @@ def _mining(
     structured = rng.random(n) < 0.45
     tonnes = np.round(values / rng.uniform(25, 45, n))
     cubic = rng.random(n) < 0.35
-    facts = []
-    for i in range(n):
-        zone = ""
-        if restricted[i]:
-            zone = rng.choice(["在禁采区内", "在禁采期内", "于禁采期（3月1日至6月30日）"])
-        qty = f"{tonnes[i] / 1.6:,.0f}立方米" if cubic[i] else f"约{tonnes[i]:,.0f}吨"
-        if structured[i] and rng.random() < 0.6:
-            val = "涉案砂石价值经价格认定（见认定书）"
-        else:
-            val = rng.choice(["价值约", "涉案砂石价值", "货值", "矿产品价值"]) + c.yuan(values[i])
-        river = rng.choice(RIVERS)
-        t = rng.integers(0, 3)
-        if t == 0:
-            facts.append(
-                f"经查，{party.party_name[i]}于{c.md(dates[i])}未取得采矿许可证，{zone}擅自在{river}使用采砂船非法采砂{qty}，{val}。"
-            )
-        elif t == 1:
-            facts.append(
-                f"{party.party_name[i]}在未办理河道采砂许可证的情况下，于{c.md(dates[i])}{zone}在{river}河段非法采砂{qty}，{val}。"
-            )
-        else:
-            facts.append(
-                f"经查，{party.party_name[i]}{zone}在{river}沿岸无证开采建筑用砂石{qty}，{val}，违反了《中华人民共和国矿产资源法》第三条的规定。"
-            )
+    in_text = ~structured | (rng.random(n) < 0.4)
+    period = rng.random(n) < 0.5
+    denies = ~restricted & (rng.random(n) < 0.15)
+    matches = rng.random(n) < 0.8
+    river = c.pick(RIVERS, n)
+    fine = np.round(values * rng.uniform(2, 5, n), -2)
+    facts = [
+        MiningFacts(
+            party=party.party_name[i],
+            party_kind="org" if party.party_type[i] == "法人" else "person",
+            date=_date(dates[i]),
+            place=river[i],
+            value_yuan=float(values[i]) if in_text[i] else None,
+            tonnes=None if cubic[i] else float(tonnes[i]),
+            cubic_metres=float(round(tonnes[i] / 1.6)) if cubic[i] else None,
+            restricted=("period" if period[i] else "zone") if restricted[i] else None,
+            denies_restricted=bool(denies[i]),
+            fine_yuan=float(fine[i]),
+            label_matches=bool(matches[i]),
+        )
+        for i in range(n)
+    ]
+    violation, texts = _texts(c, "mining", facts)
     water = rng.random(n) < 0.5
-    return c.penalty(
+    cid = c.penalty(
         np.where(water, "水利", "自然资源"),
         np.where(water, "水利局", "自然资源和规划局"),
         np.where(water, "水", "资规"),
         party,
-        c.pick(("非法采砂", "河道采砂未取得许可", "无证开采矿产资源", "非法采矿"), n),
-        facts,
+        violation,
+        texts,
         dates,
         transferred=transferred,
         goods_value=np.where(structured, values, np.nan),
         quantity=np.where(structured & ~cubic, tonnes, np.nan),
         quantity_unit=_where(structured & ~cubic, "吨"),
-        fine=np.round(values * rng.uniform(2, 5, n), -2),
+        fine=fine,
     )
+    _known(c, cid, "mining", facts, values)
+    return cid
 
 
 def _shoddy(
@@ -518,44 +549,40 @@ def _shoddy(
     rng = c.rng
     structured = rng.random(n) < 0.4
     gain = np.round(sales * rng.uniform(0.1, 0.3, n), 2)
-    facts = []
-    for i in range(n):
-        prod = rng.choice(PRODUCTS)
-        head = f"经查，{party.party_name[i]}于{c.md(dates[i])}"
-        parts = []
-        if sales[i] > 0:
-            parts.append(
-                rng.choice(
-                    [
-                        f"销售不合格{prod}，销售金额",
-                        f"以次充好销售伪劣{prod}，销售额",
-                        f"生产、销售伪劣{prod}，销售收入",
-                    ]
-                )
-                + c.yuan(sales[i])
-            )
-            if not structured[i]:
-                parts.append("违法所得" + c.yuan(gain[i]))
-        if unsold[i] > 0:
-            if structured[i] and rng.random() < 0.5:
-                parts.append(f"现场查获尚未销售的伪劣{prod}一批（货值见扣押清单）")
-            else:
-                parts.append(f"现场查获尚未销售的伪劣{prod}，货值" + c.yuan(unsold[i]))
-        if not parts:
-            parts.append(f"销售不合格{prod}")
-        facts.append(head + "，".join(parts) + "。")
-    return c.penalty(
+    hidden = structured & (rng.random(n) < 0.5)
+    matches = rng.random(n) < 0.8
+    product = c.pick(PRODUCTS, n)
+    fine = np.round(rng.uniform(500, 50_000, n), -2)
+    facts = [
+        ShoddyFacts(
+            party=party.party_name[i],
+            party_kind="org" if party.party_type[i] == "法人" else "person",
+            date=_date(dates[i]),
+            product=product[i],
+            sales_yuan=float(sales[i]),
+            unsold_yuan=None if unsold[i] > 0 and hidden[i] else float(unsold[i]),
+            gain_yuan=float(gain[i]) if sales[i] > 0 and not structured[i] else None,
+            fine_yuan=float(fine[i]),
+            label_matches=bool(matches[i]),
+        )
+        for i in range(n)
+    ]
+    violation, texts = _texts(c, "shoddy", facts)
+    cid = c.penalty(
         "市场监督管理",
         "市场监督管理局",
         "市监",
         party,
-        c.pick(("销售不合格产品", "生产、销售伪劣产品", "销售假冒伪劣商品", "以次充好"), n),
-        facts,
+        violation,
+        texts,
         dates,
         transferred=transferred,
         goods_value=np.where(structured & (unsold > 0), unsold, np.nan),
         illegal_gain=np.where(structured & (sales > 0), gain, np.nan),
+        fine=fine,
     )
+    _known(c, cid, "shoddy", facts, sales)
+    return cid
 
 
 def _drink(
@@ -566,77 +593,110 @@ def _drink(
     *,
     transferred: Any = False,
     mislabel: np.ndarray | None = None,
+    breath: np.ndarray | None = None,
+    breath_only: np.ndarray | None = None,
 ) -> np.ndarray:
+    """Drink-driving penalties; ``bac`` is the blood figure, or the breath figure where ``breath_only``.
+
+    ``breath`` (optional) is a breath-test figure stated besides the blood test (nan: none).
+    """
     n = len(bac)
     rng = c.rng
-    structured = rng.random(n) < 0.35
+    only = np.zeros(n, bool) if breath_only is None else np.asarray(breath_only, bool)
+    structured = (rng.random(n) < 0.35) & ~only
     plates = ids.plates(np.full(n, c.plate_prefix), rng)
+    extra = np.full(n, np.nan) if breath is None else np.asarray(breath, float)
+    matches = np.ones(n, bool) if mislabel is None else ~(np.asarray(mislabel, bool) & (bac >= 80))
+    fine = np.where((bac >= 80) & matches, 0.0, rng.choice([1000.0, 1500.0, 2000.0], n))
     facts = []
     for i in range(n):
-        v = f"{bac[i]:g}"
-        if structured[i]:
-            tail = "经抽血检验，血液酒精含量见司法鉴定意见书"
-        elif rng.random() < 0.5:
-            tail = f"经呼气酒精测试及血液检验，血液中乙醇含量为{v}mg/100ml"
-        else:
-            tail = f"经抽血检验其血液酒精含量为{v}毫克/100毫升"
+        blood = None if only[i] or structured[i] else float(bac[i])
+        stated_breath = float(bac[i]) if only[i] else None
+        if not only[i] and not structured[i] and not np.isnan(extra[i]):
+            stated_breath = float(extra[i])
         facts.append(
-            f"{party.party_name[i]}于{c.md(dates[i])}驾驶{plates[i]}小型轿车在{c.short}城区道路行驶，{tail}。"
+            DrinkFacts(
+                party=party.party_name[i],
+                date=_date(dates[i]),
+                plate=plates[i],
+                place=c.place,
+                blood_mg=blood,
+                blood_in_record=bool(structured[i]),
+                breath_mg=stated_breath,
+                over_80=bool(bac[i] >= 80),
+                fine_yuan=float(fine[i]),
+                label_matches=bool(matches[i]),
+            )
         )
-    drunk = bac >= 80 if mislabel is None else (bac >= 80) & ~mislabel
-    violation = np.where(drunk, "醉酒后驾驶机动车", "饮酒后驾驶机动车").astype(object)
-    return c.penalty(
+    violation, texts = _texts(c, "drink", facts)
+    cid = c.penalty(
         "公安交通管理",
         "公安局交通警察大队",
         "公交",
         party,
         violation,
-        facts,
+        texts,
         dates,
         transferred=transferred,
         quantity=np.where(structured, bac, np.nan),
         quantity_unit=_where(structured, "mg/100ml"),
-        fine=np.where(drunk, 0.0, rng.choice([1000.0, 1500.0, 2000.0], n)),
+        fine=fine,
     )
+    _known(c, cid, "drink", facts, bac)
+    return cid
+
+
+DISPOSAL = ("unlicensed", "dumped", "discharged")
+KEEPING = ("stored", "labelling", "records")
+"""Waste conduct: disposal (a crime from 3 t) and keeping violations (never a crime by weight)."""
 
 
 def _waste(
-    c: _County, kg: np.ndarray, dates: np.ndarray, party: _Table, *, transferred: Any = False
+    c: _County,
+    kg: np.ndarray,
+    dates: np.ndarray,
+    party: _Table,
+    *,
+    transferred: Any = False,
+    conduct: tuple[str, ...] = DISPOSAL,
 ) -> np.ndarray:
     n = len(kg)
     rng = c.rng
     structured = rng.random(n) < 0.4
     in_kg = rng.random(n) < 0.4
-    facts = []
-    for i in range(n):
-        qty = f"{kg[i]:,.0f}千克" if in_kg[i] else f"{kg[i] / 1000:g}吨"
-        if rng.random() < 0.3:
-            qty = f"{kg[i]:.0f}公斤"
-        hw = rng.choice(WASTES)
-        if structured[i]:
-            facts.append(
-                f"经查，{party.party_name[i]}未按规定贮存、处置{hw}等危险废物，将其交由无危险废物经营许可证的个人处置。"
-            )
-        elif rng.random() < 0.5:
-            facts.append(
-                f"经查，{party.party_name[i]}于{c.md(dates[i])}将{hw}等危险废物约{qty}交由无危险废物经营资质的个人非法处置。"
-            )
-        else:
-            facts.append(
-                f"{party.party_name[i]}将生产过程中产生的{hw}（危险废物）{qty}非法倾倒于厂区外空地。"
-            )
-    return c.penalty(
+    matches = rng.random(n) < 0.75
+    what = c.pick(conduct, n)
+    waste = c.pick(WASTES, n)
+    fine = np.round(rng.uniform(10_000, 500_000, n), -3)
+    facts = [
+        WasteFacts(
+            party=party.party_name[i],
+            party_kind="org" if party.party_type[i] == "法人" else "person",
+            date=_date(dates[i]),
+            waste=waste[i],
+            tonnes=None if structured[i] else float(kg[i]) / 1000,
+            conduct=what[i],
+            fine_yuan=float(fine[i]),
+            label_matches=bool(matches[i]),
+        )
+        for i in range(n)
+    ]
+    violation, texts = _texts(c, "waste", facts)
+    cid = c.penalty(
         "生态环境",
         "生态环境分局",
         "环",
         party,
-        c.pick(("非法处置危险废物", "未按规定贮存危险废物", "违法转移危险废物"), n),
-        facts,
+        violation,
+        texts,
         dates,
         transferred=transferred,
         quantity=np.where(structured, np.where(in_kg, kg, kg / 1000), np.nan),
         quantity_unit=_where(structured, np.where(in_kg, "千克", "吨")),
+        fine=fine,
     )
+    _known(c, cid, "waste", facts, kg / 1000)
+    return cid
 
 
 # -- planting -------------------------------------------------------------------------------------
@@ -761,22 +821,36 @@ def _plant_shoddy(c: _County) -> None:
 
 
 def _plant_drunk(c: _County) -> None:
+    """Blood tests decide; breath figures alone are clues too, a high breath over a low blood is not."""
     rng = c.rng
 
-    def over(n: int, exact: bool = False) -> np.ndarray:
+    def over(n: int, exact: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if exact:
-            return np.full(n, 80.0)
-        v = rng.integers(80, 130, n).astype(float)
-        far = rng.random(n) < 0.2
-        v[far] = rng.integers(150, 260, int(far.sum()))
-        return v
+            v = np.full(n, 80.0)
+        else:
+            v = rng.integers(80, 130, n).astype(float)
+            far = rng.random(n) < 0.2
+            v[far] = rng.integers(150, 260, int(far.sum()))
+        only = rng.random(n) < 0.2  # a breath test only, no blood test stated
+        breath = np.where(
+            ~only & (rng.random(n) < 0.3), np.round(v + rng.uniform(-10, 30, n)), np.nan
+        )
+        return v, breath, only
 
-    def under(n: int, exact: bool = False) -> np.ndarray:
-        return np.where(rng.random(n) < 0.5, 79.0, np.round(rng.uniform(60, 79.9, n), 1))
+    def under(n: int, exact: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        v = np.where(rng.random(n) < 0.5, 79.0, np.round(rng.uniform(60, 79.9, n), 1))
+        only = rng.random(n) < 0.15
+        # the breath screening read 80 or more, the blood test (which decides) did not
+        breath = np.where(~only & (rng.random(n) < 0.5), rng.integers(80, 140, n), np.nan)
+        return v, breath, only
 
     def make(c: _County, m: Any, dates: np.ndarray, party: _Table, **kw: Any) -> np.ndarray:
         # 以罚代刑: the drunk driver is often written up as mere drink driving
-        return _drink(c, m, dates, party, mislabel=rng.random(len(m)) < 0.6, **kw)
+        bac, breath, only = m
+        mislabel = rng.random(len(bac)) < 0.6
+        return _drink(
+            c, bac, dates, party, mislabel=mislabel, breath=breath, breath_only=only, **kw
+        )
 
     _plant_offence(c, "drunk", "ACT-DRUNK-DRIVING", make, over, under, 0.0, "company")
 
@@ -799,6 +873,11 @@ def _plant_waste(c: _County) -> None:
         return _waste(c, m, dates, party, **kw)
 
     _plant_offence(c, "waste", "ACT-POLLUTION-WASTE", make, over, under, 0.7, "manufacturing")
+    # storing, labelling or record-keeping of hazardous waste is no disposal, whatever the tonnage
+    n = c.k(RATES["ACT-POLLUTION-WASTE"], low=2)
+    party = c.parties(n, 0.7, "manufacturing")
+    kg = np.round(rng.uniform(3_000, 40_000, n), -2)
+    _waste(c, kg, random_dates(rng, "2019-06-01", "2024-06-30", n), party, conduct=KEEPING)
 
 
 def _plant_repeat(c: _County) -> None:
@@ -894,7 +973,13 @@ def _background(c: _County, generic: _Table, companies: _Table) -> None:
     )
     # hazardous waste below 3 t, and general solid waste (not hazardous) of any tonnage
     n = b["waste"]
-    _waste(c, np.round(rng.uniform(50, 2_900, n), -1), c.dates(n), draw(n, 0.7))
+    _waste(
+        c,
+        np.round(rng.uniform(50, 2_900, n), -1),
+        c.dates(n),
+        draw(n, 0.7),
+        conduct=DISPOSAL + KEEPING,
+    )
     n = b["solid_waste"]
     party = draw(n, 0.9)
     tonnes = np.round(rng.uniform(5, 60, n))

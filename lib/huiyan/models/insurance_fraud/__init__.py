@@ -70,10 +70,30 @@ from huiyan.rules import Hits, parameters
 from huiyan.workspace import Workspace
 
 __all__ = [
-    "CAUSES", "DATASETS", "MODEL", "PARAMETERS", "RULES", "Facts", "RingGraph", "assigned",
-    "draw", "facts", "frequent_plaintiff", "frequent_reporter", "in_windows", "no_assessment",
-    "plaintiff_employee", "plate_owners", "prepare", "record_hits", "ring", "ring_graph",
-    "run_rules", "shop_concentration",
+    "CAUSES",
+    "DATASETS",
+    "MODEL",
+    "PARAMETERS",
+    "RULES",
+    "TEXT_RULES",
+    "Facts",
+    "RingGraph",
+    "assigned",
+    "draw",
+    "facts",
+    "frequent_plaintiff",
+    "frequent_reporter",
+    "in_windows",
+    "no_assessment",
+    "plaintiff_employee",
+    "plate_owners",
+    "prepare",
+    "record_hits",
+    "ring",
+    "ring_graph",
+    "run_rules",
+    "shop_concentration",
+    "unread",
 ]  # fmt: skip
 
 RULES = (
@@ -129,6 +149,71 @@ def record_hits(f: Facts, **params: Any) -> list[Hits]:
             report_window_months=p["report_window_months"],
         ),
     ]
+
+
+TEXT_RULES = {
+    "INS-ASSIGNED": "assignment",
+    "INS-NO-ASSESSMENT": "assessment",
+    "INS-SHOP-CONCENTRATION": "repair",
+    "INS-PLAINTIFF-EMPLOYEE": "repair",
+    "INS-FREQUENT-PLAINTIFF": "plaintiff",
+}
+"""The rules that rest on a fact read from the judgment text, and that fact."""
+
+
+def unread(ws: Workspace, *, region: str = "") -> dict[str, dict[str, int]]:
+    """Blind spots: per text rule, the insurance judgments and those where the reader found the
+    key words of the deciding fact but could not read it (an assignment, the insurer's
+    assessment, the business that repaired the car; a plaintiff's name for the frequency rule).
+
+    Returns:
+        ``{rule: {"candidates": n, "unread": m}}`` for :func:`huiyan.runs.save`.
+    """
+    from huiyan.judgments import parsed
+    from huiyan.models.insurance_fraud.base import insurance_documents
+
+    d = insurance_documents(ws.table("judgments", region=region), parsed(ws).documents)
+    metrics: dict[str, Any] = {"candidates": d.count()}
+    for fact in sorted(set(TEXT_RULES.values())):
+        missed = (d.n_plaintiffs == 0) if fact == "plaintiff" else d.unread.contains(fact)
+        metrics[fact] = missed.fill_null(False).cast("int64").sum()
+    row = d.aggregate(**metrics).execute().iloc[0]
+    return {
+        code: {"candidates": int(row["candidates"]), "unread": int(row[fact] or 0)}
+        for code, fact in TEXT_RULES.items()
+    }
+
+
+_KEY_WORDS = {
+    "assignment": (("insurance", "transfer"),),
+    "assessment": (("insurance", "assessment"), ("insurance", "inspection")),
+    "repair": (("insurance", "repair"),),
+    "plaintiff": (),
+}
+"""The vocabulary lists whose words mark the sentences worth showing for an unread judgment."""
+
+
+def unread_records(ws: Workspace, rule: str, *, region: str = "") -> tuple[Any, tuple[str, ...]]:
+    """The insurance judgments where a text rule's deciding fact could not be read, and the key words.
+
+    Returns:
+        (a frame of ``record, text``, the key words), for
+        :func:`huiyan.reading.blindspots.common_sentences`.
+    """
+    from huiyan import reading
+    from huiyan.judgments import parsed
+    from huiyan.models.insurance_fraud.base import insurance_documents
+    from huiyan.rules import ref
+
+    fact = TEXT_RULES[rule]
+    judgments = ws.table("judgments", region=region)
+    d = insurance_documents(judgments, parsed(ws).documents)
+    d = d.filter((d.n_plaintiffs == 0) if fact == "plaintiff" else d.unread.contains(fact))
+    d = d.select("doc_id").join(judgments.select("doc_id", "text"), "doc_id")
+    frame = d.select(record=ref("judgments", d.doc_id), text=d.text).execute()
+    v = reading.load()
+    words = tuple(w for lists in _KEY_WORDS[fact] for w in v.words(*lists)) or ("原告",)
+    return frame, words
 
 
 def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:

@@ -10,7 +10,6 @@ plaintiffs (代位求偿, 保险法 art. 60) are left out of the plaintiff table
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,7 @@ import ibis
 import ibis.expr.types as ir
 
 from huiyan import identifiers, linking
+from huiyan.rules import keep
 from huiyan.workspace import Workspace
 
 MODEL = "insurance_fraud"
@@ -42,27 +42,13 @@ PARAMETERS: dict[str, tuple[Any, str, str]] = {
     "min_ring_rules": (2, "int", "团伙至少涉及的不同规则数"),
 }
 
-SHOP_WORDS = r"汽修|修理|维修|修配|快修|汽车服务|汽车销售服务"
-"""A company name with these words is a repair business."""
+SHOP_WORDS = r"汽修|修理|维修|修配|快修|汽车服务|汽车销售服务|车业|车行|汽车美容"
+"""A company name with these words is a repair business (for linking a repair shop named in a
+judgment to the register; whether a business named in a judgment repaired the car is read from
+the text by :mod:`huiyan.judgments.insurance`)."""
+SHOP_INDUSTRIES = ("机动车维修", "汽车维修")
+"""Registered industries of repair businesses, whatever their names say."""
 ASSESSOR_WORDS = r"公估|评估|鉴定|价格事务所|价格认证|价格鉴证"
-COMMISSIONED_RE = (
-    r"原告[^。；;]{0,30}?(?:自行|单方|单独|另行)?委托[^。；;]{0,40}?(?:评估|鉴定|公估)"
-    r"|(?:自行|单方)委托[^。；;]{0,40}?(?:评估|鉴定|公估)"
-)
-"""The text says the plaintiff commissioned the loss assessment."""
-_NAME = r"([^，。；、：:,;\s（）()]{2,30}?"
-SHOP_TEXT_RE = (
-    r"(?:送至|送到|交由|由|在)"
-    + _NAME
-    + r"(?:修配厂|修理厂|汽修厂|维修厂|维修中心|维修部|有限公司))(?:维修|修复|进行维修|修理)"
-)
-"""A repair shop named where the car was repaired: 送至X维修, 由X修复, 在X进行维修."""
-ASSESSOR_TEXT_RE = (
-    r"委托"
-    + _NAME
-    + r"(?:有限公司|事务所|鉴定所|鉴定中心|认证中心|鉴证中心))(?:对|进行|作出|评估|鉴定)"
-)
-"""An assessor named where it was commissioned: 委托X对车辆损失进行评估."""
 CLAIM_COLUMNS = (
     "claim_id", "plate_no", "reporter_name", "reporter_id", "report_date", "repair_shop",
     "assessor", "claimed_amount", "region",
@@ -90,18 +76,18 @@ class Facts:
 
 
 def insurance_documents(judgments: ir.Table, documents: ir.Table) -> ir.Table:
-    """Insurance judgments: the dataset's rows joined to their parse, with what the model reads in the text.
+    """Insurance judgments: the dataset's rows joined to their parse (the judgment reader's facts).
 
-    Every text is read once, here; the rest of the model works on these columns:
-    commissioned (the plaintiff commissioned the assessment: read only where the
-    insurer did not assess, the one case INS-NO-ASSESSMENT looks at, else False),
-    shop_in_text and assessor_in_text (the names :data:`SHOP_TEXT_RE` and
-    :data:`ASSESSOR_TEXT_RE` find, else null) and id_text (the text where it may
-    carry a resident ID, for :func:`huiyan.linking.resident_id_after`, else null).
+    The judgment reader (:mod:`huiyan.judgments`, with :mod:`huiyan.judgments.insurance`)
+    has read each text once into ``jd_documents``: whether the claim was assigned, whether
+    the insurer assessed the loss, whether the plaintiff commissioned the appraisal, the
+    snippets these were read from, and what it could not decide (``unread``). The only
+    text read here is id_text (the text where it may carry a resident ID, for
+    :func:`huiyan.linking.resident_id_after`, else null).
 
     Columns: doc_id, region, case_no, court, cause, judgment_date, claimed_amount,
-    awarded_amount, assigned, insurer_assessed, commissioned, shop_in_text,
-    assessor_in_text, id_text.
+    awarded_amount, assigned, insurer_assessed, commissioned, assigned_words,
+    assessed_words, commissioned_words, unread, n_plaintiffs, id_text.
     """
     d = documents.select(
         "doc_id",
@@ -110,11 +96,16 @@ def insurance_documents(judgments: ir.Table, documents: ir.Table) -> ir.Table:
         "assigned",
         "insurer_assessed",
         "has_insurer",
+        "commissioned",
+        "assigned_words",
+        "assessed_words",
+        "commissioned_words",
+        "unread",
+        "n_plaintiffs",
         _pcause=documents.cause,
     )
     j = judgments.join(d, "doc_id")
     j = j.filter((j.cause.isin(CAUSES) | j._pcause.isin(CAUSES)) & j.has_insurer.fill_null(False))
-    not_assessed = j.insurer_assessed == False  # noqa: E712  (null: the text does not say)
     return j.select(
         "doc_id",
         "region",
@@ -126,11 +117,12 @@ def insurance_documents(judgments: ir.Table, documents: ir.Table) -> ir.Table:
         awarded_amount=j.awarded_amount.cast("float64"),
         assigned=j.assigned.fill_null(False),
         insurer_assessed=j.insurer_assessed,
-        commissioned=ibis.ifelse(
-            not_assessed, j.text.re_search(COMMISSIONED_RE).fill_null(False), False
-        ),
-        shop_in_text=j.text.re_extract(SHOP_TEXT_RE, 1).nullif(""),
-        assessor_in_text=j.text.re_extract(ASSESSOR_TEXT_RE, 1).nullif(""),
+        commissioned=j.commissioned.fill_null(False),
+        assigned_words=j.assigned_words,
+        assessed_words=j.assessed_words,
+        commissioned_words=j.commissioned_words,
+        unread=j.unread.fill_null(""),
+        n_plaintiffs=j.n_plaintiffs,
         # every wording of linking.RESIDENT_ID_TEXT_RE holds 身份: other texts carry no ID
         id_text=ibis.ifelse(j.text.contains(ID_WORD), j.text, ibis.null("string")),
     )
@@ -183,6 +175,14 @@ def _orgs_of(enterprises: ir.Table, words: str) -> ir.Table:
     return enterprises.filter(enterprises.name.re_search(words))
 
 
+def _shop_orgs(enterprises: ir.Table) -> ir.Table:
+    """Repair businesses of the register: by name, or by their registered industry."""
+    e = enterprises
+    return e.filter(
+        e.name.re_search(SHOP_WORDS) | e.industry.isin(SHOP_INDUSTRIES).fill_null(False)
+    )
+
+
 def facts(ws: Workspace, *, region: str = "") -> Facts:
     """Build the model's facts for one county ("" = the whole workspace).
 
@@ -201,7 +201,8 @@ def facts(ws: Workspace, *, region: str = "") -> Facts:
             unmasked name that links nowhere; null for a masked one), suit_key (what
             INS-FREQUENT-PLAINTIFF counts by: ``N:name``, a company's org_id, a masked
             name's ID from the text, else null), link, confidence.
-        plates: doc_id, plate. shops: doc_id, region, shop, org_id, shop_key, shop_link.
+        plates: doc_id, plate. shops: doc_id, region, shop, org_id, words (the snippet telling
+            that it repaired the car), shop_key, shop_link.
         assessors: doc_id, assessor, assessor_key. agents: doc_id, agent_key, name, law_firm
             (agents of plaintiffs only: an insurer's lawyers would join every case).
         claims: the claims (of the county: ``accident_region``), the columns the rules read
@@ -220,16 +221,16 @@ def facts(ws: Workspace, *, region: str = "") -> Facts:
     claims = all_claims.filter(all_claims.accident_region == region) if region else all_claims
     claims = claims.mutate(region=claims.accident_region)
 
-    read = keep(insurance_documents(judgments, jd.documents))  # the one pass over the texts
-    docs = read.drop("shop_in_text", "assessor_in_text", "id_text")
+    read = keep(insurance_documents(judgments, jd.documents))
+    docs = read.drop("id_text")
     keys = docs.select("doc_id", "region", "judgment_date")
     plates = keep(jd.plates.semi_join(keys, "doc_id").select("doc_id", "plate"))
-    shop_names = _named(jd.shops, read, "shop", "shop_in_text").join(keys, "doc_id")
-    assessor_names = _named(jd.assessors, read, "assessor", "assessor_in_text").join(keys, "doc_id")
+    shop_names = jd.shops.select("doc_id", "shop", "words").join(keys, "doc_id")
+    assessor_names = jd.assessors.select("doc_id", "assessor").distinct().join(keys, "doc_id")
     shop_links = keep(_name_links(
         shop_names.select(name="shop", region="region"),
         claims.select(name="repair_shop", region="region"),
-        companies=_orgs_of(enterprises, SHOP_WORDS),
+        companies=_shop_orgs(enterprises),
     ))  # fmt: skip
     assessor_links = keep(_name_links(
         assessor_names.select(name="assessor", region="region"),
@@ -262,39 +263,6 @@ def facts(ws: Workspace, *, region: str = "") -> Facts:
         social_security=social,
         enterprise_people=officers,
     )
-
-
-def keep(t: ir.Table) -> ir.Table:
-    """``t`` computed now and kept as a temporary table of its engine, for the rules to reread.
-
-    DuckDB: ``Table.cache()``. Spark: ``cache()`` there is lazy and keeps the
-    whole query plan, which every rule would re-analyse (the ring rule's plan
-    then exhausts the driver's memory); the table is checkpointed instead
-    (computed at once, its plan cut to the stored rows) and registered as a
-    temporary view.
-    """
-    backend = t._find_backend()
-    if backend.name != "pyspark":
-        return t.cache()
-    frame = backend._session.sql(backend.compile(t)).localCheckpoint(eager=True)
-    name = f"_huiyan_if_{next(_KEPT)}"
-    frame.createOrReplaceTempView(name)
-    return backend.table(name)
-
-
-_KEPT = itertools.count()
-
-
-def _named(parsed: ir.Table, read: ir.Table, column: str, found: str) -> ir.Table:
-    """``doc_id, <column>``: the parser's names plus those the model's own pattern read in the text.
-
-    The second reading (``found``, a column of :func:`insurance_documents`) catches
-    names the general parser does not know (汽车修配厂, a numbered 第2有限公司)
-    where the sentence makes the role plain.
-    """
-    own = read.filter(read[found].notnull()).select("doc_id", **{column: read[found]})
-    theirs = parsed.semi_join(read, "doc_id").select("doc_id", column)
-    return theirs.union(own).distinct()
 
 
 def _name_key(name: ir.StringValue, region: ir.StringValue) -> ir.StringValue:
@@ -332,6 +300,7 @@ def _shops(mentions: ir.Table, links: ir.Table) -> ir.Table:
         "region",
         "shop",
         "org_id",
+        "words",
         shop_key=t.org_id.coalesce(ibis.literal("S:").concat(t.core)),
         shop_link=t.link,
     ).filter(lambda x: x.shop_key.notnull())

@@ -169,6 +169,7 @@ def assigned(
         reason=t.reason,
         plaintiffs=t.plaintiffs.coalesce("—"),
         score=(0.55 + 0.15 * t._n).clip(upper=0.95).cast("float64"),
+        snippet=t.assigned_words,
     )
 
 
@@ -193,7 +194,11 @@ def no_assessment(documents: ir.Table, assessors: ir.Table) -> ir.Table:
         _a=assessors.assessor.collect().sort().join("、")
     )
     t = d.left_join(names, "doc_id")
-    return t.select(**_doc_cols(t), assessor=t._a.coalesce("评估机构"))
+    return t.select(
+        **_doc_cols(t),
+        assessor=t._a.coalesce("评估机构"),
+        snippet=t.assessed_words.coalesce(t.commissioned_words),
+    )
 
 
 # ---------------------------------------------------------------------------- INS-FREQUENT-PLAINTIFF
@@ -308,10 +313,13 @@ def shop_concentration(
     conc = n.join(top, "shop_key").filter(lambda t: t.n_top * 2 > t.n_cases)
     d = documents.select("doc_id", "claimed_amount", _region="region")
     docs = s.semi_join(conc, "shop_key").join(d, "doc_id")
+    said = shops.semi_join(conc, "shop_key")
     g = docs.group_by("shop_key").aggregate(
         evidence=judgment_ref(docs.doc_id).collect(),
         amount=docs.claimed_amount.sum(),
     )
+    told = said.group_by(_k=said.shop_key).aggregate(snippet=said.words.min())
+    g = g.left_join(told, g.shop_key == told._k).drop("_k")
     g = g.join(modal(docs, key="shop_key", value="_region"), "shop_key")
     t = g.join(conc, "shop_key")
     share = t.n_top / t.n_cases
@@ -325,6 +333,7 @@ def shop_concentration(
         n_cases=t.n_cases,
         n_top=t.n_top,
         assessor=t.assessor,
+        snippet=t.snippet,
     )
 
 
@@ -355,7 +364,7 @@ def plaintiff_employee(
     p = plaintiffs.filter(plaintiffs.person_id.notnull()).select(
         "doc_id", "person_id", "judgment_date", _pname="name", _link="link", _conf="confidence"
     )
-    s = shops.filter(shops.org_id.notnull()).select("doc_id", "org_id", _shop="shop")
+    s = shops.filter(shops.org_id.notnull()).select("doc_id", "org_id", _shop="shop", _said="words")
     ps = p.join(s, "doc_id")
     ss = social_security
     emp = ps.join(ss, (ps.person_id == ss.person_id) & (ps.org_id == ss.employer_org_id))
@@ -364,14 +373,14 @@ def plaintiff_employee(
         (emp.start_month <= emp.judgment_date) & (emp.end_month.isnull() | (emp.end_month >= since))
     )
     emp = emp.select(
-        "doc_id", "_pname", "_link", "_conf", "_shop",
+        "doc_id", "_pname", "_link", "_conf", "_shop", "_said",
         record=ref("social_security", emp.person_id, emp.employer_org_id, emp.start_month.cast("string")),
         relation=ibis.literal("参保职工"),
     )  # fmt: skip
     ep = enterprise_people
     off = ps.join(ep, (ps.person_id == ep.person_id) & (ps.org_id == ep.org_id))
     off = off.select(
-        "doc_id", "_pname", "_link", "_conf", "_shop",
+        "doc_id", "_pname", "_link", "_conf", "_shop", "_said",
         record=ref("enterprise_people", off.org_id, off.person_id, off.role),
         relation=off.role,
     )  # fmt: skip
@@ -382,6 +391,7 @@ def plaintiff_employee(
         plaintiff=links._pname.min(),
         link=links._link.min(),
         shop=links._shop.min(),
+        snippet=links._said.min(),
         _conf=links._conf.max(),
     )
     t = documents.join(g, "doc_id")
@@ -393,6 +403,7 @@ def plaintiff_employee(
         link=t.link,
         shop=t.shop,
         score=(0.85 * t._conf).cast("float64"),
+        snippet=t.snippet,
     )
 
 
