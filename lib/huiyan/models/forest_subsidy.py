@@ -31,7 +31,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from huiyan.rules import Hits, parameters, person_key, ref, rule, strip, text
+from huiyan.canonical import keyed
+from huiyan.rules import Hits, parameters, ref, rule, strip
 from huiyan.workspace import Workspace
 
 MODEL = "forest_subsidy"
@@ -47,24 +48,20 @@ _FRAUD = "《刑法》第二百六十六条（诈骗）、第三百八十二条�
 _BASIS = "《森林法》第七条、第二十九条；《浙江省公益林和森林公园条例》第十六条至第十八条"
 
 
-_person = person_key
-_text = text
-
-
 def _pay_ref(t: ir.Table) -> ir.StringValue:
     return ref("forest_subsidies", t.payment_id)
 
 
 def _payments(subsidies: ir.Table) -> ir.Table:
-    s = subsidies
-    return s.mutate(r_pid=_person(s.recipient_id), cert=_text(s.cert_no), acct=_text(s.account_no))
+    s = keyed(subsidies, "forest_subsidies")
+    return s.mutate(r_pid=s.recipient_id_key, cert=s.cert_no_key, acct=s.account_no_key)
 
 
 def _rights(rights: ir.Table) -> ir.Table:
-    r = rights
+    r = keyed(rights, "forest_rights")
     return r.select(
-        f_cert=_text(r.cert_no),
-        holder_id=_person(r.holder_id),
+        f_cert=r.cert_no_key,
+        holder_id=r.holder_id_key,
         holder_name=r.holder_name,
         reg_area=r.area_mu,
         forest_type=strip(r.forest_type),
@@ -77,8 +74,9 @@ def _rights(rights: ir.Table) -> ir.Table:
 
 def _deceased(subsidies: ir.Table, deaths: ir.Table) -> ir.Table:
     pay = _payments(subsidies)
+    deaths = keyed(deaths, "deaths")
     d = deaths.select(
-        d_pid=_person(deaths.person_id),
+        d_pid=deaths.person_id_key,
         death_date=deaths.death_date,
         death_ref=ref("deaths", deaths.person_id),
     )
@@ -139,12 +137,12 @@ def _duplicate(subsidies: ir.Table) -> ir.Table:
 def _households(households: ir.Table) -> ir.Table:
     """Household members (``h_pid``, ``h_id``; ``h_raw`` the id as written, for references).
 
-    One expression for every rule and both sides of a self-join, so DuckDB normalises
-    the 1.7 million ids once per query (a shared CTE), not once per side.
+    The canonical ids stored in the snapshot (huiyan.canonical): nothing is normalised here.
     """
+    households = keyed(households, "households")
     hh = households.select(
-        h_pid=_person(households.person_id),
-        h_id=_text(households.household_id),
+        h_pid=households.person_id_key,
+        h_id=households.household_id_key,
         h_raw=households.person_id,
     )
     return hh.filter(hh.h_id.notnull())
@@ -398,9 +396,8 @@ def _flagged(
 
     pay = _payments(candidates)
     keys = pay.filter(pay.cert.notnull()).select(k_cert=pay.cert, k_year=pay.year).distinct()
-    groups = subsidies.semi_join(
-        keys, [_text(subsidies.cert_no) == keys.k_cert, subsidies.year == keys.k_year]
-    )
+    every = keyed(subsidies, "forest_subsidies")
+    groups = every.semi_join(keys, [every.cert_no_key == keys.k_cert, every.year == keys.k_year])
 
     def group_ids(t: ir.Table, code: str) -> ir.Table:
         g = t.select(g_cert=t.g_cert, g_year=t.g_year)
@@ -449,8 +446,9 @@ def official_link(
     evaluating all six again on the whole roll and caching the result.
     """
     pay = _payments(subsidies)
+    officials = keyed(officials, "village_officials")
     o = officials.select(
-        o_pid=_person(officials.person_id),
+        o_pid=officials.person_id_key,
         o_name=officials.name,
         o_region=officials.region,
         o_village=strip(officials.village),
