@@ -12,6 +12,8 @@ kind            how (the contract's normalisation)            derived column
 ``code``        trimmed, ``''`` as missing (:func:`huiyan.       ``<column>_key``
                 rules.text`): household, certificate and
                 account numbers
+``trim``        trimmed (:func:`huiyan.rules.strip`): village      ``<column>_key``
+                names matched between registers
 ``plate``       no dots or spaces, half-width, upper-case      ``<column>_key``
 ``core``        the core name (字号) of a company              ``<column>_core``
                 (:func:`huiyan.linking.core_name`)
@@ -47,7 +49,7 @@ import ibis.expr.types as ir
 
 __all__ = ["KEYS", "VERSION", "derived", "is_derived", "keyed", "snapshot_sql"]
 
-VERSION = 1
+VERSION = 2
 """Bumped whenever a derived column is added or computed differently: snapshots published
 under an older version are published again when the workspace is next opened."""
 
@@ -66,11 +68,16 @@ KEYS: dict[str, dict[str, str]] = {
     "criminal_cases": {"suspect_id": "id"},
     "judicial_auctions": {"buyer_id": "id", "executed_party_id": "id"},
     "bankruptcy_claims": {"debtor_org_id": "id", "claimant_id": "id"},
-    "forest_subsidies": {"recipient_id": "id", "cert_no": "code", "account_no": "code"},
+    "forest_subsidies": {
+        "recipient_id": "id",
+        "cert_no": "code",
+        "account_no": "code",
+        "village": "trim",
+    },
     "forest_rights": {"cert_no": "code", "holder_id": "id"},
     "deaths": {"person_id": "id"},
     "households": {"person_id": "id", "household_id": "code"},
-    "village_officials": {"person_id": "id"},
+    "village_officials": {"person_id": "id", "village": "trim"},
 }
 """dataset -> {column as written: kind of normalisation}."""
 
@@ -86,9 +93,10 @@ def _plate(col: ir.StringValue) -> ir.StringValue:
 
 def _normaliser(kind: str) -> Callable[[ir.StringValue], ir.StringValue]:
     from huiyan.linking import core_name
-    from huiyan.rules import person_key, text
+    from huiyan.rules import person_key, strip, text
 
-    return {"id": person_key, "code": text, "plate": _plate, "core": core_name}[kind]
+    kinds = {"id": person_key, "code": text, "trim": strip, "plate": _plate, "core": core_name}
+    return kinds[kind]
 
 
 def _name(column: str, kind: str) -> str:

@@ -207,6 +207,7 @@ def _copy_table(con: Any, name: str, target: Path) -> dict[str, Any]:
 
     select, meta = canonical.snapshot_sql(con, name)
     alias = f"_huiyan_snap_{uuid.uuid4().hex[:8]}"
+    con.execute("SET enable_progress_bar = false")  # a long copy draws no bar on the terminal
     con.execute(f"ATTACH '{_sql_path(target)}' AS {alias}")
     try:
         con.execute(f"CREATE TABLE {alias}.{quote(name)} AS {select}")

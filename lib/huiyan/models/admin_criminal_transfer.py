@@ -24,6 +24,7 @@ Example (in a notebook)::
 from __future__ import annotations
 
 import functools
+import operator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ import ibis.expr.types as ir
 import yaml
 
 from huiyan import quantities as q
+from huiyan import registers
 from huiyan.errors import ModelError, ParameterError
 from huiyan.rules import Hits, parameters, ref, rule
 from huiyan.workspace import REPO_ROOT, Workspace
@@ -460,8 +462,13 @@ def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
     in one county may be prosecuted, or have been penalised before, in another.
     """
     p = parameters(MODEL, _D, params)
-    penalties = ws.table("admin_penalties", region=region)
-    history = ws.table("admin_penalties")
+    # one read of the penalties' text for every rule: the penalties of any of the offences,
+    # kept for the run; each rule then looks for its own offence among those few
+    every = ws.table("admin_penalties")
+    history = registers.keep(
+        every.filter(functools.reduce(operator.or_, [is_offence(every, o) for o in _OFF.values()]))
+    )
+    penalties = history.filter(history.region == region) if region else history
     cases = ws.table("criminal_cases")
     w = int(p["match_window_days"])
     return [

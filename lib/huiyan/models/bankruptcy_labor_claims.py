@@ -43,6 +43,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from huiyan import registers
 from huiyan.canonical import keyed
 from huiyan.rules import Hits, parameters, ref, rule, strip
 from huiyan.workspace import Workspace
@@ -563,9 +564,18 @@ def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
     """Evaluate every rule of the model on the workspace (one county, or all when region is "")."""
     p = parameters(MODEL, {name: spec[0] for name, spec in PARAMETERS.items()}, params)
     claims = ws.table("bankruptcy_claims", region=region)
-    ss = ws.table("social_security")
-    ep = ws.table("enterprise_people")
-    hh = ws.table("households")
+    # every rule joins the registers on the labour claimants and their debtors only: read
+    # each register once, narrowed to those rows, and share it (huiyan.registers)
+    lab = _labour(claims)
+    ss = registers.keep(
+        registers.about(ws.table("social_security"), "social_security", "person_id_key", lab.pid)
+    )
+    ep = registers.keep(
+        registers.about(
+            ws.table("enterprise_people"), "enterprise_people", "org_id_key", lab.debtor
+        )
+    )
+    hh = registers.keep(registers.households_of(ws.table("households"), lab.pid))
     return [
         no_contributions(claims, ss),
         insider(claims, ep, hh),

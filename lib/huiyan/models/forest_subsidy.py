@@ -31,6 +31,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from huiyan import registers
 from huiyan.canonical import keyed
 from huiyan.rules import Hits, parameters, ref, rule, strip
 from huiyan.workspace import Workspace
@@ -451,7 +452,7 @@ def official_link(
         o_pid=officials.person_id_key,
         o_name=officials.name,
         o_region=officials.region,
-        o_village=strip(officials.village),
+        o_village=officials.village_key,
         o_pos=officials.position,
         o_start=officials.term_start,
         o_end=officials.term_end,
@@ -464,7 +465,7 @@ def official_link(
     def in_office(t: ir.Table) -> ir.BooleanValue:
         return (
             (t.o_region == t.region)
-            & (t.o_village == strip(t.village))
+            & (t.o_village == t.village_key)
             & (t.o_start <= t.paid_date)
             & (t.o_end.isnull() | (t.o_end >= t.paid_date))
         )
@@ -554,8 +555,24 @@ def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
     pay = ws.table("forest_subsidies", region=region)
     rights = ws.table("forest_rights")
     deaths = ws.table("deaths")
-    hh = ws.table("households")
     officials = ws.table("village_officials")
+    # the rules look up recipients, right holders and officials' households only: read the
+    # household register once, narrowed to those rows, and share it (huiyan.registers)
+    pay_k = keyed(pay, "forest_subsidies")
+    rights_k = keyed(rights, "forest_rights")
+    officials_k = keyed(officials, "village_officials")
+    people = ibis.union(
+        pay_k.select(p=pay_k.recipient_id_key),
+        rights_k.select(p=rights_k.holder_id_key),
+        officials_k.select(p=officials_k.person_id_key),
+    ).p
+    everyone = ws.table("households")
+    hh = registers.keep(
+        ibis.union(
+            registers.about(everyone, "households", "person_id_key", people),
+            registers.households_of(everyone, officials_k.person_id_key),
+        )
+    )
     return [
         deceased(pay, deaths),
         no_right(pay, rights),
