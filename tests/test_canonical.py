@@ -130,3 +130,24 @@ def test_keys_never_name_a_contract_column(dataset: str) -> None:
     columns = set(contracts.dataset(dataset).column_names)
     assert set(canonical.KEYS[dataset]) <= columns
     assert not set(canonical.derived(dataset)) & columns
+
+
+def test_tables_kept_for_a_run_are_dropped_when_the_workspace_closes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+    import sys
+
+    from huiyan import registers
+
+    ws = hy.workspace(tmp_path, write=True)
+    ingest(ws, "bankruptcy_claims", [_csv(tmp_path / "claims.csv", [CLAIM])])
+    ignored: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", ignored.append)
+    reader = hy.workspace(tmp_path)
+    kept = registers.keep(reader.table("bankruptcy_claims"))
+    assert kept.count().execute() == 1
+    reader.close()
+    del kept
+    gc.collect()
+    assert ignored == []  # no finaliser tried to drop it on the closed connection
