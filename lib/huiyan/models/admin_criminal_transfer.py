@@ -455,6 +455,20 @@ def pollution_waste(
     )
 
 
+def inputs(ws: Workspace, *, region: str = "") -> tuple[ir.Table, ir.Table, ir.Table]:
+    """``(penalties, history, cases)``: the county's penalties, the province's (for earlier
+    penalties) and the criminal cases, with the penalties' text read once for every rule.
+
+    The penalties of any of the offences are kept for the run (huiyan.registers); each rule
+    looks for its own offence among those few, and finds what it finds on every penalty.
+    """
+    every = ws.table("admin_penalties")
+    of_offences = functools.reduce(operator.or_, [is_offence(every, o) for o in _OFF.values()])
+    history = registers.keep(every.filter(of_offences))
+    penalties = history.filter(history.region == region) if region else history
+    return penalties, history, ws.table("criminal_cases")
+
+
 def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
     """Evaluate every rule of the model on ``ws`` (penalties of ``region``; cases of all regions).
 
@@ -462,14 +476,7 @@ def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
     in one county may be prosecuted, or have been penalised before, in another.
     """
     p = parameters(MODEL, _D, params)
-    # one read of the penalties' text for every rule: the penalties of any of the offences,
-    # kept for the run; each rule then looks for its own offence among those few
-    every = ws.table("admin_penalties")
-    history = registers.keep(
-        every.filter(functools.reduce(operator.or_, [is_offence(every, o) for o in _OFF.values()]))
-    )
-    penalties = history.filter(history.region == region) if region else history
-    cases = ws.table("criminal_cases")
+    penalties, history, cases = inputs(ws, region=region)
     w = int(p["match_window_days"])
     return [
         mining_value(

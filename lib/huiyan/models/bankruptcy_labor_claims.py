@@ -38,7 +38,7 @@ Example (in a notebook)::
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import ibis
 import ibis.expr.types as ir
@@ -560,22 +560,40 @@ def officer_cap(
 # -- the whole model ---------------------------------------------------------------------------
 
 
+class Inputs(NamedTuple):
+    """The model's tables for one run (see :func:`inputs`)."""
+
+    claims: ir.Table
+    social_security: ir.Table
+    officers: ir.Table
+    households: ir.Table
+
+
+def inputs(ws: Workspace, *, region: str = "") -> Inputs:
+    """The county's claims, and each register read once for every rule (huiyan.registers).
+
+    Every rule joins the registers on the labour claimants and their debtors only, so
+    social security, company officers and households are narrowed to those rows once and
+    kept for the run; a rule given the whole register finds the same hits.
+    """
+    claims = ws.table("bankruptcy_claims", region=region)
+    lab = _labour(claims)
+    ss = ws.table("social_security")
+    ep = ws.table("enterprise_people")
+    return Inputs(
+        claims=claims,
+        social_security=registers.keep(
+            registers.about(ss, "social_security", "person_id_key", lab.pid)
+        ),
+        officers=registers.keep(registers.about(ep, "enterprise_people", "org_id_key", lab.debtor)),
+        households=registers.keep(registers.households_of(ws.table("households"), lab.pid)),
+    )
+
+
 def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
     """Evaluate every rule of the model on the workspace (one county, or all when region is "")."""
     p = parameters(MODEL, {name: spec[0] for name, spec in PARAMETERS.items()}, params)
-    claims = ws.table("bankruptcy_claims", region=region)
-    # every rule joins the registers on the labour claimants and their debtors only: read
-    # each register once, narrowed to those rows, and share it (huiyan.registers)
-    lab = _labour(claims)
-    ss = registers.keep(
-        registers.about(ws.table("social_security"), "social_security", "person_id_key", lab.pid)
-    )
-    ep = registers.keep(
-        registers.about(
-            ws.table("enterprise_people"), "enterprise_people", "org_id_key", lab.debtor
-        )
-    )
-    hh = registers.keep(registers.households_of(ws.table("households"), lab.pid))
+    claims, ss, ep, hh = inputs(ws, region=region)
     return [
         no_contributions(claims, ss),
         insider(claims, ep, hh),

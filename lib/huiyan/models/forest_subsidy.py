@@ -26,7 +26,7 @@ Example (in a notebook)::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import ibis
 import ibis.expr.types as ir
@@ -93,22 +93,21 @@ def _no_right(subsidies: ir.Table, rights: ir.Table) -> ir.Table:
 
 
 def _cert_years(subsidies: ir.Table) -> ir.Table:
-    """Certificate-years: payments, area, amount, smallest payment id (no lists: see _members)."""
+    """Certificate-years: payments, area, amount (numbers only: the names, the smallest
+    payment id and the lists are taken for the flagged few, see _members)."""
     pay = _payments(subsidies).filter(lambda t: t.cert.notnull())
     return pay.group_by(g_cert=pay.cert, g_year=pay.year).aggregate(
         payments=pay.payment_id.count(),
         paid_area=pay.area_mu.sum(),
         total=pay.amount.sum(),
-        first_id=pay.payment_id.min(),
-        region=pay.region.min(),
-        village=pay.village.min(),
     )
 
 
 def _members(subsidies: ir.Table, groups: ir.Table) -> ir.Table:
-    """Flagged certificate-years with ``evidence`` (every payment) and ``recipients``.
+    """Flagged certificate-years with ``evidence`` (every payment), ``recipients``, the
+    smallest payment id (``first_id``), ``region`` and ``village``.
 
-    Lists are built for the flagged groups only, not for every certificate-year.
+    These are built for the flagged groups only, not for every certificate-year.
     """
     pay = _payments(subsidies)
     keys = groups.select(k_cert=groups.g_cert, k_year=groups.g_year).distinct()
@@ -116,6 +115,9 @@ def _members(subsidies: ir.Table, groups: ir.Table) -> ir.Table:
     lists = j.group_by(m_cert=j.k_cert, m_year=j.k_year).aggregate(
         evidence=ref("forest_subsidies", j.payment_id).collect(distinct=True),
         recipients=j.recipient_name.collect(distinct=True).sort().join("、"),
+        first_id=j.payment_id.min(),
+        region=j.region.min(),
+        village=j.village.min(),
     )
     return groups.join(lists, (groups.g_cert == lists.m_cert) & (groups.g_year == lists.m_year))
 
@@ -512,11 +514,7 @@ def official_link(
         ),
     )
     links = ibis.union(own, family, account)
-    per = links.group_by("l_id").aggregate(
-        link=links.link.collect(distinct=True).sort().join("；"),
-        context=links.ctx.collect(distinct=True),
-    )
-    candidates = subsidies.semi_join(per, subsidies.payment_id == per.l_id)
+    candidates = subsidies.semi_join(links, subsidies.payment_id == links.l_id)
     flags = _flagged(
         candidates,
         subsidies,
@@ -528,6 +526,12 @@ def official_link(
     )
     rules_per = flags.group_by("f_id").aggregate(
         rules=flags.f_rule.collect(distinct=True).sort().join("、")
+    )
+    # the links' wording and records, for the flagged payments only
+    flagged = links.semi_join(rules_per, links.l_id == rules_per.f_id)
+    per = flagged.group_by("l_id").aggregate(
+        link=flagged.link.collect(distinct=True).sort().join("；"),
+        context=flagged.ctx.collect(distinct=True),
     )
     linked = pay.join(per, pay.payment_id == per.l_id)
     hit = linked.join(rules_per, linked.payment_id == rules_per.f_id)
@@ -548,31 +552,47 @@ def official_link(
 # -- the whole model ---------------------------------------------------------------------------
 
 
+class Inputs(NamedTuple):
+    """The model's tables for one run (see :func:`inputs`)."""
+
+    payments: ir.Table
+    rights: ir.Table
+    deaths: ir.Table
+    households: ir.Table
+    officials: ir.Table
+
+
+def inputs(ws: Workspace, *, region: str = "") -> Inputs:
+    """The county's payments, the registers, and the household register read once for every
+    rule (huiyan.registers).
+
+    The rules look up recipients, right holders and officials' households only: households
+    are narrowed to those rows once and kept for the run; a rule given the whole register
+    finds the same hits.
+    """
+    pay = keyed(ws.table("forest_subsidies", region=region), "forest_subsidies")
+    rights = keyed(ws.table("forest_rights"), "forest_rights")
+    officials = keyed(ws.table("village_officials"), "village_officials")
+    people = ibis.union(
+        pay.select(p=pay.recipient_id_key),
+        rights.select(p=rights.holder_id_key),
+        officials.select(p=officials.person_id_key),
+    ).p
+    everyone = ws.table("households")
+    households = registers.keep(
+        ibis.union(
+            registers.about(everyone, "households", "person_id_key", people),
+            registers.households_of(everyone, officials.person_id_key),
+        )
+    )
+    return Inputs(pay, rights, ws.table("deaths"), households, officials)
+
+
 def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
     """Evaluate every rule of the model on the workspace (one county, or all when region is "")."""
     p = parameters(MODEL, {name: spec[0] for name, spec in PARAMETERS.items()}, params)
     area_tol, amount_tol = float(p["area_tolerance"]), float(p["amount_tolerance"])
-    pay = ws.table("forest_subsidies", region=region)
-    rights = ws.table("forest_rights")
-    deaths = ws.table("deaths")
-    officials = ws.table("village_officials")
-    # the rules look up recipients, right holders and officials' households only: read the
-    # household register once, narrowed to those rows, and share it (huiyan.registers)
-    pay_k = keyed(pay, "forest_subsidies")
-    rights_k = keyed(rights, "forest_rights")
-    officials_k = keyed(officials, "village_officials")
-    people = ibis.union(
-        pay_k.select(p=pay_k.recipient_id_key),
-        rights_k.select(p=rights_k.holder_id_key),
-        officials_k.select(p=officials_k.person_id_key),
-    ).p
-    everyone = ws.table("households")
-    hh = registers.keep(
-        ibis.union(
-            registers.about(everyone, "households", "person_id_key", people),
-            registers.households_of(everyone, officials_k.person_id_key),
-        )
-    )
+    pay, rights, deaths, hh, officials = inputs(ws, region=region)
     return [
         deceased(pay, deaths),
         no_right(pay, rights),
