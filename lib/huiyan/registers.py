@@ -9,6 +9,8 @@ claimants' social-security rows, their households, the debtors' officers), and k
 for the whole run (ibis ``cache()``: a temporary table on DuckDB, a persisted frame
 on Spark). Every rule then joins the small copy. The rules stay separate functions
 taking the contract's tables; a rule given the whole register finds the same hits.
+A rule added in a notebook that needs other rows of a register reads
+``ws.table(name)`` itself.
 
 Example:
     >>> import ibis

@@ -461,6 +461,7 @@ def inputs(ws: Workspace, *, region: str = "") -> tuple[ir.Table, ir.Table, ir.T
 
     The penalties of any of the offences are kept for the run (huiyan.registers); each rule
     looks for its own offence among those few, and finds what it finds on every penalty.
+    A rule added for another offence reads ``ws.table("admin_penalties")`` itself.
     """
     every = ws.table("admin_penalties")
     of_offences = functools.reduce(operator.or_, [is_offence(every, o) for o in _OFF.values()])
