@@ -151,3 +151,10 @@ def test_tables_kept_for_a_run_are_dropped_when_the_workspace_closes(
     del kept
     gc.collect()
     assert ignored == []  # no finaliser tried to drop it on the closed connection
+
+
+def test_a_rule_reading_a_key_reads_the_contract_column() -> None:
+    from huiyan.lineage import read
+
+    t = ibis.table({"person_id": "string", "person_id_key": "string"}, name="households")
+    assert read(t.select(p=t.person_id_key)).tables == {"households": ("person_id",)}
