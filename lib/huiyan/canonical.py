@@ -15,8 +15,6 @@ kind            how (the contract's normalisation)            derived column
 ``trim``        trimmed (:func:`huiyan.rules.strip`): village      ``<column>_key``
                 names matched between registers
 ``plate``       no dots or spaces, half-width, upper-case      ``<column>_key``
-``core``        the core name (字号) of a company              ``<column>_core``
-                (:func:`huiyan.linking.core_name`)
 ==============  ============================================  ================================
 
 They are computed when a table's snapshot is published (:mod:`huiyan.snapshots`), so
@@ -36,7 +34,7 @@ Example:
     >>> ibis.duckdb.connect().to_pyarrow(keyed(t, "households")).column("person_id_key").to_pylist()
     ['33060219800101123X', None]
     >>> derived("enterprises")
-    {'org_id_key': 'org_id', 'legal_rep_id_key': 'legal_rep_id', 'name_core': 'name'}
+    {'org_id_key': 'org_id', 'legal_rep_id_key': 'legal_rep_id'}
 """
 
 from __future__ import annotations
@@ -49,7 +47,7 @@ import ibis.expr.types as ir
 
 __all__ = ["KEYS", "VERSION", "derived", "is_derived", "keyed", "snapshot_sql"]
 
-VERSION = 2
+VERSION = 3
 """Bumped whenever a derived column is added or computed differently: snapshots published
 under an older version are published again when the workspace is next opened."""
 
@@ -62,7 +60,7 @@ KEYS: dict[str, dict[str, str]] = {
         "repair_shop_org_id": "id",
     },
     "vehicles": {"plate_no": "plate", "owner_id": "id"},
-    "enterprises": {"org_id": "id", "legal_rep_id": "id", "name": "core"},
+    "enterprises": {"org_id": "id", "legal_rep_id": "id"},
     "enterprise_people": {"org_id": "id", "person_id": "id"},
     "admin_penalties": {"party_id": "id"},
     "criminal_cases": {"suspect_id": "id"},
@@ -92,15 +90,14 @@ def _plate(col: ir.StringValue) -> ir.StringValue:
 
 
 def _normaliser(kind: str) -> Callable[[ir.StringValue], ir.StringValue]:
-    from huiyan.linking import core_name
     from huiyan.rules import person_key, strip, text
 
-    kinds = {"id": person_key, "code": text, "trim": strip, "plate": _plate, "core": core_name}
+    kinds = {"id": person_key, "code": text, "trim": strip, "plate": _plate}
     return kinds[kind]
 
 
 def _name(column: str, kind: str) -> str:
-    return f"{column}_core" if kind == "core" else f"{column}_key"
+    return f"{column}_key"
 
 
 def derived(dataset: str) -> dict[str, str]:
@@ -136,7 +133,9 @@ def snapshot_sql(con: Any, name: str) -> tuple[str, dict[str, Any]]:
     """DuckDB SQL reading table ``main.name`` of ``con`` with its derived columns, and the
     snapshot metadata saying which version of them it carries (``{"canonical": VERSION}``;
     empty for a table that has none)."""
-    from huiyan.snapshots import quote
+
+    def quote(name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
 
     plain = f"SELECT * FROM main.{quote(name)}"
     if name not in KEYS:

@@ -211,14 +211,11 @@ def link_orgs(mentions: ir.Table, enterprises: ir.Table) -> ir.Table:
     Returns:
         ``mention_id, org_id, org_name, link, confidence`` for the mentions that link unambiguously.
     """
-    from huiyan.canonical import keyed
-
-    enterprises = keyed(enterprises, "enterprises")  # core names stored once, when published
     e = enterprises.select(
         org_id=enterprises.org_id,
         org_name=enterprises.name,
         org_region=enterprises.region,
-        core=enterprises.name_core,
+        core=core_name(enterprises.name),
     )
     m = mentions.select("mention_id", "name", "region").mutate(core=core_name(mentions.name))
     by_name = m.join(e, m.name == e.org_name).select(
