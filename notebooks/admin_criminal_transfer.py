@@ -83,9 +83,8 @@ import huiyan as hy
 from huiyan.models import admin_criminal_transfer as m
 
 ws = hy.workspace()
-penalties = ws.table("admin_penalties", region=region)
-history = ws.table("admin_penalties")
-cases = ws.table("criminal_cases")
+# 处罚文书只读一次，供全部规则共用 the penalties' text read once for every rule
+penalties, history, cases = m.inputs(ws, region=region)
 penalties.count().execute()
 
 # %% [markdown]

@@ -74,10 +74,8 @@ import huiyan as hy
 from huiyan.models import bankruptcy_labor_claims as m
 
 ws = hy.workspace()
-claims = ws.table("bankruptcy_claims", region=region)
-social_security = ws.table("social_security")
-officers = ws.table("enterprise_people")
-households = ws.table("households")
+# 每个登记库只读一次，供全部规则共用 each register read once for every rule
+claims, social_security, officers, households = m.inputs(ws, region=region)
 claims.count().execute()
 
 # %% [markdown]

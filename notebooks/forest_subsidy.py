@@ -71,11 +71,8 @@ import huiyan as hy
 from huiyan.models import forest_subsidy as m
 
 ws = hy.workspace()
-payments = ws.table("forest_subsidies", region=region)
-rights = ws.table("forest_rights")
-deaths = ws.table("deaths")
-households = ws.table("households")
-officials = ws.table("village_officials")
+# 每个登记库只读一次，供全部规则共用 each register read once for every rule
+payments, rights, deaths, households, officials = m.inputs(ws, region=region)
 payments.count().execute()
 
 # %% [markdown]

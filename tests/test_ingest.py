@@ -9,6 +9,7 @@ from pathlib import Path
 
 import huiyan as hy
 import pytest
+from huiyan import contracts
 from huiyan.cli import main
 from huiyan.errors import ContractError, IngestError
 from huiyan.ingest import create_table_sql, ingest
@@ -100,7 +101,9 @@ def penalty(number: int, **changes: str) -> dict[str, str]:
 
 
 def rows_of(ws: hy.Workspace, dataset: str, order: str = "ALL") -> list[tuple]:
-    return ws.con.con.execute(f'SELECT * FROM "{dataset}" ORDER BY {order}').fetchall()
+    """The rows as stored, contract columns only (not the canonical identifiers beside them)."""
+    names = ", ".join(f'"{c}"' for c in contracts.dataset(dataset).column_names)
+    return ws.con.con.execute(f'SELECT {names} FROM "{dataset}" ORDER BY {order}').fetchall()
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ and Spark alike, and vetting checks it against the data contract.
 
 A column read through a filter, a join, a projection or a cached table (``.cache()``)
 is traced back to the table it comes from; columns a rule computes itself are not
-datasets' columns. Hits built in Python (``ibis.memtable``) or raw SQL cannot be traced:
+datasets' columns, and a stored canonical identifier (``person_id_key``, see
+:mod:`huiyan.canonical`) counts as the column it is computed from (``person_id``). Hits built in Python (``ibis.memtable``) or raw SQL cannot be traced:
 :attr:`Lineage.untraced` says so.
 
 Example:
@@ -27,6 +28,8 @@ from typing import Any
 
 import ibis.expr.operations as ops
 import ibis.expr.types as ir
+
+from huiyan import canonical
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,9 @@ def read(expr: ir.Expr) -> Lineage:
                 found.setdefault(rel.name, set())
             return
         if isinstance(rel, _NAMED):
-            found.setdefault(rel.name, set()).add(name)
+            # a canonical identifier (huiyan.canonical) is its column as written, normalised
+            source = canonical.derived(rel.name).get(name, name)
+            found.setdefault(rel.name, set()).add(source)
             return
         if isinstance(rel, ops.PhysicalTable):
             untraced.add("memtable")

@@ -200,13 +200,20 @@ def is_stale(home: Path, catalog: Catalog | None) -> bool:
 # -- writing ---------------------------------------------------------------------------------
 
 
-def _copy_table(con: Any, name: str, target: Path) -> None:
+def _copy_table(con: Any, name: str, target: Path) -> dict[str, Any]:
+    """Copy ``main.name`` into a new file, with its canonical identifiers (huiyan.canonical);
+    returns the metadata recording them."""
+    from huiyan import canonical
+
+    select, meta = canonical.snapshot_sql(con, name)
     alias = f"_huiyan_snap_{uuid.uuid4().hex[:8]}"
+    con.execute("SET enable_progress_bar = false")  # a long copy draws no bar on the terminal
     con.execute(f"ATTACH '{_sql_path(target)}' AS {alias}")
     try:
-        con.execute(f"CREATE TABLE {alias}.{quote(name)} AS SELECT * FROM main.{quote(name)}")
+        con.execute(f"CREATE TABLE {alias}.{quote(name)} AS {select}")
     finally:
         con.execute(f"DETACH {alias}")
+    return meta
 
 
 def _sql_path(path: Path) -> str:
@@ -260,17 +267,18 @@ def publish(
         file = f"{name}.{seq:06d}.duckdb"
         tmp = base / f".{file}.{os.getpid()}.tmp"
         tmp.unlink(missing_ok=True)
-        _copy_table(con, name, tmp)
+        derived = _copy_table(con, name, tmp)
         os.replace(tmp, base / file)
         previous = old.tables.get(name)
         kept = dict((meta or {}).get(name) or (previous.meta if previous else {}))
+        kept.pop("canonical", None)  # this copy says for itself whether it has them
         tables[name] = TableSnapshot(
             name=name,
             file=file,
             rows=int(con.execute(f"SELECT count(*) FROM main.{quote(name)}").fetchone()[0]),
             fingerprint=fingerprint(con, name),
             published_at=now,
-            meta={**kept, **_regions(con, name)},
+            meta={**kept, **_regions(con, name), **derived},
         )
     retired = {f: t for f, t in old.retired.items() if (base / f).exists()}
     for name, snap in old.tables.items():
@@ -290,12 +298,15 @@ def commit(home: Path, catalog: Catalog) -> Catalog:
 def sync(con: Any, home: Path) -> Catalog:
     """Publish every table whose content differs from the catalog's (after a crash or an
     outside edit of the writers' database); returns the catalog to commit."""
+    from huiyan import canonical
+
     old = current(home) or Catalog()
     present = master_tables(con)
+    outdated = set(canonical.outdated(old.tables))
     changed = [
         n
         for n in present
-        if n not in old.tables or fingerprint(con, n) != old.tables[n].fingerprint
+        if n not in old.tables or n in outdated or fingerprint(con, n) != old.tables[n].fingerprint
     ]
     gone = [n for n in old.tables if n not in present]
     if changed or gone:

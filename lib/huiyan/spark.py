@@ -53,7 +53,9 @@ def export_parquet(ws: Workspace, *, tables: list[str] | None = None) -> list[Pa
     try:
         names = tables or reader.tables()
         for name in names:
-            stamp = reader.snapshot(name).fingerprint
+            snap = reader.snapshot(name)
+            # the data's fingerprint, and which canonical identifiers the snapshot carries
+            stamp = f"{snap.fingerprint}|{snap.meta.get('canonical', 0)}"
             target = out_dir / f"{name}.parquet"
             if state.get(name) == stamp and target.exists():
                 continue

@@ -237,6 +237,12 @@ class Workspace:
     def close(self) -> None:
         """Close the connection and release the snapshot files it held."""
         if self._con is not None:
+            # tables a model kept for its run (huiyan.registers.keep) are dropped now, while
+            # the connection is open, not by a finaliser after it closed
+            kept = getattr(self._con, "_cache_name_to_entry", {})
+            for entry in list(kept.values()):
+                with contextlib.suppress(Exception):
+                    entry.finalizer()
             with contextlib.suppress(Exception):
                 self._con.disconnect()
             self._con = None

@@ -285,17 +285,22 @@ def _busy(home: Path) -> bool:
 
 def ensure_published(home: Path) -> snapshots.Catalog | None:
     """The catalog to read, after publishing the writers' database where the catalog is
-    missing or behind it (an older workspace, an outside edit, a writer killed mid-publish).
+    missing or behind it (an older workspace, an outside edit, a writer killed mid-publish),
+    or where a table's snapshot lacks the canonical identifiers of :mod:`huiyan.canonical`.
 
     While a writer is busy and a catalog exists, that catalog is returned as it is: the
     writer publishes when it ends. Before anything was ever published, this waits for it.
     """
+    from huiyan import canonical
+
     home = Path(home)
     catalog = snapshots.current(home)
-    if not snapshots.is_stale(home, catalog) or home in _active:
+    # published before this version's canonical identifiers: publish those tables again
+    outdated = canonical.outdated(catalog.tables) if catalog is not None else []
+    if (not snapshots.is_stale(home, catalog) and not outdated) or home in _active:
         return catalog
     if catalog is not None and _busy(home):
-        return catalog
-    with writing(home, "发布快照 publish snapshots", tables=(), visible=False):
+        return catalog  # the rules compute any missing identifiers themselves meanwhile
+    with writing(home, "发布快照 publish snapshots", tables=outdated, visible=False):
         pass
     return snapshots.current(home)

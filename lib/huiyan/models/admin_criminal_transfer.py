@@ -28,6 +28,7 @@ Example (in a notebook)::
 from __future__ import annotations
 
 import functools
+import operator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ import ibis
 import ibis.expr.types as ir
 import yaml
 
-from huiyan import reading
+from huiyan import reading, registers
 from huiyan.errors import ModelError, ParameterError
 from huiyan.reading import penalties as rp
 from huiyan.reading.snippets import snippet_expr
@@ -495,6 +496,21 @@ def pollution_waste(
     )
 
 
+def inputs(ws: Workspace, *, region: str = "") -> tuple[ir.Table, ir.Table, ir.Table]:
+    """``(penalties, history, cases)``: the county's penalties, the province's (for earlier
+    penalties) and the criminal cases, with the penalties' text read once for every rule.
+
+    The penalties of any of the offences are kept for the run (huiyan.registers); each rule
+    looks for its own offence among those few, and finds what it finds on every penalty.
+    A rule added for another offence reads ``ws.table("admin_penalties")`` itself.
+    """
+    every = ws.table("admin_penalties")
+    of_offences = functools.reduce(operator.or_, [is_offence(every, o) for o in _OFF.values()])
+    history = registers.keep(every.filter(of_offences))
+    penalties = history.filter(history.region == region) if region else history
+    return penalties, history, ws.table("criminal_cases")
+
+
 TEXT_RULES = {
     "ACT-MINING-VALUE": "mining",
     "ACT-SHODDY-GOODS": "shoddy_goods",
@@ -563,9 +579,7 @@ def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
     in one county may be prosecuted, or have been penalised before, in another.
     """
     p = parameters(MODEL, _D, params)
-    penalties = ws.table("admin_penalties", region=region)
-    history = ws.table("admin_penalties")
-    cases = ws.table("criminal_cases")
+    penalties, history, cases = inputs(ws, region=region)
     w = int(p["match_window_days"])
     return [
         mining_value(

@@ -38,12 +38,14 @@ Example (in a notebook)::
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import ibis
 import ibis.expr.types as ir
 
-from huiyan.rules import Hits, parameters, person_key, ref, rule, strip, text
+from huiyan import registers
+from huiyan.canonical import keyed
+from huiyan.rules import Hits, parameters, ref, rule, strip
 from huiyan.workspace import Workspace
 
 MODEL = "bankruptcy_labor_claims"
@@ -69,16 +71,6 @@ _BASIS_FALSE = "《企业破产法》第四十八条；《刑法》第三百零�
 # -- shared preparation ------------------------------------------------------------------------
 
 
-def _text(col: ir.StringValue) -> ir.StringValue:
-    """Trimmed text, with '' as missing."""
-    return text(col)
-
-
-def _person(col: ir.StringValue) -> ir.StringValue:
-    """An identity number for joining: trimmed, upper-case x, '' as missing."""
-    return person_key(col)
-
-
 def _month(col: ir.DateValue) -> ir.IntegerValue:
     """The month number of a date (year x 12 + month - 1)."""
     return col.year() * 12 + col.month() - 1
@@ -93,13 +85,14 @@ def _month_text(num: ir.IntegerValue) -> ir.StringValue:
 
 def _labour(claims: ir.Table) -> ir.Table:
     """The labour claims with the month numbers every rule uses."""
+    claims = keyed(claims, "bankruptcy_claims")
     c = claims.filter(strip(claims.claim_type) == LABOUR)
     acc = _month(c.accepted_date)
     owed = ibis.cases((c.months_owed > 0, c.months_owed), else_=ibis.null("int64"))
     hire = _month(c.hire_date)
     c = c.mutate(
-        pid=_person(c.claimant_id),
-        debtor=_person(c.debtor_org_id),
+        pid=c.claimant_id_key,
+        debtor=c.debtor_org_id_key,
         acc_m=acc,
         owed_n=owed,
         owed_start=acc - owed,
@@ -113,10 +106,10 @@ def _labour(claims: ir.Table) -> ir.Table:
 
 def _jobs(social_security: ir.Table) -> ir.Table:
     """Social-security rows with person, employer and month numbers."""
-    s = social_security
+    s = keyed(social_security, "social_security")
     return s.select(
-        s_pid=_person(s.person_id),
-        s_org=_person(s.employer_org_id),
+        s_pid=s.person_id_key,
+        s_org=s.employer_org_id_key,
         s_employer=s.employer_name,
         s_start=_month(s.start_month),
         s_end=ibis.coalesce(_month(s.end_month), _OPEN_END),
@@ -214,9 +207,11 @@ def no_contributions(claims: ir.Table, social_security: ir.Table) -> ir.Table:
 def insider(claims: ir.Table, enterprise_people: ir.Table, households: ir.Table) -> ir.Table:
     """Labour claims whose claimant is an officer or shareholder of the debtor, or in one's household."""
     lab = _labour(claims).filter(lambda t: t.pid.notnull())
+    enterprise_people = keyed(enterprise_people, "enterprise_people")
+    households = keyed(households, "households")
     ep = enterprise_people.select(
-        e_org=_person(enterprise_people.org_id),
-        e_pid=_person(enterprise_people.person_id),
+        e_org=enterprise_people.org_id_key,
+        e_pid=enterprise_people.person_id_key,
         e_name=enterprise_people.name,
         e_role=enterprise_people.role,
         e_ref=ref(
@@ -227,8 +222,8 @@ def insider(claims: ir.Table, enterprise_people: ir.Table, households: ir.Table)
         ),
     )
     hh = households.select(
-        h_pid=_person(households.person_id),
-        h_id=_text(households.household_id),
+        h_pid=households.person_id_key,
+        h_id=households.household_id_key,
         h_raw=households.person_id,  # references are built for the few rows that link
     ).filter(lambda t: t.h_id.notnull())
 
@@ -536,8 +531,9 @@ def officer_cap(
     w = w.filter(w.n >= 2)
     w = w.mutate(others_c=w.tot_c - w.wage_c, peers=w.n - 1)
     w = w.mutate(average=w.others_c / (w.peers * 100.0))
+    enterprise_people = keyed(enterprise_people, "enterprise_people")
     ep = enterprise_people.filter(strip(enterprise_people.role).isin(_roles(officer_roles)))
-    off = ep.group_by(o_org=_person(ep.org_id), o_pid=_person(ep.person_id)).aggregate(
+    off = ep.group_by(o_org=ep.org_id_key, o_pid=ep.person_id_key).aggregate(
         roles=strip(ep.role).collect(distinct=True).sort().join("、"),
         context=ref("enterprise_people", ep.org_id, ep.person_id, ep.role).collect(distinct=True),
     )
@@ -564,13 +560,40 @@ def officer_cap(
 # -- the whole model ---------------------------------------------------------------------------
 
 
+class Inputs(NamedTuple):
+    """The model's tables for one run (see :func:`inputs`)."""
+
+    claims: ir.Table
+    social_security: ir.Table
+    officers: ir.Table
+    households: ir.Table
+
+
+def inputs(ws: Workspace, *, region: str = "") -> Inputs:
+    """The county's claims, and each register read once for every rule (huiyan.registers).
+
+    Every rule joins the registers on the labour claimants and their debtors only, so
+    social security, company officers and households are narrowed to those rows once and
+    kept for the run; a rule given the whole register finds the same hits.
+    """
+    claims = ws.table("bankruptcy_claims", region=region)
+    lab = _labour(claims)
+    ss = ws.table("social_security")
+    ep = ws.table("enterprise_people")
+    return Inputs(
+        claims=claims,
+        social_security=registers.keep(
+            registers.about(ss, "social_security", "person_id_key", lab.pid)
+        ),
+        officers=registers.keep(registers.about(ep, "enterprise_people", "org_id_key", lab.debtor)),
+        households=registers.keep(registers.households_of(ws.table("households"), lab.pid)),
+    )
+
+
 def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
     """Evaluate every rule of the model on the workspace (one county, or all when region is "")."""
     p = parameters(MODEL, {name: spec[0] for name, spec in PARAMETERS.items()}, params)
-    claims = ws.table("bankruptcy_claims", region=region)
-    ss = ws.table("social_security")
-    ep = ws.table("enterprise_people")
-    hh = ws.table("households")
+    claims, ss, ep, hh = inputs(ws, region=region)
     return [
         no_contributions(claims, ss),
         insider(claims, ep, hh),

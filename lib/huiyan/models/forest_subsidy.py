@@ -26,12 +26,14 @@ Example (in a notebook)::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import ibis
 import ibis.expr.types as ir
 
-from huiyan.rules import Hits, parameters, person_key, ref, rule, strip, text
+from huiyan import registers
+from huiyan.canonical import keyed
+from huiyan.rules import Hits, parameters, ref, rule, strip
 from huiyan.workspace import Workspace
 
 MODEL = "forest_subsidy"
@@ -47,24 +49,20 @@ _FRAUD = "《刑法》第二百六十六条（诈骗）、第三百八十二条�
 _BASIS = "《森林法》第七条、第二十九条；《浙江省公益林和森林公园条例》第十六条至第十八条"
 
 
-_person = person_key
-_text = text
-
-
 def _pay_ref(t: ir.Table) -> ir.StringValue:
     return ref("forest_subsidies", t.payment_id)
 
 
 def _payments(subsidies: ir.Table) -> ir.Table:
-    s = subsidies
-    return s.mutate(r_pid=_person(s.recipient_id), cert=_text(s.cert_no), acct=_text(s.account_no))
+    s = keyed(subsidies, "forest_subsidies")
+    return s.mutate(r_pid=s.recipient_id_key, cert=s.cert_no_key, acct=s.account_no_key)
 
 
 def _rights(rights: ir.Table) -> ir.Table:
-    r = rights
+    r = keyed(rights, "forest_rights")
     return r.select(
-        f_cert=_text(r.cert_no),
-        holder_id=_person(r.holder_id),
+        f_cert=r.cert_no_key,
+        holder_id=r.holder_id_key,
         holder_name=r.holder_name,
         reg_area=r.area_mu,
         forest_type=strip(r.forest_type),
@@ -77,8 +75,9 @@ def _rights(rights: ir.Table) -> ir.Table:
 
 def _deceased(subsidies: ir.Table, deaths: ir.Table) -> ir.Table:
     pay = _payments(subsidies)
+    deaths = keyed(deaths, "deaths")
     d = deaths.select(
-        d_pid=_person(deaths.person_id),
+        d_pid=deaths.person_id_key,
         death_date=deaths.death_date,
         death_ref=ref("deaths", deaths.person_id),
     )
@@ -94,22 +93,21 @@ def _no_right(subsidies: ir.Table, rights: ir.Table) -> ir.Table:
 
 
 def _cert_years(subsidies: ir.Table) -> ir.Table:
-    """Certificate-years: payments, area, amount, smallest payment id (no lists: see _members)."""
+    """Certificate-years: payments, area, amount (numbers only: the names, the smallest
+    payment id and the lists are taken for the flagged few, see _members)."""
     pay = _payments(subsidies).filter(lambda t: t.cert.notnull())
     return pay.group_by(g_cert=pay.cert, g_year=pay.year).aggregate(
         payments=pay.payment_id.count(),
         paid_area=pay.area_mu.sum(),
         total=pay.amount.sum(),
-        first_id=pay.payment_id.min(),
-        region=pay.region.min(),
-        village=pay.village.min(),
     )
 
 
 def _members(subsidies: ir.Table, groups: ir.Table) -> ir.Table:
-    """Flagged certificate-years with ``evidence`` (every payment) and ``recipients``.
+    """Flagged certificate-years with ``evidence`` (every payment), ``recipients``, the
+    smallest payment id (``first_id``), ``region`` and ``village``.
 
-    Lists are built for the flagged groups only, not for every certificate-year.
+    These are built for the flagged groups only, not for every certificate-year.
     """
     pay = _payments(subsidies)
     keys = groups.select(k_cert=groups.g_cert, k_year=groups.g_year).distinct()
@@ -117,6 +115,9 @@ def _members(subsidies: ir.Table, groups: ir.Table) -> ir.Table:
     lists = j.group_by(m_cert=j.k_cert, m_year=j.k_year).aggregate(
         evidence=ref("forest_subsidies", j.payment_id).collect(distinct=True),
         recipients=j.recipient_name.collect(distinct=True).sort().join("、"),
+        first_id=j.payment_id.min(),
+        region=j.region.min(),
+        village=j.village.min(),
     )
     return groups.join(lists, (groups.g_cert == lists.m_cert) & (groups.g_year == lists.m_year))
 
@@ -139,12 +140,12 @@ def _duplicate(subsidies: ir.Table) -> ir.Table:
 def _households(households: ir.Table) -> ir.Table:
     """Household members (``h_pid``, ``h_id``; ``h_raw`` the id as written, for references).
 
-    One expression for every rule and both sides of a self-join, so DuckDB normalises
-    the 1.7 million ids once per query (a shared CTE), not once per side.
+    The canonical ids stored in the snapshot (huiyan.canonical): nothing is normalised here.
     """
+    households = keyed(households, "households")
     hh = households.select(
-        h_pid=_person(households.person_id),
-        h_id=_text(households.household_id),
+        h_pid=households.person_id_key,
+        h_id=households.household_id_key,
         h_raw=households.person_id,
     )
     return hh.filter(hh.h_id.notnull())
@@ -398,9 +399,8 @@ def _flagged(
 
     pay = _payments(candidates)
     keys = pay.filter(pay.cert.notnull()).select(k_cert=pay.cert, k_year=pay.year).distinct()
-    groups = subsidies.semi_join(
-        keys, [_text(subsidies.cert_no) == keys.k_cert, subsidies.year == keys.k_year]
-    )
+    every = keyed(subsidies, "forest_subsidies")
+    groups = every.semi_join(keys, [every.cert_no_key == keys.k_cert, every.year == keys.k_year])
 
     def group_ids(t: ir.Table, code: str) -> ir.Table:
         g = t.select(g_cert=t.g_cert, g_year=t.g_year)
@@ -449,11 +449,12 @@ def official_link(
     evaluating all six again on the whole roll and caching the result.
     """
     pay = _payments(subsidies)
+    officials = keyed(officials, "village_officials")
     o = officials.select(
-        o_pid=_person(officials.person_id),
+        o_pid=officials.person_id_key,
         o_name=officials.name,
         o_region=officials.region,
-        o_village=strip(officials.village),
+        o_village=officials.village_key,
         o_pos=officials.position,
         o_start=officials.term_start,
         o_end=officials.term_end,
@@ -466,7 +467,7 @@ def official_link(
     def in_office(t: ir.Table) -> ir.BooleanValue:
         return (
             (t.o_region == t.region)
-            & (t.o_village == strip(t.village))
+            & (t.o_village == t.village_key)
             & (t.o_start <= t.paid_date)
             & (t.o_end.isnull() | (t.o_end >= t.paid_date))
         )
@@ -513,11 +514,7 @@ def official_link(
         ),
     )
     links = ibis.union(own, family, account)
-    per = links.group_by("l_id").aggregate(
-        link=links.link.collect(distinct=True).sort().join("；"),
-        context=links.ctx.collect(distinct=True),
-    )
-    candidates = subsidies.semi_join(per, subsidies.payment_id == per.l_id)
+    candidates = subsidies.semi_join(links, subsidies.payment_id == links.l_id)
     flags = _flagged(
         candidates,
         subsidies,
@@ -529,6 +526,12 @@ def official_link(
     )
     rules_per = flags.group_by("f_id").aggregate(
         rules=flags.f_rule.collect(distinct=True).sort().join("、")
+    )
+    # the links' wording and records, for the flagged payments only
+    flagged = links.semi_join(rules_per, links.l_id == rules_per.f_id)
+    per = flagged.group_by("l_id").aggregate(
+        link=flagged.link.collect(distinct=True).sort().join("；"),
+        context=flagged.ctx.collect(distinct=True),
     )
     linked = pay.join(per, pay.payment_id == per.l_id)
     hit = linked.join(rules_per, linked.payment_id == rules_per.f_id)
@@ -549,15 +552,47 @@ def official_link(
 # -- the whole model ---------------------------------------------------------------------------
 
 
+class Inputs(NamedTuple):
+    """The model's tables for one run (see :func:`inputs`)."""
+
+    payments: ir.Table
+    rights: ir.Table
+    deaths: ir.Table
+    households: ir.Table
+    officials: ir.Table
+
+
+def inputs(ws: Workspace, *, region: str = "") -> Inputs:
+    """The county's payments, the registers, and the household register read once for every
+    rule (huiyan.registers).
+
+    The rules look up recipients, right holders and officials' households only: households
+    are narrowed to those rows once and kept for the run; a rule given the whole register
+    finds the same hits.
+    """
+    pay = keyed(ws.table("forest_subsidies", region=region), "forest_subsidies")
+    rights = keyed(ws.table("forest_rights"), "forest_rights")
+    officials = keyed(ws.table("village_officials"), "village_officials")
+    people = ibis.union(
+        pay.select(p=pay.recipient_id_key),
+        rights.select(p=rights.holder_id_key),
+        officials.select(p=officials.person_id_key),
+    ).p
+    everyone = ws.table("households")
+    households = registers.keep(
+        ibis.union(
+            registers.about(everyone, "households", "person_id_key", people),
+            registers.households_of(everyone, officials.person_id_key),
+        )
+    )
+    return Inputs(pay, rights, ws.table("deaths"), households, officials)
+
+
 def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
     """Evaluate every rule of the model on the workspace (one county, or all when region is "")."""
     p = parameters(MODEL, {name: spec[0] for name, spec in PARAMETERS.items()}, params)
     area_tol, amount_tol = float(p["area_tolerance"]), float(p["amount_tolerance"])
-    pay = ws.table("forest_subsidies", region=region)
-    rights = ws.table("forest_rights")
-    deaths = ws.table("deaths")
-    hh = ws.table("households")
-    officials = ws.table("village_officials")
+    pay, rights, deaths, hh, officials = inputs(ws, region=region)
     return [
         deceased(pay, deaths),
         no_right(pay, rights),

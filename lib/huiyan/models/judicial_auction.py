@@ -39,6 +39,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from huiyan.canonical import keyed
 from huiyan.rules import Hits, parameters, ref, rule, text
 from huiyan.workspace import Workspace
 
@@ -399,15 +400,17 @@ def buyer_linked(auctions: ir.Table, households: ir.Table, enterprise_people: ir
         & auctions.appraisal_value.notnull()
         & (_cents(auctions.deal_price) < _cents(auctions.appraisal_value))
     )
-    a = a.mutate(_buyer=_blank(a.buyer_id).upper(), _exec=_blank(a.executed_party_id).upper())
+    a = keyed(a, "judicial_auctions")
+    a = a.mutate(_buyer=a.buyer_id_key, _exec=a.executed_party_id_key)
     a = a.filter(a._buyer.notnull() & a._exec.notnull() & (a._buyer != a._exec))
     keys = a.select("auction_id", "_buyer", "_exec")
 
-    hb = households.select(_hb_person=households.person_id, _hb_house=households.household_id)
-    he = households.select(_he_person=households.person_id, _he_house=households.household_id)
+    hh = keyed(households, "households")
+    hb = hh.select(_hb_person=hh.person_id, _hb_key=hh.person_id_key, _hb_house=hh.household_id_key)
+    he = hh.select(_he_person=hh.person_id, _he_key=hh.person_id_key, _he_house=hh.household_id_key)
     same_house = (
-        keys.join(hb, keys._buyer == hb._hb_person)
-        .join(he, keys._exec == he._he_person)
+        keys.join(hb, keys._buyer == hb._hb_key)
+        .join(he, keys._exec == he._he_key)
         .filter(lambda x: x._hb_house == x._he_house)
     )
     house_links = same_house.select(
@@ -417,8 +420,8 @@ def buyer_linked(auctions: ir.Table, households: ir.Table, enterprise_people: ir
         house=same_house._hb_house,
         role=ibis.null("string"),
     )
-    ep = enterprise_people
-    officers = keys.join(ep, (keys._exec == ep.org_id) & (keys._buyer == ep.person_id))
+    ep = keyed(enterprise_people, "enterprise_people")
+    officers = keys.join(ep, (keys._exec == ep.org_id_key) & (keys._buyer == ep.person_id_key))
     officer_record = ref("enterprise_people", officers.org_id, officers.person_id, officers.role)
     officer_links = officers.select(
         "auction_id",

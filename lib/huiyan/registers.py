@@ -1,0 +1,55 @@
+"""The big registers, read once per model run and shared by every rule of the model.
+
+A model's rules each join the same registers (households 1.7 million rows,
+social security 1.6 million, company officers 0.7 million, penalties 1 million at
+province scale). Run rule by rule, each query would read and hash a whole register
+again. Instead a model's ``run_rules`` hands its rules shared tables: each
+register narrowed, in one pass, to the rows the run's subjects can touch (the
+claimants' social-security rows, their households, the debtors' officers), and kept
+for the whole run (ibis ``cache()``: a temporary table on DuckDB, a persisted frame
+on Spark). Every rule then joins the small copy. The rules stay separate functions
+taking the contract's tables; a rule given the whole register finds the same hits.
+A rule added in a notebook that needs other rows of a register reads
+``ws.table(name)`` itself.
+
+Example:
+    >>> import ibis
+    >>> hh = ibis.memtable({"person_id": ["A", "B", "C", "D"], "household_id": ["H1", "H1", "H2", "H3"]})
+    >>> people = ibis.memtable({"pid": ["A", "D", "Z"]})
+    >>> sorted(households_of(hh, people.pid).person_id.execute())
+    ['A', 'B', 'D']
+"""
+
+from __future__ import annotations
+
+import logging
+
+import ibis.expr.types as ir
+
+from huiyan.canonical import keyed
+
+__all__ = ["about", "households_of", "keep"]
+
+log = logging.getLogger(__name__)
+
+
+def about(register: ir.Table, dataset: str, column: str, values: ir.Column) -> ir.Table:
+    """The rows of ``register`` whose canonical ``column`` (e.g. ``person_id_key``) is one of
+    ``values``, with its canonical identifiers (:func:`huiyan.canonical.keyed`)."""
+    t = keyed(register, dataset)
+    wanted = values.name("_wanted").as_table().filter(lambda v: v._wanted.notnull()).distinct()
+    return t.semi_join(wanted, t[column] == wanted._wanted)
+
+
+def households_of(households: ir.Table, people: ir.Column) -> ir.Table:
+    """Every member of the households of ``people`` (canonical resident IDs), keyed."""
+    mine = about(households, "households", "person_id_key", people)
+    return about(households, "households", "household_id_key", mine.household_id_key)
+
+
+def keep(table: ir.Table) -> ir.Table:
+    """``table`` computed once now and kept for the rest of the run (ibis ``cache()``).
+
+    Every later query reading it reads the kept copy; DuckDB and Spark alike.
+    """
+    return table.cache()
