@@ -40,10 +40,10 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.types as ir
+if TYPE_CHECKING:  # ibis loads when a column is computed: checking versions needs none of it
+    import ibis.expr.types as ir
 
 __all__ = ["KEYS", "VERSION", "derived", "is_derived", "keyed", "snapshot_sql"]
 
@@ -82,6 +82,8 @@ KEYS: dict[str, dict[str, str]] = {
 
 def _plate(col: ir.StringValue) -> ir.StringValue:
     """ibis version of :func:`huiyan.identifiers.normalise_plate` ('' as missing)."""
+    import ibis
+
     from huiyan.identifiers import _FULLWIDTH, _HALFWIDTH
 
     wide = col.re_search("[\uff01-\uff5e\u3000]")
@@ -140,6 +142,8 @@ def snapshot_sql(con: Any, name: str) -> tuple[str, dict[str, Any]]:
     plain = f"SELECT * FROM main.{quote(name)}"
     if name not in KEYS:
         return plain, {}
+    import ibis
+
     columns = [r[0] for r in con.execute(f"DESCRIBE main.{quote(name)}").fetchall()]
     t = ibis.table({c: "string" for c in columns if not is_derived(name, c)}, name=name)
     derive = expressions(t, name)  # a table lacking a source column gets the others

@@ -25,6 +25,8 @@ import yaml
 from huiyan.errors import ContractError, did_you_mean
 from huiyan.repository import REPO_ROOT
 
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: ~10x faster
+
 CONTRACT_PATH = REPO_ROOT / "datasets" / "datasets.yaml"
 
 ColumnType = Literal["string", "text", "date", "month", "money", "number", "int", "bool"]
@@ -98,7 +100,7 @@ def _column(name: str, spec: dict) -> Column:
 
 @functools.cache
 def _load(path: Path) -> dict[str, Dataset]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
     out: dict[str, Dataset] = {}
     for name, spec in raw["datasets"].items():
         out[name] = Dataset(

@@ -33,6 +33,8 @@ from huiyan import contracts, identifiers
 from huiyan.errors import ContractError
 from huiyan.workspace import REPO_ROOT
 
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: ~10x faster
+
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 CUSTOM_DIR = EXPECTATIONS_DIR / "custom"
 
@@ -266,7 +268,7 @@ def custom_expectations(dataset: str) -> list[dict[str, Any]]:
     path = custom_path(dataset)
     if not path.exists():
         return []
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML) or {}
     entries = raw.get("expectations") or []
     problems: list[str] = []
     out: list[dict[str, Any]] = []

@@ -33,6 +33,8 @@ import yaml
 
 from huiyan.errors import ContractError
 
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: ~10x faster
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 BASE_PATH = REPO_ROOT / "datasets" / "vocabulary.yaml"
 LOCAL_NAME = "vocabulary-local.yaml"
@@ -98,7 +100,7 @@ class Vocabulary:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML)
     except (OSError, yaml.YAMLError) as err:
         raise ContractError(
             f"无法读取词表 {path}：{err}",
