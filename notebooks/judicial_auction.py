@@ -27,6 +27,7 @@
 #       max_cut: {type: float, default: 0.2, zh: 再次拍卖起拍价降价幅度上限}
 #       deposit_min: {type: float, default: 0.05, zh: 保证金不得低于起拍价的比例}
 #       deposit_max: {type: float, default: 0.2, zh: 保证金不得高于起拍价的比例}
+#     county_local: true
 #     rules:
 #     - AUC-NOTICE-SHORT
 #     - AUC-RENOTICE-SHORT

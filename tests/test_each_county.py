@@ -55,3 +55,32 @@ def test_each_county_on_one_kernel_gives_what_single_county_runs_give(home: Path
         cells = json.loads((fanned.run_dir / "notebook.ipynb").read_text(encoding="utf-8"))
         counts = [c["execution_count"] for c in cells["cells"] if c["cell_type"] == "code"]
         assert counts[0] == 1 and counts == sorted(counts)  # its own notebook, from In [1]
+
+
+def test_a_county_local_model_is_computed_once_and_split_into_the_single_county_results(
+    home: Path,
+) -> None:
+    model = "judicial_auction"  # its card says county_local: true (vetting checks it)
+    ws = hy.workspace(home)
+    regions = ws.regions()
+    province = runs.run_each_county(model, ws=ws, jobs=2, allow_unvetted=True)
+    assert not province.failed
+    by_region = {r.manifest["region"]: r for r in province.results}
+    assert sorted(by_region) == regions
+    computed = {r.manifest["computed_in"]["run_id"] for r in province.results}
+    assert len(computed) == 1  # one computation for every county
+    summary = json.loads((province.summary_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["computed_in"]["run_id"] in computed
+    for region in regions:
+        alone = runs.run(model, ws=hy.workspace(home), region=region)
+        split = by_region[region]
+        assert {p.name for p in split.run_dir.iterdir()} >= FILES
+        assert _clues(split.run_dir) == _clues(alone.run_dir), region
+        assert _clues(split.run_dir), region  # the planted violations of every county
+        for key in ("clues_by_rule", "clues_by_region", "clue_count", "rules", "parameters"):
+            assert split.manifest[key] == alone.manifest[key], key
+        assert split.manifest["status"] == "succeeded"
+        workbook = pq.read_table(split.run_dir / "clues.parquet").schema.metadata
+        assert b"huiyan" in workbook  # the rules and their lineage travel with the clues
+        report = (split.run_dir / "report.html").read_text(encoding="utf-8")
+        assert region in report

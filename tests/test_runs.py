@@ -365,3 +365,40 @@ def test_save_records_the_rules_and_what_each_read_for_the_runner(
     }  # fmt: skip
     assert recorded["lineage"]["SAVE-DEMO"]["untraced"] == ["memtable"]
     assert pq.read_table(saved.parquet).schema.equals(huiyan.clues.SCHEMA)  # still the contract's
+
+
+def test_run_all_runs_every_model_on_one_kernel_each_as_if_alone(
+    auction_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "models"
+    folder.mkdir()
+    shutil.copy(DATA / "sample_auction.ipynb", folder)
+    nb = json.loads((DATA / "sample_auction.ipynb").read_text(encoding="utf-8"))
+    nb["metadata"]["huiyan"]["name"] = "sample_again"
+    for cell in nb["cells"]:
+        source = "".join(cell["source"]).replace('model="sample_auction"', 'model="sample_again"')
+        cell["source"] = source
+    # the second model must see nothing of the first: no variable, no rule of its notebook
+    check = (
+        "import os\n"
+        'assert "found" not in globals() and "start_low" not in globals(), "left over"\n'
+        "print(os.getpid())"
+    )
+    nb["cells"].insert(1, {"cell_type": "code", "id": "nothing-left", "metadata": {},
+                           "source": check, "outputs": [], "execution_count": None})  # fmt: skip
+    (folder / "sample_again.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("HUIYAN_MODEL_PATH", str(folder))
+
+    outcomes = dict(runs.run_all(ws=huiyan.workspace(auction_home)))
+    assert set(outcomes) == {"sample_auction@1.0.0", "sample_again@1.0.0"}, outcomes
+    pids = []
+    for result in outcomes.values():
+        assert isinstance(result, runs.RunResult) and result.status == "succeeded", result
+        assert result.manifest["clues_by_rule"] == EXPECTED
+        cells = json.loads((result.run_dir / "notebook.ipynb").read_text(encoding="utf-8"))
+        code = [c for c in cells["cells"] if c["cell_type"] == "code"]
+        assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
+        pids += ["".join(o["text"]) for c in code if "getpid" in "".join(c["source"]) for o in c["outputs"]]
+    assert len(pids) == 1, pids  # sample_again's check ran and passed
+    shared = outcomes["sample_again@1.0.0"].manifest["timings"]
+    assert "kernel_start" not in shared  # it started no kernel of its own

@@ -369,3 +369,47 @@ def test_the_notebook_and_the_card_must_document_a_rule_alike() -> None:
     line = trial.reported_check(card, {"clues_by_rule": {county.CODE: 1}}, own)
     assert line.ok is False and "法律依据 basis在笔记本" in "\n".join(line.why)
     assert trial.reported_check(card, {}, {}).ok is True
+
+
+def test_a_card_claiming_county_local_rules_that_compare_counties_fails(
+    tiny_workspace: Workspace, tmp_path: Path
+) -> None:
+    import dataclasses
+    import shutil
+
+    from huiyan import runs
+
+    home = tmp_path / "province"
+    shutil.copytree(
+        tiny_workspace.home / "datasets",
+        home / "datasets",
+        ignore=shutil.ignore_patterns("leases", ".writer.*"),
+    )
+    # BLC-MULTI-DEBTOR counts a worker's claims against debtors in every county
+    card = catalog.get("bankruptcy_labor_claims", huiyan.workspace(home))
+    card = dataclasses.replace(card, county_local=True)
+    whole = runs.run(card.name, ws=huiyan.workspace(home))
+    line = trial.county_check(card, huiyan.workspace(home), whole)
+    why = "\n".join(line.why)
+    assert line.ok is False, why
+    assert "BLC-MULTI-DEBTOR" in why and "county_local" in why
+
+
+def test_the_shipped_county_local_model_passes_its_county_line(
+    tiny_workspace: Workspace, tmp_path: Path
+) -> None:
+    import shutil
+
+    from huiyan import runs
+
+    home = tmp_path / "province"
+    shutil.copytree(
+        tiny_workspace.home / "datasets",
+        home / "datasets",
+        ignore=shutil.ignore_patterns("leases", ".writer.*"),
+    )
+    card = catalog.get("judicial_auction", huiyan.workspace(home))
+    assert card.county_local
+    whole = runs.run(card.name, ws=huiyan.workspace(home))
+    line = trial.county_check(card, huiyan.workspace(home), whole)
+    assert line.ok is True, line.why

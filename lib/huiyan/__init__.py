@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
+# jsonschema (under papermill's nbformat and Great Expectations) checks the "iri" format with
+# rfc3987_syntax when it can import it, and that import compiles a grammar: about 2 s of every
+# process that runs a notebook or validates data. Nothing here checks IRIs (jsonschema falls
+# back to rfc3987 for them), so huiyan's processes never load it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 # Heavier concept modules load on first use, so `import huiyan` stays fast.
 _LAZY = {
     "contracts",

@@ -184,6 +184,25 @@ def _sql_value(column: str, value: Any) -> Any:
     )
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _incoming(clues: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """A run's clues as ledger rows (as :func:`_sql_value` writes each value), converted
+    column by column: a province run has 100,000 clues."""
+    columns: list[list[Any]] = []
+    for name in _CLUE_COLUMNS:
+        values = clues[name].tolist()
+        if name in ("evidence", "context"):
+            column = [_JSON([str(v) for v in vs]) if vs is not None else "[]" for vs in values]
+        elif name in ("score", "amount"):
+            column = [None if v is None or v != v else float(v) for v in values]
+        else:
+            column = [v if type(v) is str else _sql_value(name, v) for v in values]
+        columns.append(column)
+    return list(zip(*columns, strict=True))
+
+
 def _frame(rows: pd.DataFrame) -> pd.DataFrame:
     """Ledger rows as a DataFrame with lists, booleans and UTC timestamps."""
     for c in ("evidence", "context"):
@@ -240,10 +259,7 @@ def _record_run(
     con: sqlite3.Connection, clues: pd.DataFrame, *, run_id: str, model: str, region: str
 ) -> Intake:
     now = _iso(_now())
-    rows = [
-        tuple(_sql_value(c, v) for c, v in zip(_CLUE_COLUMNS, values, strict=True))
-        for values in clues[list(_CLUE_COLUMNS)].itertuples(index=False, name=None)
-    ]
+    rows = _incoming(clues)
     cols = ", ".join(_CLUE_COLUMNS)
     con.execute(f"CREATE TEMP TABLE IF NOT EXISTS incoming ({cols})")
     with journal.transaction(con, f"线索台账 ledger intake {run_id}"):

@@ -134,6 +134,10 @@ class ModelCard:
     author_unit: str = ""
     vetting_status: str = "未审核"
     quality_bar: Mapping[str, float] = field(default_factory=dict, hash=False)
+    county_local: bool = False
+    """Each rule compares records of one county only (besides province-wide registers such as
+    households): ``--each-county`` may compute the model once and split its clues by county.
+    Vetting checks it (huiyan.vetting.trial)."""
     notebook: Path | None = None
     source: str = "notebooks"
     raw: Mapping[str, Any] = field(default_factory=dict, hash=False, repr=False)
@@ -165,6 +169,9 @@ class ModelCard:
             kind: ParamType = ptype  # type: ignore[assignment]
             params.append(Parameter(str(pname), kind, spec.get("default"), str(spec.get("zh", ""))))
         vetting = meta.get("vetting") or {}
+        county_local = meta.get("county_local", False)
+        if not isinstance(county_local, bool):
+            raise _card_error(where, "county_local", "应为 true 或 false（规则是否只比较同一县区的记录）")
         return cls(
             name=name,
             version=str(meta.get("version") or "0.0.0"),
@@ -181,6 +188,7 @@ class ModelCard:
             if isinstance(vetting, Mapping)
             else str(vetting),
             quality_bar=dict(meta.get("quality_bar") or {}),
+            county_local=county_local,
             notebook=notebook,
             source=source,
             raw=dict(meta),

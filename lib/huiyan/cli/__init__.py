@@ -10,11 +10,14 @@ a short bilingual notice, with the traceback kept in a log file, never on screen
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import importlib
 import logging
 import os
 import sys
 import tempfile
+import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -136,5 +139,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
 
 
+def console() -> None:
+    """The ``huiyan`` console script: :func:`main`, then a quick exit.
+
+    Once every thread has finished, the exit handlers have run and the output is flushed,
+    all that Python's own teardown would still do is free the loaded libraries object by
+    object: about 0.3 s with ibis, pyarrow and DuckDB loaded, a sixth of a small run. Files
+    are closed by the operating system; the workspace's data is written before commands
+    return (DuckDB here is in memory, the ledger's SQLite commits as it goes).
+    """
+    code = main()
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe (| head) has nothing to flush into
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -48,9 +47,6 @@ def papermill() -> Any:
     """The papermill module, with the run engine registered (safe to call from any thread)."""
     global _registered
     with _lock:
-        # jsonschema builds an IRI grammar at import (~1.8 s via rfc3987_syntax) that nbformat
-        # never uses; skipping it is a large part of a run's fixed overhead.
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
         import papermill as pm
 
         if not _registered:
@@ -115,18 +111,30 @@ def configure_kernel(
     km.huiyan_client = run_sync(_run_silently)(km, code, timeout)
 
 
-def forget_previous(km: Any) -> None:
+def forget_previous(connection: Mapping[str, Any]) -> None:
     """Have an idle kernel forget its notebook now, so the next run need not wait for it.
 
     Sent without waiting for the answer: the kernel works on it while no one waits, and a
     run that claims it meanwhile is queued behind it (:func:`configure_kernel` checks).
+    One message on one socket: a kernel client's channels would take ~1 s to stop (they join
+    their threads and terminate their own zmq context), all of it at the end of the run.
     """
-    kc = km.client()
-    kc.start_channels()
+    import zmq
+    from jupyter_client.session import Session
+
+    info = connection  # the kernel's connection file, as jupyter_client writes it
+    session = Session(key=str(info["key"]).encode(), signature_scheme=info["signature_scheme"])
+    context = zmq.Context()
+    shell = context.socket(zmq.DEALER)
+    shell.linger = 2000  # ms: ending the context below waits until the message has left
     try:
-        kc.execute(RESET_CODE, silent=True, store_history=False)
+        shell.connect(f"{info['transport']}://{info['ip']}:{info['shell_port']}")
+        request = {"code": RESET_CODE, "silent": True, "store_history": False,
+                   "user_expressions": {}, "allow_stdin": False, "stop_on_error": False}
+        session.send(shell, "execute_request", request)
     finally:
-        kc.stop_channels()  # the socket lingers until the message is sent
+        shell.close()
+        context.term()
 
 
 async def _run_silently(km: Any, code: str, timeout: float) -> Any:

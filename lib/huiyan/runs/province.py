@@ -1,17 +1,21 @@
 """Many runs at once: a model once per county (``--each-county``), or every model (``--all``).
 
-Parameters and the input datasets are checked once, before the fan-out; then each
-worker process (``--jobs``) starts one notebook kernel and runs its counties on it one
-after another (papermill changes the working directory and environment, so counties are
-not run in threads). Each county is a whole notebook run with its own complete folder. The
-province summary (clues per county and rule) goes to
-``runs/<model>/province-<timestamp>/summary.csv`` and ``summary.json``.
+Parameters and the input datasets are checked once, before the fan-out. A model whose rules
+compare records of one county only (its card says ``county_local: true``, and vetting checks
+it) is then computed once over the whole workspace, and its clues are split into one
+complete run folder per county: the same clues as a run of that county alone, at the cost
+of one run. Any other model runs each county on its own: each worker process (``--jobs``)
+starts one notebook kernel and runs its counties on it one after another (papermill changes
+the working directory and environment, so counties are not run in threads), each a whole
+notebook run with its own complete folder. The province summary (clues per county and
+rule) goes to ``runs/<model>/province-<timestamp>/summary.csv`` and ``summary.json``.
 """
 
 from __future__ import annotations
 
 import atexit
 import json
+import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -90,7 +94,10 @@ def run_each_county(
     started, wall = time.monotonic(), now_utc()
     results: list[RunResult] = []
     bar = tqdm(total=len(regions), desc=card.name, unit="county", disable=not progress)
-    if jobs <= 1:
+    whole = computed_once(prepared, regions, bar=bar) if card.county_local else None
+    if whole is not None:
+        results = whole
+    elif jobs <= 1:
         try:
             for region in regions:
                 results.append(execute_on_warm_kernel(prepared, region))
@@ -111,6 +118,66 @@ def run_each_county(
     results.sort(key=lambda r: str(r.manifest.get("region")))
     record_in_ledger(prepared.home, results)
     return _summarise(prepared, results, started, wall, jobs)
+
+
+def computed_once(prepared: Prepared, regions: list[str], *, bar: Any) -> list[RunResult] | None:
+    """A county-local model (its card's ``county_local``): one run over the whole workspace,
+    its clues then split into one complete run folder per county.
+
+    Each county's folder holds that county's clues (clues.parquet, clues.xlsx), its own
+    manifest (its region, counts, ``computed_in``: the whole run) and report, and the
+    notebook of the whole run, which computed them. Returns None, and the caller runs each
+    county on its own, when the whole run failed or counted blind spots of its text rules
+    (``unread``), which are counted for the whole workspace and cannot be split.
+    """
+    whole = execute(prepared, region="")
+    if whole.status != "succeeded" or whole.manifest.get("unread"):
+        return None
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(whole.run_dir / "clues.parquet")
+    results = []
+    for region in regions:
+        part = table.filter(pc.equal(table["region"], region))
+        results.append(_county_of(prepared, whole, region, part))
+        bar.update()
+    return results
+
+
+def _county_of(prepared: Prepared, whole: RunResult, region: str, clues: Any) -> RunResult:
+    """The run folder of ``region`` from the whole run's clues of that county (``clues``)."""
+    import pyarrow.parquet as pq
+
+    from huiyan.runs.folder import make_run_dir
+    from huiyan.runs.runner import Slot, _audit, _finish, _manifest_start, _render, _stop_clock
+    from huiyan.runs.saving import workbook_of_run
+
+    card = prepared.card
+    slot = Slot.new(prepared.home, card.name, region)
+    run_dir = make_run_dir(prepared.home / "runs", card.name, slot.run_id)
+    manifest = _manifest_start(prepared, slot.run_id, region, slot.started_wall)
+    pq.write_table(clues, run_dir / "clues.parquet")  # with the whole run's rules and lineage
+    shutil.copyfile(whole.run_dir / "notebook.ipynb", run_dir / "notebook.ipynb")
+    frame = clues.to_pandas()
+    docs = whole.manifest.get("rule_docs") or {}
+    rules_zh = {code: str(doc.get("zh") or "") for code, doc in docs.items()}
+    workbook_of_run(frame, run_dir, model=card.name, version=card.version, rules=rules_zh)
+    manifest.update(
+        status="succeeded",
+        rule_docs=docs,
+        lineage=whole.manifest.get("lineage") or {},
+        computed_in={"run_id": whole.run_id, "run_dir": str(whole.run_dir), "region": ""},
+        clue_count=len(frame),
+        clues_by_rule={r: int((frame.rule == r).sum()) for r in card.rules},
+        clues_by_region={str(k): int(v) for k, v in frame.groupby("region").size().items()},
+    )
+    _stop_clock(manifest, slot.started)
+    _render(run_dir, manifest, frame)
+    manifest["timings"] = {"split": round(time.monotonic() - slot.started, 3)}
+    result = RunResult(run_dir, _finish(run_dir, manifest, slot.started))
+    _audit(prepared.home, result.manifest)
+    return result
 
 
 _warm: dict[str, Any] = {}
@@ -213,6 +280,10 @@ def _summarise(
         "duration_s": round(time.monotonic() - started, 3),
         "datasets": prepared.datasets,
         "validation": prepared.validation,
+        # a county-local model computed once over the whole workspace: that run
+        "computed_in": next(
+            (r.manifest["computed_in"] for r in results if r.manifest.get("computed_in")), None
+        ),
         "clue_count": int(ok.clues.sum()),
         "clues_by_rule": {c: int(ok.clues[ok.rule == c].sum()) for c in card.rules},
         "counties": [
@@ -237,19 +308,42 @@ def _summarise(
 def run_all(
     *, ws: Workspace | None = None, engine: Engine | None = None, progress: bool = False
 ) -> list[tuple[str, RunResult | HuiyanError]]:
-    """Run every model in the catalog on the whole workspace; a failure does not stop the rest."""
+    """Run every model in the catalog on the whole workspace; a failure does not stop the rest.
+
+    The models run one after another on one kernel, which forgets each notebook before the
+    next (as ``--each-county`` does), so the libraries load once, not once per model.
+    """
     from huiyan import catalog
+    from huiyan.runs.execution import start_kernel, stop_kernel
     from huiyan.workspace import workspace
 
     ws = ws or workspace()
     out: list[tuple[str, RunResult | HuiyanError]] = []
     # dashboards (cards without rules) summarise the ledger, so they run after the models
     cards = sorted(catalog.catalog(ws).cards, key=lambda c: not c.rules)
-    for card in cards:
-        try:
-            out.append(
-                (card.ref, run(card.ref, ws=ws, engine=engine, progress=progress, check=False))
-            )
-        except HuiyanError as err:
-            out.append((card.ref, err))
+    kernel, fresh = None, True
+    try:
+        for card in cards:
+            if kernel is None and card.notebook is not None:
+                kernel, fresh = start_kernel(kernel_env(card), cwd=card.notebook.parent), True
+            try:
+                result = run(
+                    card.ref,
+                    ws=ws,
+                    engine=engine,
+                    progress=progress,
+                    check=False,
+                    kernel=kernel,
+                    fresh_kernel=fresh,
+                )
+            except HuiyanError as err:  # refused before its notebook ran: the kernel is as it was
+                out.append((card.ref, err))
+                continue
+            out.append((card.ref, result))
+            fresh = False
+            if result.status != "succeeded":  # a failed notebook may leave it in any state
+                stop_kernel(kernel)
+                kernel = None
+    finally:
+        stop_kernel(kernel)
     return out

@@ -655,6 +655,8 @@ def run(
     progress: bool = False,
     check: bool = True,
     warm_kernel: bool = False,
+    kernel: Any = None,
+    fresh_kernel: bool = True,
 ) -> RunResult:
     """Run one model: check, validate, execute its notebook into ``runs/<model>/<run_id>/``.
 
@@ -668,6 +670,9 @@ def run(
         check: raise RunFailed when the run fails (else return the failed result).
         warm_kernel: run on the kernel a previous run of this model left loaded, and leave
             this one's for the next (:mod:`huiyan.runs.warm`; the command line does).
+        kernel: a kernel from :func:`~huiyan.runs.execution.start_kernel` that the caller
+            keeps for several runs (``run --all``); it is left running. ``fresh_kernel``:
+            no notebook has run on it yet (else it first forgets the previous one).
 
     Returns:
         RunResult: the run folder and its manifest.
@@ -690,13 +695,14 @@ def run(
     with timings.stage("catalog"):
         card = catalog.get(model, ws)
     slot = Slot.new(ws.home, card.name, region)
-    kernel = None
+    given, reused = kernel, not fresh_kernel
     try:
         _check_notebook(card)
         # the kernel boots (and loads the libraries) while everything below is checked; it
         # learns its run folder and the snapshot to read just before the notebook starts
-        with timings.stage("kernel_start"):
-            kernel, reused = _kernel_for(card, ws.home, warm_kernel)
+        if given is None:
+            with timings.stage("kernel_start"):
+                kernel, reused = _kernel_for(card, ws.home, warm_kernel)
         _preload_papermill()
         # everything that can refuse the run is checked before its folder exists
         with timings.stage("checks"):
@@ -707,7 +713,8 @@ def run(
         with timings.stage("validation"):
             prepared = prepare(card, ws, parameters=parameters, engine=engine)
     except BaseException:
-        stop_kernel(kernel)
+        if given is None:
+            stop_kernel(kernel)
         raise
     result = execute(
         prepared,
@@ -715,7 +722,7 @@ def run(
         progress=progress,
         slot=slot,
         kernel=kernel,
-        keep_kernel=isinstance(kernel, warm.WarmKernel),
+        keep_kernel=given is not None or isinstance(kernel, warm.WarmKernel),
         fresh_kernel=not reused,
         timings=timings,
     )

@@ -127,6 +127,21 @@ def _reading(unread: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
     return {"unread": counts, "vocabulary": reading.load().describe()}
 
 
+def workbook_of_run(
+    frame: Any, run_dir: Path, *, model: str, version: str, rules: Mapping[str, str]
+) -> Path:
+    """Write the run folder's clues.xlsx for the clue frame ``frame`` (the contract schema)."""
+    from huiyan.runs.workbook import write_workbook
+
+    facts = [
+        ("模型 model", model),
+        ("版本 version", version),
+        ("运行 run", run_dir.name),
+        ("区划 region", ", ".join(sorted({str(r) for r in frame.region.dropna()})) or "—"),
+    ]
+    return write_workbook(frame, run_dir / "clues.xlsx", rules=rules, facts=facts)
+
+
 def _model_of(found: Clues) -> str:
     env = os.environ.get("HUIYAN_MODEL")
     if env:
@@ -164,8 +179,6 @@ def save(
     """
     import pyarrow.parquet as pq
 
-    from huiyan.runs.workbook import write_workbook
-
     model = _model_of(found)
     _check_rules(found, model)
     env_dir = os.environ.get("HUIYAN_RUN_DIR")
@@ -187,14 +200,9 @@ def save(
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), META_KEY: recorded})
     pq.write_table(table, tmp)
     tmp.replace(parquet)
-    facts = [
-        ("模型 model", model),
-        ("版本 version", os.environ.get("HUIYAN_MODEL_VERSION", "dev")),
-        ("运行 run", run_dir.name),
-        ("区划 region", ", ".join(sorted({str(r) for r in found.frame.region.dropna()})) or "—"),
-    ]
     rules_zh = {r.code: r.zh for r in found.rules}
-    workbook = write_workbook(found.frame, run_dir / "clues.xlsx", rules=rules_zh, facts=facts)
+    version = os.environ.get("HUIYAN_MODEL_VERSION", "dev")
+    workbook = workbook_of_run(found.frame, run_dir, model=model, version=version, rules=rules_zh)
     reading = _reading(unread) if unread is not None else {}
     if reading and not interactive:
         (run_dir / READING).write_text(json.dumps(reading, ensure_ascii=False), encoding="utf-8")

@@ -136,7 +136,7 @@ class WarmKernel:
         from huiyan.runs.execution import forget_previous
 
         with contextlib.suppress(Exception):  # the next run resets it if this did not arrive
-            forget_previous(self)
+            forget_previous(self.info["connection"])
         parked = self.claim.with_name(f"{self.pid}.parked.json")
         os.utime(self.claim)
         os.replace(self.claim, parked)

@@ -109,6 +109,57 @@ def deterministic_check(first: Any, second: Any) -> Check:
     )
 
 
+def county_check(card: ModelCard, tiny: Workspace, first: Any) -> Check:
+    """A card that says ``county_local``: each county of the tiny province ``tiny``, run alone,
+    gives exactly the clues of that county in ``first``, the run over all of ``tiny`` (what
+    ``--each-county`` relies on to split one computation by county)."""
+    from huiyan.runs.province import execute_on_warm_kernel, release_warm_kernel
+    from huiyan.runs.runner import prepare
+
+    whole = _clues(first)
+    with tiny:
+        prepared = prepare(card, tiny, engine="duckdb")
+        regions = tiny.regions()
+    differ = []
+    try:
+        for region in regions:
+            alone = execute_on_warm_kernel(prepared, region)
+            if alone.status != "succeeded":
+                error = alone.manifest.get("error") or {}
+                differ.append(f"{region}: 单独运行失败 the county run failed: {error.get('zh', '')}")
+                continue
+            own = _clues(alone)
+            mine = set(zip(own.clue_id, own.summary, strict=True))
+            part = whole[whole.region == region]
+            split = set(zip(part.clue_id, part.summary, strict=True))
+            if mine != split:
+                only_alone = sorted(c for c, _ in mine - split)
+                only_split = sorted(c for c, _ in split - mine)
+                differ.append(
+                    f"{region}: 单独运行独有 only alone {len(only_alone)} "
+                    f"({', '.join(only_alone[:3])})；整体拆分独有 only in the whole run "
+                    f"{len(only_split)} ({', '.join(only_split[:3])})"
+                )
+    finally:
+        release_warm_kernel()
+    if not differ:
+        return check(
+            "county_local",
+            True,
+            [f"{len(regions)} 个县区单独运行，线索与整体运行按县拆分相同 same clues in all {len(regions)} counties"],
+        )
+    return check(
+        "county_local",
+        False,
+        [
+            *differ,
+            "有规则比较了不同县区的记录：请删去模型卡的 county_local: true（逐县运行将各县单独计算） "
+            "A rule compares records across counties: remove county_local: true from the card "
+            "(--each-county then runs every county on its own).",
+        ],
+    )
+
+
 def reported_check(card: ModelCard, manifest: Mapping[str, Any], own: Mapping[str, Any]) -> Check:
     """The rules the notebook collected are the card's, documented as the card says.
 
@@ -357,6 +408,7 @@ def run_checks(card: ModelCard, ws: Workspace, *, progress: bool = False) -> Run
     checks = (
         ran,
         deterministic_check(first, second),
+        *([county_check(card, tiny_workspace(ws), first)] if card.county_local else []),
         reported_check(card, first.manifest, own),
         contract,
         quality,
