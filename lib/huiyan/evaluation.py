@@ -279,19 +279,26 @@ def compare(
     clue_frame: pd.DataFrame, truth: pd.DataFrame, *, model: str, region: str = ""
 ) -> Evaluation:
     """Compare clue evidence with truth rows (columns ``rule, record``), rule by rule."""
-    flagged: set[tuple[str, str]] = set()
+    flagged: dict[str, set[str]] = {}  # rule -> the records its clues name
     if len(clue_frame):
         for code, records in zip(
             clue_frame["rule"].tolist(), clue_frame["evidence"].tolist(), strict=True
         ):
             if records is not None:
-                flagged.update((code, str(r)) for r in records if r is not None)
-    planted = set(zip(truth["rule"].astype(str), truth["record"].astype(str), strict=True))
-    scores = []
-    for code in sorted({r for r, _ in planted} | {r for r, _ in flagged}):
-        mine = {rec for r, rec in planted if r == code}
-        found = {rec for r, rec in flagged if r == code}
+                flagged.setdefault(code, set()).update(str(r) for r in records if r is not None)
+    planted: dict[str, set[str]] = {}
+    for code, record in zip(truth["rule"].astype(str), truth["record"].astype(str), strict=True):
+        planted.setdefault(code, set()).add(record)
+    scores, missed, extra = [], [], []
+    for code in sorted(planted.keys() | flagged.keys()):
+        mine, found = planted.get(code, set()), flagged.get(code, set())
         scores.append(RuleScore(code, len(mine), len(found), len(mine & found)))
-    missed = pd.DataFrame(sorted(planted - flagged), columns=["rule", "record"])
-    extra = pd.DataFrame(sorted(flagged - planted), columns=["rule", "record"])
-    return Evaluation(model, tuple(scores), missed, extra, region)
+        missed += [(code, r) for r in sorted(mine - found)]
+        extra += [(code, r) for r in sorted(found - mine)]
+    return Evaluation(
+        model,
+        tuple(scores),
+        pd.DataFrame(missed, columns=["rule", "record"]),
+        pd.DataFrame(extra, columns=["rule", "record"]),
+        region,
+    )
