@@ -133,3 +133,34 @@ def test_a_write_committed_by_a_killed_writer_is_published(tmp_path: Path) -> No
     )
     assert killed.returncode == 9
     assert hy.workspace(tmp_path).table("vehicles").count().execute() == 2
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "admin_criminal_transfer",
+        "bankruptcy_labor_claims",
+        "forest_subsidy",
+        "insurance_fraud",
+        "judicial_auction",
+    ],
+)
+def test_rules_find_the_same_clues_with_or_without_ibis_fusing_selects(
+    model: str, tiny_workspace: hy.Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the workspace turns ibis's select fusion off for speed; the clues must not change
+    import importlib
+
+    import ibis
+
+    module = importlib.import_module(f"huiyan.models.{model}")
+    found = {}
+    for fuse in (True, False):
+        ws = hy.workspace(tiny_workspace.home)
+        hits = module.run_rules(ws, region="")
+        monkeypatch.setattr(ibis.options.sql, "fuse_selects", fuse)  # after the connection
+        frame = hy.clues.collect(*hits, model=module.MODEL).frame.drop(columns="created_at")
+        found[fuse] = frame.sort_values("clue_id").reset_index(drop=True)
+        ws.close()
+    assert len(found[True]) > 0
+    pd.testing.assert_frame_equal(found[True], found[False])

@@ -166,12 +166,17 @@ class Workspace:
         return self._con
 
     def _connect(self) -> Any:
+        import ibis  # loaded on first use: a command that opens no connection starts faster
+
+        # Rules are chains of small steps. ibis by default fuses each chain of selects into
+        # one query before compiling; that rewrite cost 0.1-0.6 s of a county run, more than
+        # the queries, and DuckDB's and Spark's own optimisers flatten the nesting anyway
+        # (the same clues either way: tests/test_workspace.py).
+        ibis.options.sql.fuse_selects = False
         if self.engine_name == "spark":
             from huiyan import spark
 
             return spark.connect(self)
-        import ibis  # loaded on first use: a command that opens no connection starts faster
-
         con = ibis.duckdb.connect()
         self._attached = {}
         self._lease = snapshots.Lease(self.home)
