@@ -398,7 +398,12 @@ def test_run_all_runs_every_model_on_one_kernel_each_as_if_alone(
         cells = json.loads((result.run_dir / "notebook.ipynb").read_text(encoding="utf-8"))
         code = [c for c in cells["cells"] if c["cell_type"] == "code"]
         assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
-        pids += ["".join(o["text"]) for c in code if "getpid" in "".join(c["source"]) for o in c["outputs"]]
+        pids += [
+            "".join(o["text"])
+            for c in code
+            if "getpid" in "".join(c["source"])
+            for o in c["outputs"]
+        ]
     assert len(pids) == 1, pids  # sample_again's check ran and passed
     shared = outcomes["sample_again@1.0.0"].manifest["timings"]
     assert "kernel_start" not in shared  # it started no kernel of its own

@@ -193,6 +193,7 @@ def _incoming(clues: pd.DataFrame) -> list[tuple[Any, ...]]:
     columns: list[list[Any]] = []
     for name in _CLUE_COLUMNS:
         values = clues[name].tolist()
+        column: list[Any]
         if name in ("evidence", "context"):
             column = [_JSON([str(v) for v in vs]) if vs is not None else "[]" for vs in values]
         elif name in ("score", "amount"):

@@ -171,7 +171,9 @@ class ModelCard:
         vetting = meta.get("vetting") or {}
         county_local = meta.get("county_local", False)
         if not isinstance(county_local, bool):
-            raise _card_error(where, "county_local", "应为 true 或 false（规则是否只比较同一县区的记录）")
+            raise _card_error(
+                where, "county_local", "应为 true 或 false（规则是否只比较同一县区的记录）"
+            )
         return cls(
             name=name,
             version=str(meta.get("version") or "0.0.0"),

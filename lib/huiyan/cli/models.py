@@ -312,6 +312,14 @@ def _run_each_county(
     )
     if len(province.table):
         print(province.table.to_string())
+    computed = next(
+        (r.manifest["computed_in"] for r in province.results if r.manifest.get("computed_in")), None
+    )
+    if computed:
+        print(
+            f"按县拆分：各县线索来自全省一次计算 Split by county from one computation: "
+            f"{computed['run_dir']}"
+        )
     for r in province.failed:
         err = r.manifest.get("error") or {}
         print(f"失败 FAILED {r.manifest.get('region')}: {err.get('zh', '')} ({r.run_dir})")

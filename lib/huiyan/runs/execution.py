@@ -129,8 +129,14 @@ def forget_previous(connection: Mapping[str, Any]) -> None:
     shell.linger = 2000  # ms: ending the context below waits until the message has left
     try:
         shell.connect(f"{info['transport']}://{info['ip']}:{info['shell_port']}")
-        request = {"code": RESET_CODE, "silent": True, "store_history": False,
-                   "user_expressions": {}, "allow_stdin": False, "stop_on_error": False}
+        request = {
+            "code": RESET_CODE,
+            "silent": True,
+            "store_history": False,
+            "user_expressions": {},
+            "allow_stdin": False,
+            "stop_on_error": False,
+        }
         session.send(shell, "execute_request", request)
     finally:
         shell.close()

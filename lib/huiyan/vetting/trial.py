@@ -126,7 +126,9 @@ def county_check(card: ModelCard, tiny: Workspace, first: Any) -> Check:
             alone = execute_on_warm_kernel(prepared, region)
             if alone.status != "succeeded":
                 error = alone.manifest.get("error") or {}
-                differ.append(f"{region}: 单独运行失败 the county run failed: {error.get('zh', '')}")
+                differ.append(
+                    f"{region}: 单独运行失败 the county run failed: {error.get('zh', '')}"
+                )
                 continue
             own = _clues(alone)
             mine = set(zip(own.clue_id, own.summary, strict=True))
@@ -146,7 +148,9 @@ def county_check(card: ModelCard, tiny: Workspace, first: Any) -> Check:
         return check(
             "county_local",
             True,
-            [f"{len(regions)} 个县区单独运行，线索与整体运行按县拆分相同 same clues in all {len(regions)} counties"],
+            [
+                f"{len(regions)} 个县区单独运行，线索与整体运行按县拆分相同 same clues in all {len(regions)} counties"
+            ],
         )
     return check(
         "county_local",
