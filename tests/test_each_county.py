@@ -71,6 +71,11 @@ def test_a_county_local_model_is_computed_once_and_split_into_the_single_county_
     assert len(computed) == 1  # one computation for every county
     summary = json.loads((province.summary_dir / "summary.json").read_text(encoding="utf-8"))
     assert summary["computed_in"]["run_id"] in computed
+    # the ledger takes each clue in once, from its county's folder
+    ledger = hy.ledger.clues(ws, model=model)
+    assert len(ledger) == sum(r.clue_count for r in province.results) > 0
+    assert set(ledger.last_run) <= {r.run_id for r in province.results}
+    assert set(ledger.runs) == {1}
     for region in regions:
         alone = runs.run(model, ws=hy.workspace(home), region=region)
         split = by_region[region]

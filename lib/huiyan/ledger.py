@@ -332,6 +332,8 @@ def catch_up(ws: Workspace) -> list[Intake]:
                 info = json.loads(manifest.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue
+            if info.get("split_by_county"):  # --each-county took its clues in, county by county
+                continue
             if info.get("status") == "succeeded" and info.get("run_id", folder.name) not in known:
                 pending.append((str(info.get("run_id", folder.name)), folder, info))
         intakes = []

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from huiyan.errors import HuiyanError, ModelError, WorkspaceError
-from huiyan.runs.folder import now_utc
+from huiyan.runs.folder import now_utc, write_manifest
 from huiyan.runs.runner import (
     Prepared,
     RunResult,
@@ -133,6 +133,9 @@ def computed_once(prepared: Prepared, regions: list[str], *, bar: Any) -> list[R
     whole = execute(prepared, region="")
     if whole.status != "succeeded" or whole.manifest.get("unread"):
         return None
+    # its clues reach the clue ledger through the county folders, each once
+    whole.manifest["split_by_county"] = True
+    write_manifest(whole.run_dir, whole.manifest)
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
