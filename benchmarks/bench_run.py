@@ -283,7 +283,13 @@ def each_county(home: Path, model: str, jobs: int) -> dict[str, Any]:
 
 
 def run_all(home: Path) -> dict[str, Any]:
-    """``huiyan run --all`` once, validation cached (the province part ran every model first)."""
+    """``huiyan run --all`` once, validation cached.
+
+    The province part leaves only its last model's inputs in the validation cache (each
+    model's first run starts from an empty one), so ``huiyan validate`` fills it first.
+    """
+    filled = measure(["validate"], home=home)
+    _check(filled, "validate")
     m = measure(["run", "--all"], home=home)
     if m.returncode != 0:
         raise SystemExit(f"huiyan run --all failed (exit {m.returncode}):\n{m.tail[-3000:]}")

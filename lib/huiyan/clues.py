@@ -252,8 +252,12 @@ def _summaries(rule: Rule, frame: pd.DataFrame) -> list[str]:
             if name not in frame.columns:
                 raise KeyError(name)
             if name not in columns:
-                columns[name] = [_clean(v) for v in frame[name].tolist()]
-            pieces.append(["—" if v is None else format(v, spec or "") for v in columns[name]])
+                columns[name] = [v if type(v) is str else _clean(v) for v in frame[name].tolist()]
+            values = columns[name]
+            if not spec:  # format(v, "") is str(v); text, the usual field, is itself
+                pieces.append([v if type(v) is str else "—" if v is None else str(v) for v in values])
+            else:
+                pieces.append(["—" if v is None else format(v, spec) for v in values])
     except (KeyError, ValueError, TypeError) as err:
         raise _template_error(rule, err) from err
     if not any(isinstance(p, list) for p in pieces):
@@ -311,7 +315,7 @@ def _clues_of(h: Hits, model: str, version: str, created_at: datetime) -> pd.Dat
     def column(name: str) -> list[Any]:
         if name not in frame.columns:
             return [None] * n
-        return [_clean(v) for v in frame[name].tolist()]
+        return [v if type(v) is str else _clean(v) for v in frame[name].tolist()]
 
     context = frame["context"].tolist() if "context" in frame.columns else [None] * n
     return pd.DataFrame(
