@@ -255,7 +255,9 @@ def _summaries(rule: Rule, frame: pd.DataFrame) -> list[str]:
                 columns[name] = [v if type(v) is str else _clean(v) for v in frame[name].tolist()]
             values = columns[name]
             if not spec:  # format(v, "") is str(v); text, the usual field, is itself
-                pieces.append([v if type(v) is str else "—" if v is None else str(v) for v in values])
+                pieces.append(
+                    [v if type(v) is str else "—" if v is None else str(v) for v in values]
+                )
             else:
                 pieces.append(["—" if v is None else format(v, spec) for v in values])
     except (KeyError, ValueError, TypeError) as err:
