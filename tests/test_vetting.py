@@ -371,10 +371,9 @@ def test_the_notebook_and_the_card_must_document_a_rule_alike() -> None:
     assert trial.reported_check(card, {}, {}).ok is True
 
 
-def test_a_card_claiming_county_local_rules_that_compare_counties_fails(
-    tiny_workspace: Workspace, tmp_path: Path
-) -> None:
-    import dataclasses
+def _county_line(tiny_workspace: Workspace, tmp_path: Path, model: str, **claim: bool) -> Any:
+    """The county_local line for ``model`` (its card changed by ``claim``) on a copy of the
+    tiny province: a whole run first, then each county alone."""
     import shutil
 
     from huiyan import runs
@@ -385,11 +384,16 @@ def test_a_card_claiming_county_local_rules_that_compare_counties_fails(
         home / "datasets",
         ignore=shutil.ignore_patterns("leases", ".writer.*"),
     )
-    # BLC-MULTI-DEBTOR counts a worker's claims against debtors in every county
-    card = catalog.get("bankruptcy_labor_claims", huiyan.workspace(home))
-    card = dataclasses.replace(card, county_local=True)
+    card = dataclasses.replace(catalog.get(model, huiyan.workspace(home)), **claim)
     whole = runs.run(card.name, ws=huiyan.workspace(home))
-    line = trial.county_check(card, huiyan.workspace(home), whole)
+    return trial.county_check(card, huiyan.workspace(home), whole)
+
+
+def test_a_card_claiming_county_local_rules_that_compare_counties_fails(
+    tiny_workspace: Workspace, tmp_path: Path
+) -> None:
+    # BLC-MULTI-DEBTOR counts a worker's claims against debtors in every county
+    line = _county_line(tiny_workspace, tmp_path, "bankruptcy_labor_claims", county_local=True)
     why = "\n".join(line.why)
     assert line.ok is False, why
     assert "BLC-MULTI-DEBTOR" in why and "county_local" in why
@@ -398,18 +402,6 @@ def test_a_card_claiming_county_local_rules_that_compare_counties_fails(
 def test_the_shipped_county_local_model_passes_its_county_line(
     tiny_workspace: Workspace, tmp_path: Path
 ) -> None:
-    import shutil
-
-    from huiyan import runs
-
-    home = tmp_path / "province"
-    shutil.copytree(
-        tiny_workspace.home / "datasets",
-        home / "datasets",
-        ignore=shutil.ignore_patterns("leases", ".writer.*"),
-    )
-    card = catalog.get("judicial_auction", huiyan.workspace(home))
-    assert card.county_local
-    whole = runs.run(card.name, ws=huiyan.workspace(home))
-    line = trial.county_check(card, huiyan.workspace(home), whole)
+    assert catalog.get("judicial_auction", huiyan.workspace(tiny_workspace.home)).county_local
+    line = _county_line(tiny_workspace, tmp_path, "judicial_auction")
     assert line.ok is True, line.why
