@@ -312,9 +312,7 @@ def _run_each_county(
     )
     if len(province.table):
         print(province.table.to_string())
-    computed = next(
-        (r.manifest["computed_in"] for r in province.results if r.manifest.get("computed_in")), None
-    )
+    computed = province.computed_in
     if computed:
         print(
             f"按县拆分：各县线索来自全省一次计算 Split by county from one computation: "

@@ -17,7 +17,7 @@ import atexit
 import json
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ from huiyan.runs.runner import (
     Prepared,
     RunResult,
     checking_workspace,
+    clue_counts,
     execute,
     kernel_env,
     prepare,
@@ -54,6 +55,15 @@ class ProvinceRun:
     @property
     def failed(self) -> list[RunResult]:
         return [r for r in self.results if r.status != "succeeded"]
+
+    @property
+    def computed_in(self) -> dict[str, Any] | None:
+        """The one run a county-local model's counties were split from (None: each ran alone)."""
+        return _computed_in(self.results)
+
+
+def _computed_in(results: Iterable[RunResult]) -> dict[str, Any] | None:
+    return next((r.manifest["computed_in"] for r in results if r.manifest.get("computed_in")), None)
 
 
 def run_each_county(
@@ -171,9 +181,7 @@ def _county_of(prepared: Prepared, whole: RunResult, region: str, clues: Any) ->
         rule_docs=docs,
         lineage=whole.manifest.get("lineage") or {},
         computed_in={"run_id": whole.run_id, "run_dir": str(whole.run_dir), "region": ""},
-        clue_count=len(frame),
-        clues_by_rule={r: int((frame.rule == r).sum()) for r in card.rules},
-        clues_by_region={str(k): int(v) for k, v in frame.groupby("region").size().items()},
+        **clue_counts(card, frame),
     )
     _stop_clock(manifest, slot.started)
     _render(run_dir, manifest, frame)
@@ -284,9 +292,7 @@ def _summarise(
         "datasets": prepared.datasets,
         "validation": prepared.validation,
         # a county-local model computed once over the whole workspace: that run
-        "computed_in": next(
-            (r.manifest["computed_in"] for r in results if r.manifest.get("computed_in")), None
-        ),
+        "computed_in": _computed_in(results),
         "clue_count": int(ok.clues.sum()),
         "clues_by_rule": {c: int(ok.clues[ok.rule == c].sum()) for c in card.rules},
         "counties": [

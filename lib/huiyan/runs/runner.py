@@ -540,12 +540,7 @@ def execute(
         recorded = rules_of(run_dir / "clues.parquet")
     manifest.update(rule_docs=rule_docs(card, recorded["rules"]), lineage=recorded["lineage"])
     manifest.update(_reading(run_dir))  # blind spots and vocabulary, when the notebook saved them
-    manifest.update(
-        status="succeeded",
-        clue_count=len(clues),
-        clues_by_rule={r: int((clues.rule == r).sum()) for r in card.rules},
-        clues_by_region={str(k): int(v) for k, v in clues.groupby("region").size().items()},
-    )
+    manifest.update(status="succeeded", **clue_counts(card, clues))
     _stop_clock(manifest, started)
     with timings.stage("report"):
         _render(run_dir, manifest, clues)
@@ -554,6 +549,15 @@ def execute(
         result = RunResult(run_dir, _finish(run_dir, manifest, started))
         _audit(prepared.home, result.manifest)
     return result
+
+
+def clue_counts(card: ModelCard, clues: Any) -> dict[str, Any]:
+    """The manifest's ``clue_count``, ``clues_by_rule`` and ``clues_by_region`` of a clue frame."""
+    return {
+        "clue_count": len(clues),
+        "clues_by_rule": {r: int((clues.rule == r).sum()) for r in card.rules},
+        "clues_by_region": {str(k): int(v) for k, v in clues.groupby("region").size().items()},
+    }
 
 
 def _reading(run_dir: Path) -> dict[str, Any]:
