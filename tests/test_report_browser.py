@@ -154,8 +154,10 @@ def test_report_works_in_a_browser(
         assert all(re.fullmatch(r"\d{1,3}(,\d{3})*\.\d{2}", a) for a in shown)
 
         # the copy button answers (the clipboard may be refused headless: then it says so)
+        # (the answer comes when the clipboard's promise settles: wait for it)
         page.click("#hy-table tbody tr:first-child .hy-copy")
-        assert page.inner_text("#hy-table tbody tr:first-child .hy-copy") != "复制 copy"
+        answered = page.wait_for_selector("#hy-table tbody tr:first-child .hy-copy[data-copied]")
+        assert answered.get_attribute("data-copied") in {"yes", "no"}
 
         # every character renders; the check itself sees a character no font has
         text = page.inner_text("body")

@@ -123,6 +123,7 @@
   function copy(id, button) {
     function done(ok) {
       button.textContent = ok ? "已复制 copied" : "请手动复制 select";
+      button.setAttribute("data-copied", ok ? "yes" : "no");
       setTimeout(function () { button.textContent = "复制 copy"; }, 1500);
     }
     function fallback() {
