@@ -69,7 +69,8 @@ def worker(path: str, model: str, home: str) -> None:
 
     module = importlib.import_module(f"huiyan.models.{model}")
     importlib.import_module(f"baselines.{model}")
-    import ibis  # noqa: F401  (imported before the clock starts, like pandas)
+    import ibis  # noqa: F401  (imported before the clock starts, like pandas and duckdb
+    import ibis.backends.duckdb  # noqa: F401  for the baseline: imports are not rule compute)
 
     load = os.getloadavg()[0]
     cpu = _cpu_s()

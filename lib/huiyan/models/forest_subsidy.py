@@ -579,10 +579,12 @@ def inputs(ws: Workspace, *, region: str = "") -> Inputs:
         officials.select(p=officials.person_id_key),
     ).p
     everyone = ws.table("households")
-    households = registers.keep(
-        ibis.union(
-            registers.about(everyone, "households", "person_id_key", people),
-            registers.households_of(everyone, officials.person_id_key),
+    homes = registers.about(everyone, "households", "person_id_key", officials.person_id_key)
+    households = registers.keep(  # the people's own rows and the officials' households, one read
+        registers.about_any(
+            everyone,
+            "households",
+            {"person_id_key": people, "household_id_key": homes.household_id_key},
         )
     )
     return Inputs(pay, rights, ws.table("deaths"), households, officials)
