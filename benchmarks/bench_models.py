@@ -69,8 +69,9 @@ def worker(path: str, model: str, home: str) -> None:
 
     module = importlib.import_module(f"huiyan.models.{model}")
     importlib.import_module(f"baselines.{model}")
-    import ibis  # noqa: F401  (imported before the clock starts, like pandas and duckdb
-    import ibis.backends.duckdb  # noqa: F401  for the baseline: imports are not rule compute)
+    # imported before the clock starts, as pandas and duckdb are for the baseline: an import
+    # is not rule compute
+    import ibis.backends.duckdb  # noqa: F401
 
     load = os.getloadavg()[0]
     cpu = _cpu_s()

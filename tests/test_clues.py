@@ -157,3 +157,60 @@ def test_the_cheap_strip_trims_exactly_what_strip_trims() -> None:
     assert got.cheap.fillna("<null>").tolist() == got.plain.fillna("<null>").tolist()
     assert got.key.fillna("<null>").tolist()[:4] == ["A", "B", "C", "D"]
     assert got.key.isna().tolist()[4:6] == [True, True]
+
+
+@rule(
+    "TST-SCORED",
+    model="test_clues",
+    zh="带分数",
+    basis="测试",
+    subject_type="claim",
+    summary="赔案{subject_id}（{subject_name}）。",
+    replace=True,
+)
+def scored(t: ibis.Table) -> ibis.Table:
+    return t.select(
+        subject_id=t.claim_id,
+        region=t.region,
+        subject_name=t.name,
+        score=t.score,
+        evidence=ibis.array([ref("insurance_claims", t.ref)]),
+    )
+
+
+def test_a_subject_hit_twice_is_one_clue_with_the_highest_score_and_all_its_records() -> None:
+    t = ibis.memtable(
+        {
+            "claim_id": ["c2", "c1", "c2", "c3", "c2"],
+            "region": ["330602"] * 5,
+            "name": [None, "甲", "乙", "丙", "丁"],
+            "score": [0.5, 0.6, 0.9, 0.7, 0.4],
+            "ref": ["r2a", "r1", "r2b", "r3", "r2a"],
+        }
+    )
+    found = hy.clues.collect(scored(t)).frame
+    assert found.clue_id.tolist() == sorted(found.clue_id)  # in clue id order, one each
+    by = found.set_index("subject_id")
+    assert sorted(by.index) == ["c1", "c2", "c3"]
+    assert by.loc["c2", "score"] == 0.9
+    assert by.loc["c2", "evidence"] == ["insurance_claims:r2a", "insurance_claims:r2b"]
+    assert by.loc["c2", "subject_name"] == "乙"  # the first name known, not the missing one
+    assert by.loc["c1", "evidence"] == ["insurance_claims:r1"]
+
+
+def test_clues_of_several_rules_come_by_rule_then_clue_id() -> None:
+    t = ibis.memtable(
+        {
+            "claim_id": ["b", "a", "c"],
+            "region": ["330602"] * 3,
+            "name": ["x", "y", "z"],
+            "score": [0.5, 0.6, 0.7],
+            "ref": ["1", "2", "3"],
+            "amount": [1.0, 2.0, 3.0],
+        }
+    )
+    found = hy.clues.collect(scored(t), amounts(t)).frame
+    assert found.rule.tolist() == ["TST-AMOUNT"] * 3 + ["TST-SCORED"] * 3
+    for _, part in found.groupby("rule"):
+        assert part.clue_id.tolist() == sorted(part.clue_id)
+    assert found.index.tolist() == list(range(6))

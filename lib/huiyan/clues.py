@@ -294,7 +294,9 @@ def _execute(table: ir.Table) -> pd.DataFrame:
     as they come and the other columns converted exactly as ``execute()`` does.
     """
     schema = table.schema()
-    lists = [name for name, dtype in schema.items() if dtype.is_array() and dtype.value_type.is_string()]
+    lists = [
+        name for name, dtype in schema.items() if dtype.is_array() and dtype.value_type.is_string()
+    ]
     backend = table._find_backend(use_default=True)
     if not lists or backend.name != "duckdb":
         return table.execute()
@@ -306,7 +308,9 @@ def _execute(table: ir.Table) -> pd.DataFrame:
         {
             name: (
                 col.to_pylist()
-                if pa.types.is_nested(col.type) or pa.types.is_dictionary(col.type) or col.null_count
+                if pa.types.is_nested(col.type)
+                or pa.types.is_dictionary(col.type)
+                or col.null_count
                 else col.to_pandas()
             )
             for name in rest

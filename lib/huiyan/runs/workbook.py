@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+import numpy as np
 import pandas as pd
 
 from huiyan.clues import HEADERS_ZH, SCHEMA
@@ -81,31 +82,51 @@ def _cell(value: Any) -> Any:
     return value
 
 
+_SPECIAL = re.compile(f"[&<>{_ILLEGAL.pattern[1:-1]}]")
+"""What a text cell needs changed: XML's &, < and >, and characters Excel refuses."""
+
+
+def _lines(value: Any) -> str | None:
+    """A list of record references, one per line (a list read from parquet is a NumPy array)."""
+    if value is None:
+        return None
+    items = value.tolist() if hasattr(value, "tolist") else value
+    return "\n".join(v if type(v) is str else str(v) for v in items)
+
+
 def _column(values: pd.Series) -> tuple[bool, list[Any]]:
     """A whole column as workbook values, converted in one pass: (is_text, values).
 
     Text comes back XML-escaped (and cut to Excel's cell limit); a blank is None. The values
-    are those of :func:`_cell`, worked out per column rather than per cell.
+    are those of :func:`_cell`, worked out per column rather than per cell: the escaping is
+    done only where a value needs it (most need none).
     """
     if pd.api.types.is_float_dtype(values.dtype) or pd.api.types.is_integer_dtype(values.dtype):
         return False, [None if v != v else v for v in values.tolist()]
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        text = values.dt.tz_convert(BEIJING).dt.strftime("%Y-%m-%d %H:%M:%S")
+        times = values.unique()  # a run's clues share one creation time: formatted once
+        shown = pd.Series(times).dt.tz_convert(BEIJING).dt.strftime("%Y-%m-%d %H:%M:%S")
+        text = values.map(dict(zip(times, shown.tolist(), strict=True))).tolist()
     elif isinstance(values.dtype, pd.StringDtype):
-        text = values
+        text = values.tolist()
     else:
-        text = pd.Series([_cell(v) for v in values.tolist()], index=values.index, dtype=object)
-        if not all(v is None or isinstance(v, str) for v in text):
-            return True, [None if v is None else _text(v) for v in text]
-    text = text.astype("string")
-    escaped = (
-        text.str.replace(_ILLEGAL.pattern, "", regex=True)
-        .str.slice(0, _MAX_CELL)
-        .str.replace("&", "&amp;", regex=False)
-        .str.replace("<", "&lt;", regex=False)
-        .str.replace(">", "&gt;", regex=False)
-    )
-    return True, [v if isinstance(v, str) else None for v in escaped.tolist()]
+        raw = values.tolist()
+        if all(v is None or isinstance(v, list | np.ndarray) for v in raw):
+            text = [_lines(v) for v in raw]  # record lists (evidence, context)
+        else:
+            text = [_cell(v) for v in raw]
+            if not all(v is None or isinstance(v, str) for v in text):
+                return True, [None if v is None else _text(v) for v in text]
+    texts = [v if isinstance(v, str) else None for v in text]
+    present = [v for v in texts if v]
+    if present and (
+        max(map(len, present)) > _MAX_CELL or _SPECIAL.search("\n".join(present))
+    ):  # some value needs escaping or cutting: each is looked at
+        texts = [
+            v if v is None or (len(v) <= _MAX_CELL and not _SPECIAL.search(v)) else _text(v)
+            for v in texts
+        ]
+    return True, texts
 
 
 def _cells(
@@ -259,22 +280,31 @@ def write_workbook(
     names = columns + [c for c, _ in extra_columns]
     headers = [HEADERS[c] for c in columns] + [zh for _, zh in extra_columns]
     styles = [_WRAP if name in _WRAPPED else _PLAIN for name in names]
+    # every column converted once, the rows in sheet order: by rule, the strongest first
+    ordered = clues.sort_values(["rule", "score", "clue_id"], ascending=[True, False, True])
+    converted = [_column(ordered[c]) for c in columns]
+    rule_of = ordered["rule"].tolist()
+    where = {
+        code: (rule_of.index(code), len(rule_of) - rule_of[::-1].index(code))
+        for code in counts.index
+    }
     for code in codes:
         sheet = _Sheet(code[:31])
         sheet.append(headers, _BOLD)
-        subset = clues[clues.rule == code].sort_values(
-            ["score", "clue_id"], ascending=[False, True]
-        )
-        blank = [None] * len(subset)
+        start, end = where.get(code, (0, 0))
+        blank = [None] * (end - start)
         sheet.extend(
-            [*(_column(subset[c]) for c in columns), *((True, blank) for _ in extra_columns)],
+            [
+                *((text, values[start:end]) for text, values in converted),
+                *((True, blank) for _ in extra_columns),
+            ],
             styles,
         )
         sheet.widths = {i: _WIDTHS.get(name, 14) for i, name in enumerate(names, start=1)}
         sheet.freeze = "B2"
         if STATUS_HEADER in headers:
             letter = _letter(headers.index(STATUS_HEADER) + 1)
-            last = len(subset) + 1 + _DROPDOWN_SPARE_ROWS
+            last = end - start + 1 + _DROPDOWN_SPARE_ROWS
             sheet.validations.append(
                 '<dataValidation type="list" allowBlank="1" showErrorMessage="1" '
                 f"errorTitle={quoteattr(STATUS_HEADER)} "
