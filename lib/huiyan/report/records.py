@@ -18,7 +18,7 @@ they also run on Spark; a test holds both to the same answers.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,16 +51,19 @@ class Records:
 
     def relation(self, name: str) -> str:
         """The SQL name of table ``name`` (its snapshot file is attached on first use)."""
-        if self._raw is None:
-            import duckdb
-
-            self._raw = duckdb.connect(config={"threads": 1})  # small reads: no thread pool
+        self._connect()
         if name not in self._held:
             self._held.append(name)
             alias = snapshots.quote(f"r_{len(self._held)}")
             self._raw.execute(f"ATTACH '{self._files[name]!s}' AS {alias} (READ_ONLY)")
             self._relations[name] = f"{alias}.main.{snapshots.quote(name)}"
         return self._relations[name]
+
+    def _connect(self) -> None:
+        if self._raw is None:
+            import duckdb
+
+            self._raw = duckdb.connect(config={"threads": 1})  # small reads: no thread pool
 
     def sql(
         self, query: str, params: list[Any] | dict[str, Any] | None = None, **tables: Any
@@ -79,23 +82,34 @@ class Records:
         keys = [f"CAST({snapshots.quote(k)} AS VARCHAR)" for k in contracts.dataset(name).key]
         return keys[0] if len(keys) == 1 else " || '|' || ".join(keys)
 
-    def dates(self, refs: pd.Series, columns: Mapping[str, str]) -> dict[str, Any]:
-        """Record reference -> its event date, for ``refs`` of the datasets in ``columns``."""
-        split = refs.drop_duplicates().str.split(":", n=1)
-        wanted = pd.DataFrame({"dataset": split.str[0], "key": split.str[1]})
-        parts = []
-        for name, column in sorted(columns.items()):
-            if not self.has_table(name) or not (wanted.dataset == name).any():
-                continue
-            parts.append(
-                f"SELECT '{name}:' || w.key AS ref, CAST(t.{snapshots.quote(column)} AS DATE) AS d "
-                f"FROM {self.relation(name)} t JOIN wanted w "
-                f"ON w.dataset = '{name}' AND w.key = {self._record_key(name)}"
-            )
+    def earliest(self, refs: pd.Series, column_of: Callable[[str], str | None]) -> pd.Series:
+        """The earliest event date among each row's record references, in one query.
+
+        ``refs`` holds references (``dataset:key``) indexed by the row they belong to (an
+        exploded evidence column); ``column_of(dataset)`` names its event date column, or
+        None. Returns the dates indexed by row, for the rows with at least one dated record.
+        """
+        wanted = pd.DataFrame({"i": refs.index.to_numpy(), "ref": refs.to_numpy(dtype=object)})
+        named = (
+            "SELECT i, split_part(ref, ':', 1) AS dataset, substr(ref, strpos(ref, ':') + 1) AS key "
+            "FROM wanted WHERE strpos(ref, ':') > 0"
+        )
+        self._connect()
+        names = self.sql(f"SELECT DISTINCT dataset FROM ({named})", wanted=wanted).dataset
+        parts = [
+            f"SELECT '{name}' AS dataset, {self._record_key(name)} AS key, "
+            f"CAST(t.{snapshots.quote(column)} AS DATE) AS d FROM {self.relation(name)} t"
+            for name in sorted(names)
+            if self.has_table(name) and (column := column_of(name)) is not None
+        ]
         if not parts:
-            return {}
-        found = self.sql(" UNION ALL ".join(parts), wanted=wanted)
-        return dict(zip(found["ref"], pd.to_datetime(found["d"]), strict=True))
+            return pd.Series([], dtype="datetime64[us]")
+        found = self.sql(
+            f"SELECT w.i, min(t.d) AS d FROM ({named}) w "
+            f"JOIN ({' UNION ALL '.join(parts)}) t USING (dataset, key) GROUP BY w.i",
+            wanted=wanted,
+        )
+        return pd.Series(pd.to_datetime(found["d"]).to_numpy(), index=found["i"].to_numpy())
 
     def planted(self, model: str, region: str, columns: Mapping[str, str]) -> pd.DataFrame:
         """The truth rows (rule, record) of ``model`` whose record lies in county ``region``.

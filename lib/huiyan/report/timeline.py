@@ -66,13 +66,10 @@ def clue_dates(clues: pd.DataFrame, ws: Any) -> pd.Series:
     refs = clues["evidence"].explode().dropna()
     if refs.empty:
         return out
-    refs = refs.astype(str)
-    if hasattr(ws, "dates"):  # the report's reader: one SQL query (huiyan.report.records)
-        names = set(refs.str.split(":", n=1).str[0])
-        columns = {n: c for n in names if (c := event_column(n)) is not None}
-        when = ws.dates(refs, columns)
-        earliest = refs.map(when).dropna().groupby(level=0).min()
+    if hasattr(ws, "earliest"):  # the report's reader: all in SQL (huiyan.report.records)
+        earliest = ws.earliest(refs, event_column)
         return earliest.reindex(clues.index).astype("datetime64[us]")
+    refs = refs.astype(str)
     parts = refs.str.split(":", n=1)
     datasets, keys = parts.str[0], parts.str[1]
     queries = []
