@@ -118,14 +118,35 @@ def test_rerun_parses_nothing_and_changed_text_is_reparsed(ws: huiyan.Workspace)
 def test_a_new_reader_version_reads_every_document_again(
     ws: huiyan.Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from huiyan.judgments import store
+    from huiyan.judgments import freshness
 
     parse_workspace(ws)
-    monkeypatch.setattr(store, "READER_VERSION", store.READER_VERSION + ".next")
+    monkeypatch.setattr(freshness, "READER_VERSION", freshness.READER_VERSION + ".next")
     again = parse_workspace(ws)
     assert (again.parsed, again.unchanged) == (3, 0)
     assert parsed(ws).parties.count().execute() == 4  # the old rows were replaced, not kept
     assert parse_workspace(ws).parsed == 0
+
+
+def test_a_county_adds_a_word_and_every_document_is_read_again(
+    ws: huiyan.Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HUIYAN_HOME", str(ws.home))
+    parse_workspace(ws)
+    assert parse_workspace(ws).parsed == 0
+    (ws.home / "datasets").mkdir(exist_ok=True)
+    (ws.home / "datasets" / "vocabulary-local.yaml").write_text(
+        "version: '330602.1'\ninsurance:\n  claim: [追索权]\n", encoding="utf-8"
+    )
+    again = parse_workspace(ws)
+    assert (again.parsed, again.unchanged) == (3, 0)
+    assert parse_workspace(ws).parsed == 0
+
+
+def test_the_derived_tables_are_named_once() -> None:
+    from huiyan.judgments import freshness, store
+
+    assert tuple(store._SCHEMAS) == freshness.TABLES
 
 
 def test_worker_processes_give_the_same_rows(ws: huiyan.Workspace) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from huiyan.errors import WorkspaceError
+from huiyan.judgments.freshness import TABLES, reader_version, up_to_date
 from huiyan.judgments.insurance import InsuranceFacts
 from huiyan.judgments.parser import parse
 from huiyan.reading.snippets import WIDTH, snippet
@@ -52,18 +53,12 @@ _SCHEMAS: dict[str, pa.Schema] = {
         ("doc_id", pa.string()), ("assessor", pa.string()), ("words", pa.string()),
     ]),
 }  # fmt: skip
-TABLES = tuple(_SCHEMAS)
-"""The derived tables, documents first."""
+# the schemas of the derived tables named in huiyan.judgments.freshness.TABLES, in its order
 
 _SQL_TYPES = {
     pa.string(): "VARCHAR", pa.date32(): "DATE", pa.float64(): "DOUBLE",
     pa.bool_(): "BOOLEAN", pa.int32(): "INTEGER",
 }  # fmt: skip
-READER_VERSION = "3"
-"""Bump whenever the parser's output changes: every document is then read again once, so a
-workspace never keeps facts an older reader got wrong (text_hash covers the text, this and
-the reading vocabulary's fingerprint: a county that adds a word has its judgments read again)."""
-
 _BATCH = 2_000
 _FLUSH = 40_000
 _POOL_MIN = 4_000
@@ -159,13 +154,6 @@ def _snippet(text: str | None, words: str | None) -> str | None:
     return found
 
 
-def _version() -> str:
-    """What a document's parse depends on besides its text: the reader and its vocabulary."""
-    from huiyan.reading import load
-
-    return f"{READER_VERSION}.{load().fingerprint}"
-
-
 def _parse_job(job: tuple[list[str], list[str | None]]) -> dict[str, dict[str, list[Any]]]:
     return parse_batch(*job)
 
@@ -205,7 +193,7 @@ def parse_workspace(
             f'Workspace {ws.home} has no "judgments" dataset to parse.',
             "请先导入 Load it first: huiyan ingest judgments FILE  或 or  huiyan synth --scale tiny",
         )
-    if _up_to_date(ws):
+    if up_to_date(ws):
         rows = ws.snapshot("judgments").rows
         return ParseReport(parsed=0, unchanged=rows, removed=0, seconds=time.perf_counter() - start)
     from huiyan import snapshots
@@ -219,7 +207,9 @@ def parse_workspace(
         if todo or removed:
             writer.changed(*TABLES)
         writer.changed(
-            "jd_documents", judgments=snapshots.fingerprint(con, "judgments"), reader=READER_VERSION
+            "jd_documents",
+            judgments=snapshots.fingerprint(con, "judgments"),
+            reader=reader_version(),
         )
     ws.refresh()
     report = ParseReport(
@@ -229,24 +219,13 @@ def parse_workspace(
     return report
 
 
-def _up_to_date(ws: Workspace) -> bool:
-    """True when the derived tables were read from this very ``judgments`` by this reader."""
-    if not all(ws.has_table(name) for name in TABLES):
-        return False
-    meta = ws.snapshot("jd_documents").meta
-    return (
-        meta.get("reader") == READER_VERSION
-        and meta.get("judgments") == ws.snapshot("judgments").fingerprint
-    )
-
-
 def _parse_new(con: Any, *, progress: bool, workers: int | None) -> tuple[int, int, int]:
     """Parse the new or changed judgments into the derived tables; (parsed, removed, total)."""
     _create_tables(con)
     con.execute(
         "CREATE OR REPLACE TABLE jd_todo AS "
         "SELECT j.doc_id, j.h FROM (SELECT doc_id, "
-        f"md5('{_version()}:' || coalesce(text, '')) AS h FROM judgments) j "
+        f"md5('{reader_version()}:' || coalesce(text, '')) AS h FROM judgments) j "
         "LEFT JOIN jd_documents d ON d.doc_id = j.doc_id AND d.text_hash = j.h "
         "WHERE d.doc_id IS NULL"
     )

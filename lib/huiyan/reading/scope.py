@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-import ibis
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING
 
 from huiyan.reading.vocabulary import Vocabulary, found_expr, pattern
+
+if TYPE_CHECKING:  # ibis is imported where an expression is built: parsing needs none of it
+    import ibis.expr.types as ir
 
 CLAUSE_STOPS = ",，。;；!?！？\n"
 SENTENCE_STOPS = "。;；!?！？\n"
@@ -137,6 +138,8 @@ def mentions_expr(
 
     The negated mentions are blanked out only in the texts that mention a word at all.
     """
+    import ibis
+
     found = found_expr(col, words)
     if not negatable:
         return found

@@ -25,13 +25,14 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.types as ir
 import yaml
 
 from huiyan.errors import ContractError
+
+if TYPE_CHECKING:  # ibis is imported where an expression is built: parsing needs none of it
+    import ibis.expr.types as ir
 
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: ~10x faster
 
@@ -233,6 +234,8 @@ def squeeze_expr(col: ir.StringValue) -> ir.StringValue:
     lower-case and stripped of separators (translating every word would cost more than the
     reading).
     """
+    import ibis
+
     narrow = ibis.ifelse(
         col.re_search(f"[{_FULL}]"), col.translate(_FULL, _FULL.translate(_WIDTH)), col
     )
@@ -281,6 +284,8 @@ def found_expr(
 
     The regular expression runs only where a character of :func:`cover` is found.
     """
+    import ibis
+
     found = col.re_search(pattern(words, exact=exact)).fill_null(False)
     chars = cover(words)
     if not chars:

@@ -274,10 +274,13 @@ def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
         with preload.LOCK:  # it may import ibis first in this process
             hook(ws)
     elif "judgments" in card.datasets:
-        with preload.LOCK:
-            from huiyan import judgments
+        from huiyan.judgments import freshness
 
-            judgments.parse_workspace(ws)
+        if not freshness.up_to_date(ws):  # usually they are: the parser is not even loaded
+            with preload.LOCK:
+                from huiyan import judgments
+
+                judgments.parse_workspace(ws)
     ws.refresh()
     if engine == "spark" and not ws.settings.get("spark", {}).get("data"):
         from huiyan import spark  # a cluster's own data folder ([spark] data) is never overwritten
@@ -286,10 +289,11 @@ def prepare_inputs(card: ModelCard, ws: Workspace, *, engine: str) -> None:
 
 
 def _may_prepare(name: str) -> bool:
-    """Whether the promoted module ``name`` may define ``prepare``: its source says the word.
+    """Whether the promoted module ``name`` may define ``prepare``: its source has ``def prepare``.
 
     Most models have nothing to prepare; reading the source instead of importing the module
-    keeps ibis out of this process until it is needed (the kernel imports the module).
+    keeps ibis out of this process until it is needed (the kernel imports the module). A
+    model whose preparation is reading its judgments says so by reading ``judgments``.
     """
     import importlib.util
 
@@ -302,9 +306,10 @@ def _may_prepare(name: str) -> bool:
     if spec is None:
         return False
     try:
-        return spec.origin is None or "prepare" in Path(spec.origin).read_text(encoding="utf-8")
+        source = Path(spec.origin).read_text(encoding="utf-8") if spec.origin else None
     except OSError:
         return True
+    return source is None or re.search(r"^def prepare\b", source, re.MULTILINE) is not None
 
 
 def record_in_ledger(home: Path, results: list[RunResult]) -> None:

@@ -32,8 +32,9 @@ with an insurer party). People and companies are linked across sources by
 :mod:`huiyan.linking`; each clue says how (``link``) and its score carries the
 link's confidence.
 
-The judgment texts must be parsed first (:func:`prepare`, which the runner
-calls before the read-only notebook).
+The judgment texts must be parsed first (:func:`prepare`, that is
+:func:`huiyan.judgments.parse_workspace`: the runner does it before the read-only
+notebook of any model that reads ``judgments``).
 
 Example (in a notebook)::
 
@@ -47,6 +48,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from huiyan.judgments import parse_workspace as prepare
 from huiyan.models.insurance_fraud.base import (
     CAUSES,
     DATASETS,
@@ -105,16 +107,6 @@ RULES = (
     frequent_reporter,
     ring,
 )
-
-
-def prepare(ws: Workspace, *, progress: bool = False) -> Any:
-    """Parse the workspace's judgments into the ``jd_*`` tables (new or changed texts only).
-
-    Run on a writable workspace before the notebook, which opens it read-only.
-    """
-    from huiyan.judgments import parse_workspace
-
-    return parse_workspace(ws, progress=progress)
 
 
 def _check_params(params: dict[str, Any]) -> dict[str, Any]:
