@@ -187,6 +187,11 @@ def _as_list(value: Any) -> list[str]:
         return [value]
     if isinstance(value, float) and math.isnan(value):
         return []
+    if type(value) is list:  # as the database gives them: text, perhaps repeated or missing
+        items = set(value)
+        items.discard(None)
+        if all(type(v) is str for v in items):
+            return sorted(items)
     return sorted({str(v) for v in value if v is not None})
 
 
@@ -254,7 +259,9 @@ def _summaries(rule: Rule, frame: pd.DataFrame) -> list[str]:
             if name not in frame.columns:
                 raise KeyError(name)
             if name not in columns:
-                columns[name] = [v if type(v) is str else _clean(v) for v in frame[name].tolist()]
+                columns[name] = [
+                    v if type(v) is str or v is None else _clean(v) for v in frame[name].tolist()
+                ]
             values = columns[name]
             if not spec:  # format(v, "") is str(v); text, the usual field, is itself
                 pieces.append(
@@ -356,7 +363,7 @@ def _clues_of(h: Hits, model: str, version: str, created_at: datetime) -> pd.Dat
     def column(name: str) -> list[Any]:
         if name not in frame.columns:
             return [None] * n
-        return [v if type(v) is str else _clean(v) for v in frame[name].tolist()]
+        return [v if type(v) is str or v is None else _clean(v) for v in frame[name].tolist()]
 
     context = frame["context"].tolist() if "context" in frame.columns else [None] * n
     ids = [clue_id(model, rule.code, s) for s in subjects]
