@@ -407,3 +407,21 @@ def test_run_all_runs_every_model_on_one_kernel_each_as_if_alone(
     assert len(pids) == 1, pids  # sample_again's check ran and passed
     shared = outcomes["sample_again@1.0.0"].manifest["timings"]
     assert "kernel_start" not in shared  # it started no kernel of its own
+
+
+def test_papermill_is_loaded_without_pyarrow_and_pyarrow_still_loads_after() -> None:
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from huiyan.runs import execution\n"
+        "pm = execution.papermill()\n"
+        "assert 'pyarrow' not in sys.modules\n"
+        "import pyarrow.parquet, pandas\n"
+        "from papermill.engines import papermill_engines\n"
+        "assert papermill_engines.get_engine(execution.ENGINE)\n"
+        "print('ok', pyarrow.parquet.__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok pyarrow.parquet"

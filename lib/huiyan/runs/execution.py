@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -44,9 +45,20 @@ _lock = threading.Lock()
 
 
 def papermill() -> Any:
-    """The papermill module, with the run engine registered (safe to call from any thread)."""
+    """The papermill module, with the run engine registered (safe to call from any thread).
+
+    papermill tries pyarrow on import, for notebooks on HDFS, which runs never use: importing
+    pyarrow then (0.1-0.2 s) would delay every run's notebook. It is kept out of that import
+    only; whatever needs pyarrow later imports it as usual.
+    """
     global _registered
     with _lock:
+        if "papermill" not in sys.modules and "pyarrow" not in sys.modules:
+            sys.modules["pyarrow"] = None  # type: ignore[assignment]  (import pyarrow fails)
+            try:
+                import papermill as pm
+            finally:
+                del sys.modules["pyarrow"]
         import papermill as pm
 
         if not _registered:
