@@ -54,7 +54,7 @@ def papermill() -> Any:
     global _registered
     with _lock:
         if "papermill" not in sys.modules and "pyarrow" not in sys.modules:
-            sys.modules["pyarrow"] = None  # type: ignore[assignment]  (import pyarrow fails)
+            sys.modules["pyarrow"] = None  # type: ignore[assignment]  # import pyarrow fails
             try:
                 import papermill as pm
             finally:
