@@ -8,6 +8,8 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv .venv
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	@# bytecode for the library, also where PYTHONDONTWRITEBYTECODE is set (every run imports it)
+	$(PY) -m compileall -q lib
 	@touch $(STAMP)
 
 ## demo: synthesise a county and run every vetted model on the embedded DuckDB
