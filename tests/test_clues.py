@@ -198,6 +198,27 @@ def test_a_subject_hit_twice_is_one_clue_with_the_highest_score_and_all_its_reco
     assert by.loc["c1", "evidence"] == ["insurance_claims:r1"]
 
 
+def test_hits_of_one_rule_collected_twice_are_merged_across_the_two() -> None:
+    def claims(ids: list[str], scores: list[float], refs: list[str]) -> ibis.Table:
+        n = len(ids)
+        return ibis.memtable(
+            {
+                "claim_id": ids,
+                "region": ["330602"] * n,
+                "name": ["甲"] * n,
+                "score": scores,
+                "ref": refs,
+            }
+        )
+
+    first = scored(claims(["c1", "c2"], [0.5, 0.6], ["a", "b"]))
+    second = scored(claims(["c1"], [0.8], ["c"]))
+    found = hy.clues.collect(first, second).frame.set_index("subject_id")
+    assert sorted(found.index) == ["c1", "c2"]
+    assert found.loc["c1", "score"] == 0.8
+    assert found.loc["c1", "evidence"] == ["insurance_claims:a", "insurance_claims:c"]
+
+
 def test_clues_of_several_rules_come_by_rule_then_clue_id() -> None:
     t = ibis.memtable(
         {

@@ -336,12 +336,12 @@ def _template_fields(template: str) -> list[str]:
     return list(dict.fromkeys(re.split(r"[.\[]", name, maxsplit=1)[0] for name in names))
 
 
-def _clues_of(h: Hits, model: str, version: str, created_at: datetime) -> pd.DataFrame:
-    """The clues of one rule's hits, built column by column (a rule may hit 100,000 rows)."""
+def _clue_columns(h: Hits, model: str) -> dict[str, list[Any]]:
+    """The clues of one rule's hits as columns of plain lists (a rule may hit 100,000 rows)."""
     frame = _hit_rows(h)
     n = len(frame)
     if not n:
-        return frame.iloc[0:0]
+        return {}
     rule = h.rule
     subjects = [str(v) for v in frame["subject_id"].tolist()]
     summaries = _summaries(rule, frame)
@@ -365,12 +365,8 @@ def _clues_of(h: Hits, model: str, version: str, created_at: datetime) -> pd.Dat
             return [None] * n
         return [v if type(v) is str or v is None else _clean(v) for v in frame[name].tolist()]
 
-    context = frame["context"].tolist() if "context" in frame.columns else [None] * n
-    ids = [clue_id(model, rule.code, s) for s in subjects]
-    # in clue id order here, on plain lists: collect() then needs no sort of the whole table
-    order = sorted(range(n), key=ids.__getitem__)
-    columns = {
-        "clue_id": ids,
+    return {
+        "clue_id": [clue_id(model, rule.code, s) for s in subjects],
         "region": column("region"),
         "subject_id": subjects,
         "subject_name": column("subject_name"),
@@ -378,12 +374,25 @@ def _clues_of(h: Hits, model: str, version: str, created_at: datetime) -> pd.Dat
         "amount": amount.tolist(),
         "summary": summaries,
         "evidence": frame["evidence"].tolist(),
-        "context": context,
+        "context": frame["context"].tolist() if "context" in frame.columns else [None] * n,
     }
+
+
+def _rule_clues(
+    rule: Rule, model: str, version: str, created_at: datetime, parts: list[dict[str, list[Any]]]
+) -> pd.DataFrame:
+    """One rule's clues from the columns of its hits, in clue id order, one clue per id.
+
+    Ordered on plain lists (collect() then needs no sort of the whole table); a subject hit
+    more than once is merged (:func:`_merge_repeats`).
+    """
+    columns = {name: [v for part in parts for v in part[name]] for name in parts[0]}
+    ids = columns["clue_id"]
+    order = sorted(range(len(ids)), key=ids.__getitem__)
     columns = {name: [values[i] for i in order] for name, values in columns.items()}
     columns["evidence"] = [_as_list(v) for v in columns["evidence"]]
     columns["context"] = [_as_list(v) for v in columns["context"]]
-    if len(set(ids)) < n:
+    if len(set(ids)) < len(ids):
         columns = _merge_repeats(columns)
     return pd.DataFrame(
         {
@@ -447,33 +456,20 @@ def collect(
     if created_at is None:
         started = os.environ.get("HUIYAN_RUN_STARTED")
         created_at = datetime.fromisoformat(started) if started else datetime.now(UTC)
-    parts = [_clues_of(h, model or h.rule.model, version, created_at) for h in hits]
-    # each part is one rule's clues in clue id order: by rule code, they are the table's order
-    parts = sorted((p for p in parts if len(p)), key=lambda p: p["rule"].iat[0])
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SCHEMA.names)
-    one_part_per_rule = len({p["rule"].iat[0] for p in parts}) == len(parts)
-    if not frame.empty and not (one_part_per_rule and frame.clue_id.is_unique):
-        frame = _merge_duplicates(frame)
+    parts: dict[str, list[dict[str, list[Any]]]] = {}
+    for h in hits:
+        columns = _clue_columns(h, model or h.rule.model)
+        if columns:
+            parts.setdefault(h.rule.code, []).append(columns)
+    rule_of = {h.rule.code: h.rule for h in hits}
+    frames = [
+        _rule_clues(rule_of[code], model or rule_of[code].model, version, created_at, parts[code])
+        for code in sorted(parts)  # the table's order: by rule, then clue id
+    ]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SCHEMA.names)
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
     rules = tuple(dict.fromkeys(h.rule for h in hits))
     lineage: dict[str, Lineage] = {}
     for h in hits:
         lineage[h.rule.code] = lineage.get(h.rule.code, Lineage()) | read(h.table)
     return Clues(frame.reset_index(drop=True), rules, lineage)
-
-
-def _merge_duplicates(frame: pd.DataFrame) -> pd.DataFrame:
-    """One clue per id: evidence and context are united, the highest score kept."""
-    repeated = frame.clue_id.duplicated(keep=False)
-    if not repeated.any():
-        return frame.sort_values(["rule", "clue_id"], kind="stable")
-    single, frame = frame[~repeated], frame[repeated]
-
-    def union(values: pd.Series) -> list[str]:
-        return sorted({v for lst in values for v in lst})
-
-    agg: dict[str, Any] = {c: "first" for c in frame.columns if c != "clue_id"}
-    agg.update(score="max", evidence=union, context=union)
-    merged = frame.groupby("clue_id", sort=False, as_index=False).agg(agg)
-    both = pd.concat([single, merged[list(SCHEMA.names)]], ignore_index=True)
-    return both.sort_values(["rule", "clue_id"], kind="stable")
