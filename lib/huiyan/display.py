@@ -31,6 +31,20 @@ WAN = 10_000
 """Totals from this many yuan up read better in 万元 (ten thousands of yuan)."""
 
 
+def texts(values: Any) -> list[str]:
+    """A list of values (record references) as plain strings, whether a Python list or a NumPy
+    array (as a list column reads from parquet); None is no values.
+
+    >>> import numpy as np
+    >>> texts(np.array(["deaths:1", "households:2"], dtype=object)), texts(None)
+    (['deaths:1', 'households:2'], [])
+    """
+    if values is None:
+        return []
+    items = values.tolist() if hasattr(values, "tolist") else values
+    return [v if type(v) is str else str(v) for v in items]
+
+
 def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or _is_na(value)
 

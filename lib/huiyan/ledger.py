@@ -37,6 +37,7 @@ from typing import Any
 import pandas as pd
 
 from huiyan import journal
+from huiyan.display import texts
 from huiyan.errors import LedgerError, did_you_mean
 from huiyan.workspace import Workspace
 
@@ -196,20 +197,13 @@ def _incoming(clues: pd.DataFrame) -> list[tuple[Any, ...]]:
         values = clues[name].tolist()
         column: list[Any]
         if name in ("evidence", "context"):
-            column = [_json_texts(_texts(vs)) if vs is not None else "[]" for vs in values]
+            column = [_json_texts(texts(vs)) for vs in values]
         elif name in ("score", "amount"):
             column = [None if v is None or v != v else float(v) for v in values]
         else:
             column = [v if type(v) is str else _sql_value(name, v) for v in values]
         columns.append(column)
     return list(zip(*columns, strict=True))
-
-
-def _texts(values: Any) -> list[str]:
-    """A list of record references as plain strings (read from parquet, a list is a NumPy
-    array: ``tolist()`` gives its strings at once)."""
-    items = values.tolist() if hasattr(values, "tolist") else values
-    return [v if type(v) is str else str(v) for v in items]
 
 
 _ESCAPED = re.compile(r'["\\\x00-\x1f]')

@@ -27,7 +27,7 @@ import pandas as pd
 
 from huiyan import privacy
 from huiyan.clues import split_summary
-from huiyan.display import yuan
+from huiyan.display import texts, yuan
 
 PAGE_SIZE = 50
 MAX_RECORDS = 20
@@ -57,13 +57,13 @@ def _records(values: pd.Series) -> list[str]:
     """Record lists as newline-joined text, long lists cut to MAX_RECORDS with a count."""
     out = []
     for value in values.tolist():
-        items = [] if value is None else value.tolist() if hasattr(value, "tolist") else value
+        items = texts(value)
         if len(items) > MAX_RECORDS:
             items = [
                 *items[:MAX_RECORDS],
                 f"… 另有 {len(items) - MAX_RECORDS} 条 more (clues.xlsx)",
             ]
-        out.append("\n".join(map(str, items)))
+        out.append("\n".join(items))
     return out
 
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from huiyan.clues import HEADERS_ZH, SCHEMA
-from huiyan.display import BEIJING, BEIJING_LABEL, BEIJING_ZH
+from huiyan.display import BEIJING, BEIJING_LABEL, BEIJING_ZH, texts
 
 SUMMARY_SHEET = "汇总 Summary"
 PERSONAL_DATA_NOTE = (
@@ -71,8 +71,7 @@ def _cell(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, list | tuple) or (hasattr(value, "tolist") and not isinstance(value, str)):
-        items = value.tolist() if hasattr(value, "tolist") else value
-        return "\n".join(str(v) for v in items)
+        return "\n".join(texts(value))
     if isinstance(value, pd.Timestamp):
         return (
             value.tz_convert(BEIJING).strftime("%Y-%m-%d %H:%M:%S") if value.tzinfo else str(value)
@@ -88,10 +87,7 @@ _SPECIAL = re.compile(f"[&<>{_ILLEGAL.pattern[1:-1]}]")
 
 def _lines(value: Any) -> str | None:
     """A list of record references, one per line (a list read from parquet is a NumPy array)."""
-    if value is None:
-        return None
-    items = value.tolist() if hasattr(value, "tolist") else value
-    return "\n".join(v if type(v) is str else str(v) for v in items)
+    return None if value is None else "\n".join(texts(value))
 
 
 def _column(values: pd.Series) -> tuple[bool, list[Any]]:
