@@ -143,24 +143,16 @@ amount = m.amount_mismatch(payments, amount_tolerance=amount_tolerance)
 # a village official of that village, their household, or their account.
 
 # %%
-official = m.official_link(
-    payments,
-    rights,
-    deaths,
-    households,
-    officials,
-    area_tolerance=area_tolerance,
-    amount_tolerance=amount_tolerance,
-)
+# 上述六条规则的结果在各自单元格里已算出并保留，这里直接复用 the six rules' hits, computed above
+flagged = [deceased, no_right, area, duplicate, mismatch, amount]
+official = m.official_link(payments, households, officials, flagged)
 
 # %% [markdown]
 # ## 4 线索 Clues
 # 线索是需要人工核查的疑点，不是结论。A clue is a lead to verify by hand, not a finding.
 
 # %%
-found = hy.clues.collect(
-    deceased, no_right, area, duplicate, mismatch, amount, official, model=m.MODEL
-)
+found = hy.clues.collect(*flagged, official, model=m.MODEL)
 found.by_rule()
 
 # %%

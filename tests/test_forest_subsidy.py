@@ -133,6 +133,24 @@ def flagged(hits: Any) -> set[str]:
     return set(hits.table.execute().subject_id)
 
 
+def other_rules(t: dict[str, ibis.Table], *, amount_tolerance: float = 1.0) -> list[Any]:
+    """The six rules OFFICIAL-LINK builds on, as a notebook runs them."""
+    pay = t["subsidies"]
+    return [
+        m.deceased(pay, t["deaths"]),
+        m.no_right(pay, t["rights"]),
+        m.area_excess(pay, t["rights"]),
+        m.duplicate(pay),
+        m.holder_mismatch(pay, t["rights"], t["households"]),
+        m.amount_mismatch(pay, amount_tolerance=amount_tolerance),
+    ]
+
+
+def official(t: dict[str, ibis.Table], rules: list[Any] | None = None) -> Any:
+    rules = other_rules(t) if rules is None else rules
+    return m.official_link(t["subsidies"], t["households"], t["officials"], rules)
+
+
 def test_deceased_before_the_year_began_not_during_it() -> None:
     t = tables(
         [
@@ -240,24 +258,30 @@ def test_official_link_needs_another_rule_and_the_same_village() -> None:
     t = tables(
         payments, deaths=[{"person_id": "DEAD", "name": "DEAD", "death_date": D(2020, 5, 1)}]
     )
-    hits = m.official_link(
-        t["subsidies"], t["rights"], t["deaths"], t["households"], t["officials"]
-    )
-    got = hits.table.execute().set_index("subject_id")
+    got = official(t).table.execute().set_index("subject_id")
     assert set(got.index) == {"for_other", "son", "account", "off_own"}
     assert "FOR-DECEASED" in got.loc["account"].rules
     assert "village_officials:OFF|竹源村|2017-01-01" in got.loc["son"].context
     assert "账号" in got.loc["account"].link
 
 
+def test_official_link_reads_the_other_rules_hits_with_their_thresholds() -> None:
+    # the official's son paid 402 yuan for his 400 yuan forest: at 1 yuan's tolerance a clue
+    t = tables([pay("son", "OFF_SON", "C8", amount=402.0)])
+    t["rights"] = _table("forest_rights", [*RIGHTS, right("C8", "OFF_SON")])
+    assert flagged(official(t)) == {"son"}
+    assert flagged(official(t, other_rules(t, amount_tolerance=5.0))) == set()
+    # only the rules handed over count: without AMOUNT-MISMATCH nothing flags the payment
+    assert flagged(official(t, other_rules(t)[:5])) == set()
+    got = official(t).table.execute()
+    assert got.rules.tolist() == ["FOR-AMOUNT-MISMATCH"]
+
+
 def test_official_paid_for_own_forest_is_no_clue() -> None:
     rights = [*RIGHTS, right("C9", "OFF")]
     t = tables([pay("own", "OFF", "C9")])
     t["rights"] = _table("forest_rights", rights)
-    hits = m.official_link(
-        t["subsidies"], t["rights"], t["deaths"], t["households"], t["officials"]
-    )
-    assert flagged(hits) == set()
+    assert flagged(official(t)) == set()
 
 
 def test_collect_fills_every_summary() -> None:
@@ -272,16 +296,8 @@ def test_collect_fills_every_summary() -> None:
         ],
         deaths=[{"person_id": "DEAD", "name": "DEAD", "death_date": D(2020, 5, 1)}],
     )
-    found = hc.collect(
-        m.deceased(t["subsidies"], t["deaths"]),
-        m.no_right(t["subsidies"], t["rights"]),
-        m.area_excess(t["subsidies"], t["rights"]),
-        m.duplicate(t["subsidies"]),
-        m.holder_mismatch(t["subsidies"], t["rights"], t["households"]),
-        m.amount_mismatch(t["subsidies"]),
-        m.official_link(t["subsidies"], t["rights"], t["deaths"], t["households"], t["officials"]),
-        version="test",
-    )
+    rules = other_rules(t)
+    found = hc.collect(*rules, official(t, rules), version="test")
     assert set(found.frame.rule) == {
         "FOR-DECEASED",
         "FOR-NO-RIGHT",

@@ -72,3 +72,26 @@ def test_a_cached_table_is_traced_to_what_computed_it() -> None:
     )
     big = penalties.filter(penalties.fine > 0).select("case_id", "region").cache()
     assert read(big.select("case_id")).tables == {"admin_penalties": ("case_id", "fine")}
+
+
+def test_a_kept_table_is_traced_to_what_computed_it() -> None:
+    from huiyan.rules import keep
+
+    con = ibis.duckdb.connect()
+    penalties = con.create_table(
+        "admin_penalties", {"case_id": ["A1"], "fine": [1.0], "region": ["330602"]}
+    )
+    kept = keep(penalties.filter(penalties.fine > 0).select("case_id", "region"))
+    assert read(kept.select("case_id")).tables == {"admin_penalties": ("case_id", "fine")}
+
+
+def test_official_link_reads_what_the_rules_it_builds_on_read(tiny_workspace) -> None:
+    from huiyan.models import forest_subsidy
+
+    *_, official = forest_subsidy.run_rules(tiny_workspace)
+    tables = read(official.table).tables
+    assert not [name for name in tables if name.startswith("_huiyan")]
+    # AMOUNT-MISMATCH's columns, DECEASED's register, its own roster
+    assert {"amount", "rate", "account_no"} <= set(tables["forest_subsidies"])
+    assert "death_date" in tables["deaths"]
+    assert "person_id" in tables["village_officials"]

@@ -53,15 +53,18 @@ def test_forest_rules_find_the_same_on_shared_registers(tiny_workspace: hy.Works
         ws.table("deaths"),
     )
     hh, officials = ws.table("households"), ws.table("village_officials")
-    whole = _found(
-        fs.holder_mismatch(pay, rights, hh), fs.official_link(pay, rights, deaths, hh, officials)
-    )
+
+    def found(pay, rights, deaths, hh, officials):  # type: ignore[no-untyped-def]
+        mismatch = fs.holder_mismatch(pay, rights, hh)
+        return _found(
+            mismatch,
+            fs.official_link(pay, hh, officials, [fs.deceased(pay, deaths), mismatch]),
+        )
+
+    whole = found(pay, rights, deaths, hh, officials)
     s = fs.inputs(ws)
     assert s.households.count().execute() < hh.count().execute()
-    narrowed = _found(
-        fs.holder_mismatch(s.payments, s.rights, s.households),
-        fs.official_link(s.payments, s.rights, s.deaths, s.households, s.officials),
-    )
+    narrowed = found(s.payments, s.rights, s.deaths, s.households, s.officials)
     assert len(whole) > 0
     pd.testing.assert_frame_equal(narrowed, whole)
 

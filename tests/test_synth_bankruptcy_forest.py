@@ -75,15 +75,16 @@ def clues(province: base.Province) -> dict[str, pd.DataFrame]:
         version="test",
     )
     pay, rights, deaths = t["forest_subsidies"], t["forest_rights"], t["deaths"]
-    f = hc.collect(
+    flagged = [
         fs.deceased(pay, deaths),
         fs.no_right(pay, rights),
         fs.area_excess(pay, rights),
         fs.duplicate(pay),
         fs.holder_mismatch(pay, rights, hh),
         fs.amount_mismatch(pay),
-        fs.official_link(pay, rights, deaths, hh, t["village_officials"]),
-        version="test",
+    ]
+    f = hc.collect(
+        *flagged, fs.official_link(pay, hh, t["village_officials"], flagged), version="test"
     )
     return {blc.MODEL: b.frame, fs.MODEL: f.frame}
 

@@ -390,8 +390,11 @@ def _rule_clues(
     ids = columns["clue_id"]
     order = sorted(range(len(ids)), key=ids.__getitem__)
     columns = {name: [values[i] for i in order] for name, values in columns.items()}
-    columns["evidence"] = [_as_list(v) for v in columns["evidence"]]
-    columns["context"] = [_as_list(v) for v in columns["context"]]
+    for name in ("evidence", "context"):  # usually one record as the database gives it: as is
+        columns[name] = [
+            v if type(v) is list and len(v) == 1 and type(v[0]) is str else _as_list(v)
+            for v in columns[name]
+        ]
     if len(set(ids)) < len(ids):
         columns = _merge_repeats(columns)
     return pd.DataFrame(

@@ -90,14 +90,17 @@ def _parents(rel: ops.Relation) -> list[ops.Relation]:
 
 
 def _cached_from(table: ops.PhysicalTable) -> ops.Relation | None:
-    """The expression a cached table (``expr.cache()``) was computed from, while it is cached.
+    """The expression a cached table (``expr.cache()``, or :func:`huiyan.rules.keep`) was
+    computed from, while it is cached.
 
     ibis keeps that in its backend's cache registry, a private attribute: without it
     (another ibis) the cached table is simply not traced further.
     """
+    from huiyan.rules import kept_from
+
     entries = getattr(getattr(table, "source", None), "_cache_name_to_entry", None)
     entry = entries.get(table.name) if isinstance(entries, dict) else None
-    return getattr(entry, "orig_op", None)
+    return getattr(entry, "orig_op", None) or kept_from(table.name)
 
 
 def _refs(value: Any) -> list[Ref]:

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
 from huiyan.errors import ModelError, did_you_mean
@@ -185,6 +186,7 @@ def keep(t: ir.Table) -> ir.Table:
     """
     backend = t._find_backend(use_default=True)  # an in-memory table: the default backend
     name = f"_huiyan_kept_{next(_KEPT)}"
+    _KEPT_FROM[name] = (id(backend), t.op())  # what it was computed from, for lineage
     if backend.name != "pyspark":
         # a temporary table of the connection (not Table.cache(), whose clean-up at exit fails
         # once the workspace is closed): it goes when the connection does
@@ -195,6 +197,34 @@ def keep(t: ir.Table) -> ir.Table:
 
 
 _KEPT = itertools.count()
+_KEPT_FROM: dict[str, tuple[int, ops.Relation]] = {}
+
+
+def kept_from(name: str) -> ops.Relation | None:
+    """The expression the table :func:`keep` named ``name`` was computed from (None: not kept)."""
+    found = _KEPT_FROM.get(name)
+    return found[1] if found else None
+
+
+def forget_kept(backend: Any) -> None:
+    """Forget what ``backend``'s kept tables were computed from (its connection is closing)."""
+    for name in [n for n, (owner, _) in _KEPT_FROM.items() if owner == id(backend)]:
+        del _KEPT_FROM[name]
+
+
+def computed_once(fn: Callable[..., ir.Table]) -> Callable[..., ir.Table]:
+    """A rule function whose hits are computed when it is called and kept (:func:`keep`).
+
+    For rules whose hits another rule reads (``forest_subsidy``'s OFFICIAL-LINK, the
+    rings of ``insurance_fraud``): kept, each rule's query runs once per run, and both
+    that rule and :func:`huiyan.clues.collect` read a small table. Put it under ``@rule``.
+    """
+
+    @functools.wraps(fn)
+    def once(*args: Any, **kwargs: Any) -> ir.Table:
+        return keep(fn(*args, **kwargs))
+
+    return once
 
 
 def ref(dataset: str, *keys: ir.Value) -> ir.StringValue:

@@ -26,6 +26,7 @@ Example (in a notebook)::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import ibis
@@ -33,7 +34,7 @@ import ibis.expr.types as ir
 
 from huiyan import registers
 from huiyan.canonical import keyed
-from huiyan.rules import Hits, parameters, ref, rule, strip
+from huiyan.rules import Hits, computed_once, parameters, ref, rule, strip
 from huiyan.workspace import Workspace
 
 MODEL = "forest_subsidy"
@@ -70,7 +71,7 @@ def _rights(rights: ir.Table) -> ir.Table:
     )
 
 
-# -- the flagged payments of each rule (shared with OFFICIAL-LINK) -----------------------------
+# -- what each rule flags ---------------------------------------------------------------------
 
 
 def _deceased(subsidies: ir.Table, deaths: ir.Table) -> ir.Table:
@@ -193,6 +194,7 @@ def _amount_mismatch(subsidies: ir.Table, *, amount_tolerance: float) -> ir.Tabl
     needs=("forest_subsidies.recipient_id", "deaths.death_date"),
     score=0.9,
 )
+@computed_once
 def deceased(subsidies: ir.Table, deaths: ir.Table) -> ir.Table:
     """Payments whose recipient died before 1 January of the subsidy year."""
     hit = _deceased(subsidies, deaths)
@@ -222,6 +224,7 @@ def deceased(subsidies: ir.Table, deaths: ir.Table) -> ir.Table:
     needs=("forest_subsidies.cert_no", "forest_rights.forest_type"),
     score=0.8,
 )
+@computed_once
 def no_right(subsidies: ir.Table, rights: ir.Table) -> ir.Table:
     """Payments for a certificate that is not registered, or not registered as 公益林."""
     hit = _no_right(subsidies, rights)
@@ -260,6 +263,7 @@ def no_right(subsidies: ir.Table, rights: ir.Table) -> ir.Table:
     needs=("forest_subsidies.area_mu", "forest_rights.area_mu"),
     score=0.75,
 )
+@computed_once
 def area_excess(subsidies: ir.Table, rights: ir.Table, *, area_tolerance: float = 0.01) -> ir.Table:
     """Certificate-years paid for more than the registered area plus ``area_tolerance``."""
     hit = _members(subsidies, _area_excess(subsidies, rights, area_tolerance=area_tolerance))
@@ -296,6 +300,7 @@ def area_excess(subsidies: ir.Table, rights: ir.Table, *, area_tolerance: float 
     needs=("forest_subsidies.cert_no", "forest_subsidies.year"),
     score=0.85,
 )
+@computed_once
 def duplicate(subsidies: ir.Table) -> ir.Table:
     """Certificates paid more than once in one year; evidence: every payment of that year."""
     hit = _members(subsidies, _duplicate(subsidies))
@@ -326,6 +331,7 @@ def duplicate(subsidies: ir.Table) -> ir.Table:
     needs=("forest_subsidies.recipient_id", "forest_rights.holder_id", "households.household_id"),
     score=0.7,
 )
+@computed_once
 def holder_mismatch(subsidies: ir.Table, rights: ir.Table, households: ir.Table) -> ir.Table:
     """Payments to someone who is neither the right holder nor in the holder's household."""
     hit = _holder_mismatch(subsidies, rights, households)
@@ -357,6 +363,7 @@ def holder_mismatch(subsidies: ir.Table, rights: ir.Table, households: ir.Table)
     needs=("forest_subsidies.amount", "forest_subsidies.rate"),
     score=0.65,
 )
+@computed_once
 def amount_mismatch(subsidies: ir.Table, *, amount_tolerance: float = 1.0) -> ir.Table:
     """Payments whose amount differs from area x rate by more than ``amount_tolerance`` yuan."""
     hit = _amount_mismatch(subsidies, amount_tolerance=amount_tolerance)
@@ -377,45 +384,14 @@ def amount_mismatch(subsidies: ir.Table, *, amount_tolerance: float = 1.0) -> ir
     )
 
 
-def _flagged(
-    candidates: ir.Table,
-    subsidies: ir.Table,
-    rights: ir.Table,
-    deaths: ir.Table,
-    households: ir.Table,
-    *,
-    area_tolerance: float,
-    amount_tolerance: float,
-) -> ir.Table:
-    """payment_id and rule code of every candidate payment in the evidence of another FOR- rule.
-
-    The per-payment rules are evaluated on ``candidates`` alone; the certificate-year
-    rules on every payment (of ``subsidies``) of the candidates' certificate-years, so
-    each group is whole.
-    """
-
-    def ids(t: ir.Table, code: str) -> ir.Table:
-        return t.select(f_id=t.payment_id, f_rule=ibis.literal(code))
-
-    pay = _payments(candidates)
-    keys = pay.filter(pay.cert.notnull()).select(k_cert=pay.cert, k_year=pay.year).distinct()
-    every = keyed(subsidies, "forest_subsidies")
-    groups = every.semi_join(keys, [every.cert_no_key == keys.k_cert, every.year == keys.k_year])
-
-    def group_ids(t: ir.Table, code: str) -> ir.Table:
-        g = t.select(g_cert=t.g_cert, g_year=t.g_year)
-        j = pay.join(g, (pay.cert == g.g_cert) & (pay.year == g.g_year))
-        return j.select(f_id=j.payment_id, f_rule=ibis.literal(code))
-
-    return ibis.union(
-        ids(_deceased(candidates, deaths), "FOR-DECEASED"),
-        ids(_no_right(candidates, rights), "FOR-NO-RIGHT"),
-        group_ids(_area_excess(groups, rights, area_tolerance=area_tolerance), "FOR-AREA-EXCESS"),
-        group_ids(_duplicate(groups), "FOR-DUPLICATE"),
-        ids(_holder_mismatch(candidates, rights, households), "FOR-HOLDER-MISMATCH"),
-        ids(_amount_mismatch(candidates, amount_tolerance=amount_tolerance), "FOR-AMOUNT-MISMATCH"),
-        distinct=True,
-    )
+def _flags(flagged: Sequence[Hits]) -> ir.Table:
+    """``f_ref``, ``f_rule``: each record in the evidence of the ``flagged`` hits, with its rule."""
+    parts = [
+        h.table.select(f_ref=h.table.evidence.unnest(), f_rule=ibis.literal(h.rule.code))
+        for h in flagged
+        if h.rule.code != "FOR-OFFICIAL-LINK"
+    ]
+    return ibis.union(*parts, distinct=True)
 
 
 @rule(
@@ -433,20 +409,13 @@ def _flagged(
     score=0.9,
 )
 def official_link(
-    subsidies: ir.Table,
-    rights: ir.Table,
-    deaths: ir.Table,
-    households: ir.Table,
-    officials: ir.Table,
-    *,
-    area_tolerance: float = 0.01,
-    amount_tolerance: float = 1.0,
+    subsidies: ir.Table, households: ir.Table, officials: ir.Table, flagged: Sequence[Hits]
 ) -> ir.Table:
-    """Flagged payments whose recipient or account belongs to a village official or their household.
+    """Payments in the evidence of the ``flagged`` hits (the other FOR- rules) whose recipient
+    or account belongs to a village official of the payment's village or their household.
 
-    The links to officials are found first; the other rules are then checked on the
-    linked payments only (about a quarter of the roll at province scale), instead of
-    evaluating all six again on the whole roll and caching the result.
+    The other rules' hits are computed once (they are kept when called): this rule reads
+    them, it does not evaluate them again.
     """
     pay = _payments(subsidies)
     officials = keyed(officials, "village_officials")
@@ -514,16 +483,9 @@ def official_link(
         ),
     )
     links = ibis.union(own, family, account)
-    candidates = subsidies.semi_join(links, subsidies.payment_id == links.l_id)
-    flags = _flagged(
-        candidates,
-        subsidies,
-        rights,
-        deaths,
-        households,
-        area_tolerance=area_tolerance,
-        amount_tolerance=amount_tolerance,
-    )
+    linked_ids = links.select(f_id=links.l_id).distinct()
+    marked = linked_ids.mutate(f_ref=ref("forest_subsidies", linked_ids.f_id))
+    flags = marked.join(_flags(flagged), "f_ref")
     rules_per = flags.group_by("f_id").aggregate(
         rules=flags.f_rule.collect(distinct=True).sort().join("、")
     )
@@ -595,14 +557,12 @@ def run_rules(ws: Workspace, *, region: str = "", **params: Any) -> list[Hits]:
     p = parameters(MODEL, {name: spec[0] for name, spec in PARAMETERS.items()}, params)
     area_tol, amount_tol = float(p["area_tolerance"]), float(p["amount_tolerance"])
     pay, rights, deaths, hh, officials = inputs(ws, region=region)
-    return [
+    flagged = [
         deceased(pay, deaths),
         no_right(pay, rights),
         area_excess(pay, rights, area_tolerance=area_tol),
         duplicate(pay),
         holder_mismatch(pay, rights, hh),
         amount_mismatch(pay, amount_tolerance=amount_tol),
-        official_link(
-            pay, rights, deaths, hh, officials, area_tolerance=area_tol, amount_tolerance=amount_tol
-        ),
     ]
+    return [*flagged, official_link(pay, hh, officials, flagged)]

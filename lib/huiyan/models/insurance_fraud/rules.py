@@ -9,14 +9,11 @@ rule's base strength times the confidence of the weakest link it relies on.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-
 import ibis
 import ibis.expr.types as ir
 
 from huiyan.models.insurance_fraud.base import MODEL, SHOP_WORDS, keep
-from huiyan.rules import ref, rule
+from huiyan.rules import computed_once, ref, rule
 
 _B198 = "《刑法》第一百九十八条（保险诈骗罪，立案追诉标准5万元）"
 _B307 = "《刑法》第三百零七条之一（虚假诉讼罪）；两高《关于办理虚假诉讼刑事案件适用法律若干问题的解释》（2018）"
@@ -28,20 +25,6 @@ def judgment_ref(doc_id: ir.StringValue) -> ir.StringValue:
 
 def claim_ref(claim_id: ir.StringValue) -> ir.StringValue:
     return ref("insurance_claims", claim_id)
-
-
-def computed_once(fn: Callable[..., ir.Table]) -> Callable[..., ir.Table]:
-    """A rule whose hits are computed when it is called and kept (see :func:`~.base.keep`).
-
-    The ring reads every rule's hits and :func:`huiyan.clues.collect` reads them
-    again: kept, each rule's query runs once per run, and both read a small table.
-    """
-
-    @functools.wraps(fn)
-    def once(*args: object, **kwargs: object) -> ir.Table:
-        return keep(fn(*args, **kwargs))
-
-    return once
 
 
 def _doc_cols(t: ir.Table) -> dict[str, ir.Value]:
