@@ -6,8 +6,8 @@ province scale). Run rule by rule, each query would read and hash a whole regist
 again. Instead a model's ``run_rules`` hands its rules shared tables: each
 register narrowed, in one pass, to the rows the run's subjects can touch (the
 claimants' social-security rows, their households, the debtors' officers), and kept
-for the whole run (ibis ``cache()``: a temporary table on DuckDB, a persisted frame
-on Spark). Every rule then joins the small copy. The rules stay separate functions
+for the whole run (:func:`huiyan.rules.keep`: a temporary table on DuckDB, a checkpointed
+frame on Spark). Every rule then joins the small copy. The rules stay separate functions
 taking the contract's tables; a rule given the whole register finds the same hits.
 A rule added in a notebook that needs other rows of a register reads
 ``ws.table(name)`` itself.
@@ -64,8 +64,10 @@ def households_of(households: ir.Table, people: ir.Column) -> ir.Table:
 
 
 def keep(table: ir.Table) -> ir.Table:
-    """``table`` computed once now and kept for the rest of the run (ibis ``cache()``).
+    """``table`` computed once now and kept for the rest of the run (:func:`huiyan.rules.keep`).
 
     Every later query reading it reads the kept copy; DuckDB and Spark alike.
     """
-    return table.cache()
+    from huiyan.rules import keep as keep_table
+
+    return keep_table(table)

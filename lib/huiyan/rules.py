@@ -183,16 +183,27 @@ def keep(t: ir.Table) -> ir.Table:
     exhausts the driver's memory); the table is checkpointed instead (computed at
     once, its plan cut to the stored rows) and registered as a temporary view.
     Works on a read-only DuckDB.
+
+    The table is named after its expression, so the same expression kept in the next run
+    of a warm kernel has the same name, and the rules built on it compile to SQL already
+    known (:mod:`huiyan.compiled`).
     """
+    from huiyan import compiled
+
     backend = t._find_backend(use_default=True)  # an in-memory table: the default backend
-    name = f"_huiyan_kept_{next(_KEPT)}"
+    key = compiled.key(t)
+    serial = next(_KEPT) if key is None else f"{compiled.generation}_{key}"
+    name = f"_huiyan_kept_{serial}"
     _KEPT_FROM[name] = (id(backend), t.op())  # what it was computed from, for lineage
-    if backend.name != "pyspark":
-        # a temporary table of the connection (not Table.cache(), whose clean-up at exit fails
-        # once the workspace is closed): it goes when the connection does
-        return backend.create_table(name, t, temp=True)
-    frame = backend._session.sql(backend.compile(t)).localCheckpoint(eager=True)
-    frame.createOrReplaceTempView(name)
+    if backend.name == "pyspark":
+        frame = backend._session.sql(backend.compile(t)).localCheckpoint(eager=True)
+        frame.createOrReplaceTempView(name)
+        return backend.table(name)
+    # a temporary table of the connection (not Table.cache(), whose clean-up at exit fails
+    # once the workspace is closed): it goes when the connection does
+    if key is None or not getattr(backend.compile, "remembers", False):
+        return backend.create_table(name, t, temp=True, overwrite=True)
+    backend.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {backend.compile(t, known=key)}')
     return backend.table(name)
 
 

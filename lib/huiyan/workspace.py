@@ -179,6 +179,9 @@ class Workspace:
 
             return spark.connect(self)
         con = ibis.duckdb.connect()
+        from huiyan.compiled import remember_sql
+
+        remember_sql(con)  # a warm kernel's next run compiles nothing it compiled before
         self._attached = {}
         self._lease = snapshots.Lease(self.home)
         catalog = self.catalog
