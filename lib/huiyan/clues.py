@@ -21,21 +21,32 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
 from huiyan.errors import ModelError
-from huiyan.lineage import Lineage, read
-from huiyan.rules import Hits, Rule, ref
+
+if TYPE_CHECKING:  # ibis is loaded by the rules, not by reading a clue table (the runner)
+    import ibis.expr.types as ir
+
+    from huiyan.lineage import Lineage
+    from huiyan.rules import Hits, Rule
 
 __all__ = [
-    "HEADERS_ZH", "SCHEMA", "SNIPPET_HEAD", "SNIPPET_MARK", "Clues", "clue_id", "collect", "ref",
+    "HEADERS_ZH", "SCHEMA", "SNIPPET_HEAD", "SNIPPET_MARK", "Clues", "clue_id", "collect",
     "split_summary", "with_snippet",
 ]  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ref":  # hy.clues.ref is huiyan.rules.ref, loaded when first asked for
+        from huiyan.rules import ref
+
+        return ref
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 SCHEMA = pa.schema(
     [
@@ -307,6 +318,7 @@ def _execute(table: ir.Table) -> pd.DataFrame:
     backend = table._find_backend(use_default=True)
     if not lists or backend.name != "duckdb":
         return table.execute()
+    import ibis
     from ibis.backends.duckdb.converter import DuckDBPandasData
 
     arrow = table.to_pyarrow()
@@ -471,6 +483,8 @@ def collect(
     ]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SCHEMA.names)
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    from huiyan.lineage import Lineage, read
+
     rules = tuple(dict.fromkeys(h.rule for h in hits))
     lineage: dict[str, Lineage] = {}
     for h in hits:

@@ -178,13 +178,12 @@ def planted(ws: Workspace, model: str, *, region: str = "") -> pd.DataFrame:
     A record's county is the region column of its dataset (``region``, else the contract's
     first region-formatted column, e.g. insurance_claims' ``accident_region``).
     """
-
     from huiyan import contracts
-    from huiyan.rules import ref
 
     if hasattr(ws, "planted"):  # the report's reader: plain SQL (huiyan.report.records)
         columns = {n: c for n in contracts.names() if (c := _region_column(n)) is not None}
         return ws.planted(model, region, columns)  # type: ignore[no-any-return]
+    from huiyan.rules import ref  # a workspace's tables: ibis expressions
     truth_t = ws.table(TRUTH_TABLE)
     truth = truth_t.filter(truth_t.model == model).select("rule", "record")
     if not region:

@@ -5,7 +5,7 @@ ibis table of *hits*, one row per flagged subject, with these columns:
 
     subject_id    string            id of the flagged subject (doc_id, claim_id, person id, ...)
     region        string            6-digit county code the clue belongs to
-    evidence      array<string>     suspect records, ``dataset:key`` (see :func:`huiyan.clues.ref`)
+    evidence      array<string>     suspect records, ``dataset:key`` (see :func:`huiyan.rules.ref`)
     subject_name  string, optional  the person's or company's name
     context       array<string>, optional  supporting records that are not themselves suspect
     score         float64, optional 0-1, higher is stronger (default: the rule's ``score``)

@@ -58,8 +58,6 @@ def clue_dates(clues: pd.DataFrame, ws: Any) -> pd.Series:
     Returns:
         A datetime Series aligned with ``clues`` (whose index must be unique).
     """
-    import ibis
-
     out = pd.Series(pd.NaT, index=clues.index, dtype="datetime64[us]")
     if clues.empty:
         return out
@@ -69,6 +67,8 @@ def clue_dates(clues: pd.DataFrame, ws: Any) -> pd.Series:
     if hasattr(ws, "earliest"):  # the report's reader: all in SQL (huiyan.report.records)
         earliest = ws.earliest(refs, event_column)
         return earliest.reindex(clues.index).astype("datetime64[us]")
+    import ibis  # a workspace's tables: ibis expressions (the report's reader needs none)
+
     refs = refs.astype(str)
     parts = refs.str.split(":", n=1)
     datasets, keys = parts.str[0], parts.str[1]

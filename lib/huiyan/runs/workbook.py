@@ -22,15 +22,27 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from html import escape as _html_escape
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 import pandas as pd
 
 from huiyan.clues import HEADERS_ZH, SCHEMA
 from huiyan.display import BEIJING, BEIJING_LABEL, BEIJING_ZH, texts
+
+
+def escape(text: str) -> str:
+    """``text`` for XML character data: ``&``, ``<`` and ``>`` escaped (as xml.sax.saxutils,
+    whose import pulls in urllib and http.client: 0.08 s of every run)."""
+    return _html_escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    """``text`` as a double-quoted XML attribute value."""
+    return '"' + _html_escape(text, quote=False).replace('"', "&quot;") + '"'
+
 
 SUMMARY_SHEET = "汇总 Summary"
 PERSONAL_DATA_NOTE = (
