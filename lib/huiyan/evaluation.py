@@ -184,6 +184,7 @@ def planted(ws: Workspace, model: str, *, region: str = "") -> pd.DataFrame:
         columns = {n: c for n in contracts.names() if (c := _region_column(n)) is not None}
         return ws.planted(model, region, columns)  # type: ignore[no-any-return]
     from huiyan.rules import ref  # a workspace's tables: ibis expressions
+
     truth_t = ws.table(TRUTH_TABLE)
     truth = truth_t.filter(truth_t.model == model).select("rule", "record")
     if not region:
