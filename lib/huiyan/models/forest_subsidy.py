@@ -490,10 +490,10 @@ def official_link(
         rules=flags.f_rule.collect(distinct=True).sort().join("、")
     )
     # the links' wording and records, for the flagged payments only
-    flagged = links.semi_join(rules_per, links.l_id == rules_per.f_id)
-    per = flagged.group_by("l_id").aggregate(
-        link=flagged.link.collect(distinct=True).sort().join("；"),
-        context=flagged.ctx.collect(distinct=True),
+    reaching = links.semi_join(rules_per, links.l_id == rules_per.f_id)
+    per = reaching.group_by("l_id").aggregate(
+        link=reaching.link.collect(distinct=True).sort().join("；"),
+        context=reaching.ctx.collect(distinct=True),
     )
     linked = pay.join(per, pay.payment_id == per.l_id)
     hit = linked.join(rules_per, linked.payment_id == rules_per.f_id)
