@@ -105,3 +105,15 @@ def test_a_kept_table_has_the_same_name_in_the_next_run(counted: list[str]) -> N
     assert kept_second.execute().claim_id.tolist() == ["c1", "c2"]
     # kept twice in one connection: computed again, the same rows
     assert rules.keep(_rule(first, limit=0.5)).execute().claim_id.tolist() == ["c0", "c2"]
+
+
+def test_a_kept_table_keeps_the_types_ibis_gives(counted: list[str]) -> None:
+    # DuckDB alone would store 0.85 as DECIMAL(3, 2), and a summary would then print a
+    # tolerance of 1.0 as "1.0" instead of "1"
+    con = _connection([1.0, 5.0])
+    claims = con.table("claims")
+    kept = rules.keep(
+        claims.select("claim_id", score=ibis.literal(0.85), tolerance=ibis.literal(1.0))
+    )
+    assert kept.schema()["score"].is_float64()
+    assert f"{kept.execute().tolerance[0]:g}" == "1"

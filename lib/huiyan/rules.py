@@ -203,7 +203,13 @@ def keep(t: ir.Table) -> ir.Table:
     # once the workspace is closed): it goes when the connection does
     if key is None or not getattr(backend.compile, "remembers", False):
         return backend.create_table(name, t, temp=True, overwrite=True)
-    backend.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {backend.compile(t, known=key)}')
+    # the columns typed as ibis types them (DuckDB alone would make 0.85 a DECIMAL), as
+    # ibis's create_table does, then the rows of the remembered query
+    columns = ", ".join(
+        c.sql(backend.dialect) for c in t.schema().to_sqlglot_column_defs(backend.dialect)
+    )
+    backend.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" ({columns})')
+    backend.con.execute(f'INSERT INTO "{name}" {backend.compile(t, known=key)}')
     return backend.table(name)
 
 
