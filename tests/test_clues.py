@@ -58,6 +58,16 @@ def test_integer_subject_ids_give_the_same_clue_id_with_or_without_nulls() -> No
     assert sorted(a.clue_id) == sorted(b.clue_id)
 
 
+def test_clue_ids_are_the_documented_hash_of_model_rule_and_subject() -> None:
+    # computed by the database; the same as hy.clues.clue_id for any text (UTF-8 bytes)
+    ids = ["c1", "赔案-甲001", "APAC 2022/33", "案号（2023）浙0602民初1号"]
+    t = ibis.memtable({"claim_id": ids, "region": ["330602"] * 4, "amount": [1.0] * 4})
+    found = hy.clues.collect(amounts(t)).frame
+    expected = {hy.clues.clue_id("test_clues", "TST-AMOUNT", s) for s in ids}
+    assert set(found.clue_id) == expected
+    assert found.clue_id.tolist() == sorted(expected)  # in clue id order
+
+
 def test_a_single_reference_is_kept_whole() -> None:
     @rule(
         "TST-STR",

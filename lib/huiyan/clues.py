@@ -300,7 +300,9 @@ def _summaries(rule: Rule, hits: Mapping[str, list[Any]], n: int) -> list[str]:
     return ["".join(row) for row in zip(*parts, strict=True)]
 
 
-def _hit_rows(hits: Hits) -> dict[str, list[Any]]:
+def _hit_rows(hits: Hits, model: str) -> dict[str, list[Any]]:
+    """The hits with a subject, as column lists, in clue id order; ``_clue_id`` is each
+    hit's :func:`clue_id`, computed by the database (the same SHA-256 of the same text)."""
     table = hits.table
     missing = [c for c in REQUIRED_HIT_COLUMNS if c not in table.columns]
     if missing:
@@ -312,7 +314,14 @@ def _hit_rows(hits: Hits) -> dict[str, list[Any]]:
     table = table.filter(table.subject_id.notnull()).mutate(
         subject_id=table.subject_id.cast("string"), region=table.region.cast("string")
     )
-    return _execute(table)
+    import ibis
+
+    code = hits.rule.code
+    text = ibis.literal(f"{model}|{code}|").concat(table.subject_id)
+    digest = text.hexdigest("sha256").substr(0, 12)
+    return _execute(
+        table.mutate(_clue_id=ibis.literal(f"{code}-").concat(digest)).order_by("_clue_id")
+    )
 
 
 def _execute(table: ir.Table) -> dict[str, list[Any]]:
@@ -367,7 +376,7 @@ def _template_fields(template: str) -> list[str]:
 
 def _clue_columns(h: Hits, model: str) -> dict[str, list[Any]]:
     """The clues of one rule's hits as columns of plain lists (a rule may hit 100,000 rows)."""
-    hits = _hit_rows(h)
+    hits = _hit_rows(h, model)
     n = len(hits["subject_id"])
     if not n:
         return {}
@@ -395,7 +404,7 @@ def _clue_columns(h: Hits, model: str) -> dict[str, list[Any]]:
         return _cleaned(hits[name])
 
     return {
-        "clue_id": [clue_id(model, rule.code, s) for s in subjects],
+        "clue_id": hits["_clue_id"],
         "region": column("region"),
         "subject_id": subjects,
         "subject_name": column("subject_name"),
@@ -417,8 +426,10 @@ def _rule_clues(
     """
     columns = {name: [v for part in parts for v in part[name]] for name in parts[0]}
     ids = columns["clue_id"]
-    order = sorted(range(len(ids)), key=ids.__getitem__)
-    columns = {name: [values[i] for i in order] for name, values in columns.items()}
+    if len(parts) > 1:  # each part comes in clue id order; hits collected twice are merged
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        columns = {name: [values[i] for i in order] for name, values in columns.items()}
+        ids = columns["clue_id"]
     for name in ("evidence", "context"):  # usually one record as the database gives it: as is
         columns[name] = [
             v if type(v) is list and len(v) == 1 and type(v[0]) is str else _as_list(v)

@@ -468,9 +468,9 @@ def official_link(
         )
     )
     every = pay.view()
-    known = (
-        every.filter(every.acct.notnull()).select(a_pid=every.r_pid, a_acct=every.acct).distinct()
-    )
+    # the accounts officials were paid on: the officials' own payments first (few)
+    theirs = every.filter(every.acct.notnull()).semi_join(o, every.r_pid == o.o_pid)
+    known = theirs.select(a_pid=theirs.r_pid, a_acct=theirs.acct).distinct()
     accts = known.join(o, known.a_pid == o.o_pid)
     with_acct = pay.filter(pay.acct.notnull())
     acc = with_acct.join(accts, with_acct.acct == accts.a_acct)
