@@ -117,3 +117,17 @@ def test_a_kept_table_keeps_the_types_ibis_gives(counted: list[str]) -> None:
     )
     assert kept.schema()["score"].is_float64()
     assert f"{kept.execute().tolerance[0]:g}" == "1"
+
+
+def test_a_kept_table_does_not_keep_its_connection_alive(counted: list[str]) -> None:
+    # a warm kernel serves run after run: what a run kept must go with its connection
+    import gc
+    import weakref
+
+    con = _connection([1.0, 5.0])
+    kept = rules.keep(_rule(con, limit=0.5))
+    assert rules.kept_from(kept.get_name()) is not None  # lineage still traces it
+    gone = weakref.ref(con)
+    del con, kept
+    gc.collect()
+    assert gone() is None

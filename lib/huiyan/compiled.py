@@ -37,9 +37,9 @@ import ibis.expr.operations as ops
 import ibis.expr.types as ir
 from ibis.common.graph import Graph, Node
 
-MAX_REMEMBERED = 2048
+MAX_REMEMBERED = 512
 """How many expressions' SQL a process keeps (the oldest are forgotten first)."""
-MAX_NUMBERED = 500_000
+MAX_NUMBERED = 200_000
 """How many distinct operations a process numbers before it starts again."""
 
 _SQL: OrderedDict[tuple[str, int], str] = OrderedDict()

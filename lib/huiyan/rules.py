@@ -194,7 +194,9 @@ def keep(t: ir.Table) -> ir.Table:
     key = compiled.key(t)
     serial = next(_KEPT) if key is None else f"{compiled.generation}_{key}"
     name = f"_huiyan_kept_{serial}"
-    _KEPT_FROM[name] = (id(backend), t.op())  # what it was computed from, for lineage
+    # what it was computed from, for lineage: unbound, so that the record holds no connection
+    # (a warm kernel's earlier runs would otherwise stay in memory, every connection of them)
+    _KEPT_FROM[name] = (id(backend), t.unbind().op())
     if backend.name == "pyspark":
         frame = backend._session.sql(backend.compile(t)).localCheckpoint(eager=True)
         frame.createOrReplaceTempView(name)
