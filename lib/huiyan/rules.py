@@ -196,7 +196,9 @@ def keep(t: ir.Table) -> ir.Table:
     name = f"_huiyan_kept_{serial}"
     # what it was computed from, for lineage: unbound, so that the record holds no connection
     # (a warm kernel's earlier runs would otherwise stay in memory, every connection of them)
-    _KEPT_FROM[name] = (id(backend), t.unbind().op())
+    _KEPT_FROM[name] = t.unbind().op()
+    if len(_KEPT_FROM) > _KEPT_REMEMBERED:  # a run's lineage is read in that run: old ones go
+        del _KEPT_FROM[next(iter(_KEPT_FROM))]
     if backend.name == "pyspark":
         frame = backend._session.sql(backend.compile(t)).localCheckpoint(eager=True)
         frame.createOrReplaceTempView(name)
@@ -216,19 +218,14 @@ def keep(t: ir.Table) -> ir.Table:
 
 
 _KEPT = itertools.count()
-_KEPT_FROM: dict[str, tuple[int, ops.Relation]] = {}
+_KEPT_FROM: dict[str, ops.Relation] = {}
+_KEPT_REMEMBERED = 4096
 
 
 def kept_from(name: str) -> ops.Relation | None:
-    """The expression the table :func:`keep` named ``name`` was computed from (None: not kept)."""
-    found = _KEPT_FROM.get(name)
-    return found[1] if found else None
-
-
-def forget_kept(backend: Any) -> None:
-    """Forget what ``backend``'s kept tables were computed from (its connection is closing)."""
-    for name in [n for n, (owner, _) in _KEPT_FROM.items() if owner == id(backend)]:
-        del _KEPT_FROM[name]
+    """The expression the table :func:`keep` named ``name`` was computed from, unbound (None:
+    not kept by this process, or long ago)."""
+    return _KEPT_FROM.get(name)
 
 
 def computed_once(fn: Callable[..., ir.Table]) -> Callable[..., ir.Table]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sys
 import tomllib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -252,9 +251,6 @@ class Workspace:
             for entry in list(kept.values()):
                 with contextlib.suppress(Exception):
                     entry.finalizer()
-            rules = sys.modules.get("huiyan.rules")  # loaded if anything was kept
-            if rules is not None:
-                rules.forget_kept(self._con)
             with contextlib.suppress(Exception):
                 self._con.disconnect()
             self._con = None
