@@ -39,7 +39,7 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -241,6 +241,25 @@ def computed_once(fn: Callable[..., ir.Table]) -> Callable[..., ir.Table]:
         return keep(fn(*args, **kwargs))
 
     return once
+
+
+def evidence_records(hits: Sequence[Hits], *, excluding: str = "") -> ir.Table:
+    """``rule``, ``record``: each record in the evidence of ``hits``, with the rule that flagged
+    it, once (a rule that builds on others' hits: rings, OFFICIAL-LINK); ``excluding``, a
+    rule code left out (the rule asking).
+
+    >>> t = ibis.memtable({"s": ["a"], "r": ["330602"]})
+    >>> h = Hits(Rule("X-1", "demo", "", "", "claim", ""), t.select(
+    ...     subject_id=t.s, region=t.r, evidence=ibis.array([ref("claims", t.s)])))
+    >>> evidence_records([h]).execute().to_dict("records")
+    [{'rule': 'X-1', 'record': 'claims:a'}]
+    """
+    parts = [
+        h.table.select(rule=ibis.literal(h.rule.code), record=h.table.evidence.unnest())
+        for h in hits
+        if h.rule.code != excluding
+    ]
+    return ibis.union(*parts, distinct=True)
 
 
 def ref(dataset: str, *keys: ir.Value) -> ir.StringValue:

@@ -34,7 +34,7 @@ import ibis.expr.types as ir
 
 from huiyan import registers
 from huiyan.canonical import keyed
-from huiyan.rules import Hits, computed_once, parameters, ref, rule, strip
+from huiyan.rules import Hits, computed_once, evidence_records, parameters, ref, rule, strip
 from huiyan.workspace import Workspace
 
 MODEL = "forest_subsidy"
@@ -384,16 +384,6 @@ def amount_mismatch(subsidies: ir.Table, *, amount_tolerance: float = 1.0) -> ir
     )
 
 
-def _flags(flagged: Sequence[Hits]) -> ir.Table:
-    """``f_ref``, ``f_rule``: each record in the evidence of the ``flagged`` hits, with its rule."""
-    parts = [
-        h.table.select(f_ref=h.table.evidence.unnest(), f_rule=ibis.literal(h.rule.code))
-        for h in flagged
-        if h.rule.code != "FOR-OFFICIAL-LINK"
-    ]
-    return ibis.union(*parts, distinct=True)
-
-
 @rule(
     "FOR-OFFICIAL-LINK",
     model=MODEL,
@@ -485,7 +475,8 @@ def official_link(
     links = ibis.union(own, family, account)
     linked_ids = links.select(f_id=links.l_id).distinct()
     marked = linked_ids.mutate(f_ref=ref("forest_subsidies", linked_ids.f_id))
-    flags = marked.join(_flags(flagged), "f_ref")
+    records = evidence_records(flagged, excluding="FOR-OFFICIAL-LINK")
+    flags = marked.join(records.select(f_ref=records.record, f_rule=records.rule), "f_ref")
     rules_per = flags.group_by("f_id").aggregate(
         rules=flags.f_rule.collect(distinct=True).sort().join("、")
     )

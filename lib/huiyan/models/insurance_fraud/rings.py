@@ -43,7 +43,7 @@ import pyarrow as pa
 
 from huiyan.models.insurance_fraud.base import MODEL, Facts
 from huiyan.models.insurance_fraud.rules import claim_ref, judgment_ref
-from huiyan.rules import Hits, rule
+from huiyan.rules import Hits, evidence_records, rule
 
 KIND_PREFIX = {"plaintiff": "P", "reporter": "P", "shop": "S", "assessor": "A", "agent": "L"}
 KIND_ZH = {
@@ -86,19 +86,6 @@ class RingGraph:
             rows.append({"标签 label": f"{kind}{seen[kind]}", "类型 kind": KIND_ZH[kind],
                          "名称 name": name, "编号 id": node})  # fmt: skip
         return pd.DataFrame(rows)
-
-
-def _flagged(hits: Sequence[Hits]) -> ir.Table:
-    parts = []
-    for h in hits:
-        if h.rule.code == "INS-RING":
-            continue
-        t = h.table.select(evidence=h.table.evidence)
-        parts.append(t.select(rule=ibis.literal(h.rule.code), record=t.evidence.unnest()))
-    out = parts[0]
-    for p in parts[1:]:
-        out = out.union(p)
-    return out.distinct()
 
 
 def _edges(f: Facts, flagged: ir.Table) -> tuple[ir.Table, ir.Table]:
@@ -170,7 +157,7 @@ def ring_graph(
 
     # the flagged records are few: fetch them once and join the facts to that small table
     # (joining to the rules' own queries would nest every rule's plan into each query)
-    fl = _flagged(hits).execute()
+    fl = evidence_records(hits, excluding="INS-RING").execute()
     flagged = ibis.memtable(fl[["rule", "record"]], schema={"rule": "string", "record": "string"})
     edges_t, recs_t = _edges(f, flagged)
     edges = edges_t.execute()
