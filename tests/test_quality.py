@@ -408,17 +408,25 @@ def test_without_names_missing_datasets_are_skipped_with_a_note(fresh: Workspace
 
 
 def test_cache_skips_an_unchanged_dataset_and_revalidates_a_changed_one(fresh: Workspace) -> None:
-    first = quality.validate(fresh, ["vehicles", "enterprises"])
+    today = date.today()  # one date, so a run across midnight still finds its cache
+    first = quality.validate(fresh, ["vehicles", "enterprises"], today=today)
     assert not any(d.cached for d in first.datasets)
     assert (fresh.home / "datasets" / "validation_cache.json").exists()
     fp = quality.fingerprint(fresh, "vehicles")
     write_sql(fresh, "UPDATE vehicles SET owner_name = NULL WHERE plate_no = '浙D10009'")
     assert quality.fingerprint(fresh, "vehicles") != fp
-    second = quality.validate(fresh, ["vehicles", "enterprises"])
+    second = quality.validate(fresh, ["vehicles", "enterprises"], today=today)
     assert second["enterprises"].cached and not second["vehicles"].cached
     assert not second.ok
-    assert quality.validate(fresh, ["vehicles"])["vehicles"].cached  # failures are cached too
-    assert not quality.validate(fresh, ["vehicles"], use_cache=False)["vehicles"].cached
+    assert quality.validate(fresh, ["vehicles"], today=today)[
+        "vehicles"
+    ].cached  # failures are cached too
+    assert not quality.validate(fresh, ["vehicles"], use_cache=False, today=today)[
+        "vehicles"
+    ].cached
+    # date checks ("no date in the future") are judged again on a new day
+    tomorrow = today + timedelta(days=1)
+    assert not quality.validate(fresh, ["vehicles"], today=tomorrow)["vehicles"].cached
 
 
 # -- command line ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ module (the one huiyan.spark keeps per process, shared with tests/test_spark.py)
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -151,9 +152,10 @@ def test_each_defect_is_named_on_spark_with_its_count_and_examples(reports) -> N
 
 def test_require_on_spark_stops_with_the_readable_report(corrupted: Path) -> None:
     ws = huiyan.workspace(corrupted)
+    today = dt.date.today()  # one date, so a run across midnight still finds its cache
     for _ in range(2):  # the second time from the cache, kept per engine
         with pytest.raises(ValidationFailed, match="必填") as caught:
-            quality.require(ws, ["vehicles"], engine="spark")
+            quality.require(ws, ["vehicles"], engine="spark", today=today)
         assert "机动车登记信息 vehicles" in str(caught.value)
     ws.close()
     assert caught.value.report["vehicles"].cached
