@@ -17,7 +17,8 @@ command and the notebook kernel it starts), sampled every 50 ms.
 - ``province``: each model once with its inputs' validation not cached (the cache file is
   removed first: a first run after new data), then once more with the cache filled. The
   run folder's manifest and notebook give the split: validation, kernel start, notebook.
-- ``each-county``: ``huiyan run MODEL --each-county --jobs N`` once.
+- ``each-county``: ``huiyan run MODEL --each-county --jobs N`` once per model (``--models``,
+  default every model).
 
 A run writes run folders (and the validation cache) into the workspace: point ``--home``
 at a copy of a shared workspace, never at one other people are reading.
@@ -338,12 +339,13 @@ def main() -> None:
         help="tiny workspace (synthesised when missing; default benchmarks/work/run-tiny)",
     )
     parser.add_argument(
-        "--models", help="comma-separated models for the province part (default: the catalog)"
+        "--models",
+        help="comma-separated models for the province and each-county parts (default: the catalog)",
     )
     parser.add_argument(
         "--model",
         default="judicial_auction",
-        help="model(s) for the tiny and each-county parts, comma-separated",
+        help="model(s) for the tiny part, comma-separated",
     )
     parser.add_argument("--repeat", type=int, default=5, help="tiny runs per model (median)")
     parser.add_argument("--jobs", type=int, default=2, help="--jobs of the each-county part")
@@ -365,7 +367,8 @@ def main() -> None:
     if "all" in parts:
         payload["run_all"] = run_all(args.home)
     if "each-county" in parts:
-        payload["each_county"] = each_county(args.home, args.model.split(",")[0], args.jobs)
+        models = args.models.split(",") if args.models else _models(args.home)
+        payload["each_county"] = {m: each_county(args.home, m, args.jobs) for m in models}
     bench_line("run", payload)
 
 

@@ -187,6 +187,19 @@ def _run_section(bench: dict[str, Any]) -> list[str]:
                 f"| {r['cached_s']:.1f} s | {r['cached_notebook_s']:.1f} s "
                 f"| {max(r['first_peak_mb'], r['cached_peak_mb']):,} MB | {load} |"
             )
+    each = bench.get("each_county") or {}
+    if each and all(isinstance(r, dict) and "each_county_s" in r for r in each.values()):
+        lines += [
+            "",
+            "| `--each-county` | counties | --jobs | wall | per county | peak | load |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for model, r in each.items():
+            lines.append(
+                f"| {model} | {r['counties']} | {r['jobs']} | {r['each_county_s']:.1f} s "
+                f"| {r['each_county_s'] / max(r['counties'], 1):.2f} s | {r['peak_mb']:,} MB "
+                f"| {r['load_1m']} |"
+            )
     return [*lines, "", "(All figures, slowest cells included: benchmarks/RESULTS.json.)"]
 
 

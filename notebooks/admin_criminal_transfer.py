@@ -26,6 +26,7 @@
 #       blood_alcohol: {type: float, default: 80.0, zh: 醉酒驾驶的血液酒精含量（毫克/100毫升）}
 #       hazardous_waste_tonnes: {type: float, default: 3.0, zh: 非法排放、倾倒、处置危险废物的数量（吨）}
 #       match_window_days: {type: int, default: 365, zh: 同一当事人同类罪名刑事立案视为已衔接的期间（天，处罚决定前后）}
+#     county_local: true
 #     rules:
 #     - ACT-MINING-VALUE
 #     - ACT-MINING-REPEAT

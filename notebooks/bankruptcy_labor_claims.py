@@ -21,6 +21,7 @@
 #       wage_ratio: {type: float, default: 3.0, zh: 月工资超过本企业其他职工月工资中位数的倍数}
 #       large_claim: {type: float, default: 300000.0, zh: 单笔职工债权超过该金额（元）的，提示大额申报}
 #       officer_roles: {type: str, default: "董事,监事,经理,财务负责人,法定代表人", zh: 按企业破产法第一百一十三条限额的职务，逗号分隔}
+#     county_local: true
 #     rules:
 #     - BLC-NO-CONTRIBUTIONS
 #     - BLC-INSIDER

@@ -22,6 +22,7 @@
 #     parameters:
 #       area_tolerance: {type: float, default: 0.01, zh: 补偿面积超过登记面积的比例上限（0.01 即 1%）}
 #       amount_tolerance: {type: float, default: 1.0, zh: 发放金额与面积×标准之差允许的元数}
+#     county_local: true
 #     rules:
 #     - FOR-DECEASED
 #     - FOR-NO-RIGHT

@@ -28,6 +28,7 @@
 #       report_window_months: {type: int, default: 12, zh: 频繁报案统计窗口（月）}
 #       employment_lookback_months: {type: int, default: 36, zh: 原告在修理厂参保的回溯期（月，自裁判日期起）}
 #       min_ring_rules: {type: int, default: 2, zh: 团伙至少涉及的不同规则数}
+#     county_local: true
 #     rules:
 #     - INS-ASSIGNED
 #     - INS-NO-ASSESSMENT

@@ -1,13 +1,17 @@
-"""``--each-county``: one kernel per worker, county after county, and nothing changes.
+"""``--each-county``: every county in one computation, or county after county on one kernel,
+and nothing changes.
 
 Each county's folder must be what a single-county run gives: the same clues, the same five
-files, its own notebook numbered from In [1]. bankruptcy_labor_claims is the hard case: its
-BLC-MULTI-DEBTOR rule sees claims across debtors, so a county run must not see another
-county's claims, and a reused kernel must not carry one county's variables into the next.
+files, its own manifest and report. bankruptcy_labor_claims is the hard case: its
+BLC-MULTI-DEBTOR rule sees claims across debtors, so a county's clues must not see another
+county's claims (the tiny province has a worker with claims in both counties), whether the
+counties are computed together (its card says county_local) or one after another on a
+reused kernel, which must not carry one county's variables into the next.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -38,7 +42,17 @@ def _clues(run_dir: Path) -> set[tuple[str, str]]:
     return set(zip(frame.clue_id, frame.summary, strict=True))
 
 
-def test_each_county_on_one_kernel_gives_what_single_county_runs_give(home: Path) -> None:
+def test_each_county_on_one_kernel_gives_what_single_county_runs_give(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from huiyan import catalog
+
+    shipped = catalog.get
+
+    def not_county_local(name: str, ws: hy.Workspace | None = None) -> catalog.ModelCard:
+        return dataclasses.replace(shipped(name, ws), county_local=False)
+
+    monkeypatch.setattr(catalog, "get", not_county_local)  # a model that runs each county alone
     ws = hy.workspace(home)
     regions = ws.regions()
     assert len(regions) >= 2
@@ -57,10 +71,20 @@ def test_each_county_on_one_kernel_gives_what_single_county_runs_give(home: Path
         assert counts[0] == 1 and counts == sorted(counts)  # its own notebook, from In [1]
 
 
+def _by_county(run_dir: Path) -> dict[str, set[tuple[str, str]]]:
+    frame = pq.read_table(run_dir / "clues.parquet").to_pandas()
+    return {
+        str(region): set(zip(part.clue_id, part.summary, strict=True))
+        for region, part in frame.groupby("region")
+    }
+
+
+@pytest.mark.parametrize("model", [MODEL, "admin_criminal_transfer"])
 def test_a_county_local_model_is_computed_once_and_split_into_the_single_county_results(
-    home: Path,
+    home: Path, model: str
 ) -> None:
-    model = "judicial_auction"  # its card says county_local: true (vetting checks it)
+    # both cards say county_local: true (vetting checks it); admin_criminal_transfer also
+    # counts the blind spots of its text rules, which each county's folder gets for itself
     ws = hy.workspace(home)
     regions = ws.regions()
     province = runs.run_each_county(model, ws=ws, jobs=2, allow_unvetted=True)
@@ -89,3 +113,9 @@ def test_a_county_local_model_is_computed_once_and_split_into_the_single_county_
         assert b"huiyan" in workbook  # the rules and their lineage travel with the clues
         report = (split.run_dir / "report.html").read_text(encoding="utf-8")
         assert region in report
+        assert split.manifest.get("unread") == alone.manifest.get("unread"), region
+    if model == MODEL:  # computed together, a province run sees a worker across counties
+        whole = runs.run(model, ws=hy.workspace(home))
+        assert _by_county(whole.run_dir) != {
+            r: _clues(by_region[r].run_dir) for r in regions if _clues(by_region[r].run_dir)
+        }

@@ -371,12 +371,9 @@ def test_the_notebook_and_the_card_must_document_a_rule_alike() -> None:
     assert trial.reported_check(card, {}, {}).ok is True
 
 
-def _county_line(tiny_workspace: Workspace, tmp_path: Path, model: str, **claim: bool) -> Any:
-    """The county_local line for ``model`` (its card changed by ``claim``) on a copy of the
-    tiny province: a whole run first, then each county alone."""
+def _province(tiny_workspace: Workspace, tmp_path: Path) -> Workspace:
+    """A copy of the tiny province (two counties) to run in."""
     import shutil
-
-    from huiyan import runs
 
     home = tmp_path / "province"
     shutil.copytree(
@@ -384,24 +381,48 @@ def _county_line(tiny_workspace: Workspace, tmp_path: Path, model: str, **claim:
         home / "datasets",
         ignore=shutil.ignore_patterns("leases", ".writer.*"),
     )
-    card = dataclasses.replace(catalog.get(model, huiyan.workspace(home)), **claim)
-    whole = runs.run(card.name, ws=huiyan.workspace(home))
-    return trial.county_check(card, huiyan.workspace(home), whole)
+    return huiyan.workspace(home)
+
+
+def _county_line(tiny_workspace: Workspace, tmp_path: Path, model: str, **claim: bool) -> Any:
+    """The county_local line for ``model`` (its card changed by ``claim``) on a copy of the
+    tiny province: every county in one run, then each county alone."""
+    ws = _province(tiny_workspace, tmp_path)
+    card = dataclasses.replace(catalog.get(model, ws), **claim)
+    return trial.county_check(card, ws)
 
 
 def test_a_card_claiming_county_local_rules_that_compare_counties_fails(
-    tiny_workspace: Workspace, tmp_path: Path
+    tiny_workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # BLC-MULTI-DEBTOR counts a worker's claims against debtors in every county
-    line = _county_line(tiny_workspace, tmp_path, "bankruptcy_labor_claims", county_local=True)
+    # a county's own rule that compares each penalty with the average fine of every penalty
+    # it is given, without keeping the counties apart (huiyan.counties.by_county)
+    from huiyan import templates
+
+    monkeypatch.delenv("HUIYAN_MODEL_PATH", raising=False)
+    ws = _province(tiny_workspace, tmp_path)
+    notebook = templates.new_model(county.NAME, ws=ws).notebook
+    county.write_rule(notebook)
+    text = notebook.read_text(encoding="utf-8")
+    lawful = "penalties.violation.isin(violations) & ~penalties.transferred & (penalties.fine >= min_fine)"
+    assert lawful in text
+    notebook.write_text(
+        text.replace(lawful, "penalties.fine > penalties.fine.mean()"), encoding="utf-8"
+    )
+    card = dataclasses.replace(catalog.get(county.NAME, ws), county_local=True)
+    line = trial.county_check(card, ws)
     why = "\n".join(line.why)
     assert line.ok is False, why
-    assert "BLC-MULTI-DEBTOR" in why and "county_local" in why
+    assert county.CODE in why and "by_county" in why and "county_local" in why
 
 
-def test_the_shipped_county_local_model_passes_its_county_line(
-    tiny_workspace: Workspace, tmp_path: Path
+@pytest.mark.parametrize(  # the other two: tests/test_each_county.py, through --each-county
+    "model", ["judicial_auction", "insurance_fraud", "forest_subsidy"]
+)
+def test_every_shipped_model_keeps_the_counties_apart_when_run_for_each(
+    tiny_workspace: Workspace, tmp_path: Path, model: str
 ) -> None:
-    assert catalog.get("judicial_auction", huiyan.workspace(tiny_workspace.home)).county_local
-    line = _county_line(tiny_workspace, tmp_path, "judicial_auction")
+    # each county's clues from one run of every county are those of that county run alone
+    assert catalog.get(model, huiyan.workspace(tiny_workspace.home)).county_local
+    line = _county_line(tiny_workspace, tmp_path, model)
     assert line.ok is True, line.why

@@ -31,6 +31,7 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 # Heavier concept modules load on first use, so `import huiyan` stays fast.
 _LAZY = {
     "contracts",
+    "counties",
     "identifiers",
     "ingest",
     "quality",

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
+from huiyan import counties
 from huiyan.errors import ModelError
 
 if TYPE_CHECKING:  # ibis is loaded by the rules, not by reading a clue table (the runner)
@@ -310,6 +311,8 @@ def _hit_rows(hits: Hits, model: str) -> dict[str, list[Any]]:
             f"规则 {hits.rule.code} 的结果缺少列：{', '.join(missing)}。",
             f"The hits of rule {hits.rule.code} lack columns: {', '.join(missing)}.",
         )
+    if counties.SCOPE in table.columns:  # a rule grouped by county carried the mark along
+        table = table.drop(counties.SCOPE)
     # ids as text in the database, so 12 stays "12" (never "12.0") and clue ids stay stable
     table = table.filter(table.subject_id.notnull()).mutate(
         subject_id=table.subject_id.cast("string"), region=table.region.cast("string")
@@ -436,7 +439,7 @@ def _rule_clues(
             for v in columns[name]
         ]
     if len(set(ids)) < len(ids):
-        columns = _merge_repeats(columns)
+        columns = _merge_repeats(columns, each_county=counties.each_county_run())
     for name in _TEXT_COLUMNS:
         columns[name] = _text(columns[name])
     return pd.DataFrame(
@@ -466,10 +469,19 @@ def _text(values: list[Any]) -> Any:
         return values
 
 
-def _merge_repeats(columns: dict[str, list[Any]]) -> dict[str, list[Any]]:
+def _merge_repeats(columns: dict[str, list[Any]], *, each_county: bool) -> dict[str, list[Any]]:
     """One clue per id from columns in clue id order: a subject hit more than once keeps the
-    highest score, the union of its evidence and context, and the first known other values."""
-    ids = columns["clue_id"]
+    highest score, the union of its evidence and context, and the first known other values.
+
+    In a run of each county on its own (``each_county``, :mod:`huiyan.counties`) one clue per
+    id and county: a subject's clues in two counties stay two, as two county runs give.
+    """
+    ids: list[Any] = columns["clue_id"]
+    if each_county:
+        regions = columns["region"]
+        order = sorted(range(len(ids)), key=lambda i: (ids[i], regions[i] or ""))  # stable
+        columns = {name: [values[i] for i in order] for name, values in columns.items()}
+        ids = list(zip(columns["clue_id"], columns["region"], strict=True))
     starts = [i for i in range(len(ids)) if i == 0 or ids[i] != ids[i - 1]]
     ends = [*starts[1:], len(ids)]
     out: dict[str, list[Any]] = {}

@@ -172,6 +172,13 @@ def has_truth(ws: Workspace) -> bool:
     return ws.has_table(TRUTH_TABLE)
 
 
+def region_columns() -> dict[str, str]:
+    """Each contract dataset's county column (see :func:`planted`), where it has one."""
+    from huiyan import contracts
+
+    return {n: c for n in contracts.names() if (c := _region_column(n)) is not None}
+
+
 def planted(ws: Workspace, model: str, *, region: str = "") -> pd.DataFrame:
     """The truth rows (``rule, record``) of ``model``; with ``region``, that county's only.
 
@@ -181,8 +188,7 @@ def planted(ws: Workspace, model: str, *, region: str = "") -> pd.DataFrame:
     from huiyan import contracts
 
     if hasattr(ws, "planted"):  # the report's reader: plain SQL (huiyan.report.records)
-        columns = {n: c for n in contracts.names() if (c := _region_column(n)) is not None}
-        return ws.planted(model, region, columns)  # type: ignore[no-any-return]
+        return ws.planted(model, region, region_columns())  # type: ignore[no-any-return]
     from huiyan.rules import ref  # a workspace's tables: ibis expressions
 
     truth_t = ws.table(TRUTH_TABLE)

@@ -297,11 +297,13 @@ def _record_run(
             "SELECT count(*) FROM incoming WHERE clue_id NOT IN (SELECT clue_id FROM ledger_clues)"
         ).fetchone()[0]
         seen = len(rows) - new
-        scope = "model = ? AND (? = '' OR region = ?)"
-        disappeared = con.execute(
+        scope, params = (
+            ("model = ? AND region = ?", [model, region]) if region else ("model = ?", [model])
+        )
+        disappeared = con.execute(  # the (model, region) index finds the county's clues
             f"UPDATE ledger_clues SET present = 0 WHERE {scope} AND present "
             "AND clue_id NOT IN (SELECT clue_id FROM incoming)",
-            [model, region, region],
+            params,
         ).rowcount
         con.execute(
             """

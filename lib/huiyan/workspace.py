@@ -30,7 +30,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from huiyan import snapshots
+from huiyan import counties, snapshots
 from huiyan.errors import WorkspaceError, did_you_mean
 from huiyan.repository import REPO_ROOT
 
@@ -291,7 +291,9 @@ class Workspace:
 
         Args:
             name: the dataset (or derived table) name.
-            region: a 6-digit county code to keep only that county's rows ("" or None: all).
+            region: a 6-digit county code to keep only that county's rows ("" or None: all);
+                ``"*"``: every county's rows, each marked with its county, for a run of
+                each county on its own (:mod:`huiyan.counties`).
         """
         if not self.has_table(name):
             raise self._missing(name)
@@ -302,6 +304,8 @@ class Workspace:
                     f'数据集 "{name}" 没有区划代码列，不能按县区筛选。',
                     f'Dataset "{name}" has no region column to filter by county.',
                 )
+            if region == counties.EACH:
+                return counties.mark(table)
             table = table.filter(table.region == region)
         return table
 

@@ -3,8 +3,9 @@
 A model is a notebook with a cell tagged ``parameters`` and a *model card* in its
 metadata under the key ``huiyan`` (name, title_zh, version, business_line,
 supervision_point, legal_basis, datasets, parameters, rules, author_unit,
-vetting, quality_bar, and optionally county_local: true when every rule compares records of
-one county only, so ``--each-county`` may compute once and split). ``rules`` documents each
+vetting, quality_bar, and optionally county_local: true when every rule keeps the counties
+apart in a run of each county (:mod:`huiyan.counties`), so ``--each-county`` may compute once
+and split). ``rules`` documents each
 rule, code -> {zh, basis} (a plain list of codes still reads, for models whose rules the
 library documents). The catalog
 gathers cards from *sources*, in this order:

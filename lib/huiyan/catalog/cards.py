@@ -135,9 +135,9 @@ class ModelCard:
     vetting_status: str = "未审核"
     quality_bar: Mapping[str, float] = field(default_factory=dict, hash=False)
     county_local: bool = False
-    """Each rule compares records of one county only (besides province-wide registers such as
-    households): ``--each-county`` may compute the model once and split its clues by county.
-    Vetting checks it (huiyan.vetting.trial)."""
+    """Each rule keeps the counties apart in a run of every county (``region = "*"``,
+    :mod:`huiyan.counties`), so ``--each-county`` computes the model once and splits its clues
+    by county. Vetting checks it (huiyan.vetting.trial)."""
     notebook: Path | None = None
     source: str = "notebooks"
     raw: Mapping[str, Any] = field(default_factory=dict, hash=False, repr=False)
@@ -172,7 +172,7 @@ class ModelCard:
         county_local = meta.get("county_local", False)
         if not isinstance(county_local, bool):
             raise _card_error(
-                where, "county_local", "应为 true 或 false（规则是否只比较同一县区的记录）"
+                where, "county_local", "应为 true 或 false（逐县运行时规则是否把各县分开计算）"
             )
         return cls(
             name=name,

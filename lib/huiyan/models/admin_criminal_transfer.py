@@ -37,7 +37,7 @@ import ibis
 import ibis.expr.types as ir
 import yaml
 
-from huiyan import reading, registers
+from huiyan import counties, reading, registers
 from huiyan.errors import ModelError, ParameterError
 from huiyan.reading import penalties as rp
 from huiyan.reading.snippets import snippet_expr
@@ -507,7 +507,10 @@ def inputs(ws: Workspace, *, region: str = "") -> tuple[ir.Table, ir.Table, ir.T
     every = ws.table("admin_penalties")
     of_offences = functools.reduce(operator.or_, [is_offence(every, o) for o in _OFF.values()])
     history = registers.keep(every.filter(of_offences))
-    penalties = history.filter(history.region == region) if region else history
+    if region == counties.EACH:  # every county, each on its own (huiyan.counties)
+        penalties = counties.mark(history)
+    else:
+        penalties = history.filter(history.region == region) if region else history
     return penalties, history, ws.table("criminal_cases")
 
 
@@ -528,20 +531,13 @@ def unread(penalties: ir.Table) -> dict[str, dict[str, int]]:
     Returns:
         ``{rule: {"candidates": n, "unread": m}}`` for :func:`huiyan.runs.save`.
     """
+    from huiyan.reading import blindspots
+
     t = read(penalties)
-    metrics: dict[str, ir.Value] = {}
-    for code, key in TEXT_RULES.items():
-        flag, missed = t[f"is_{key}"], t[f"{rp.PREFIX[key]}_unread"].fill_null(False)
-        metrics[f"{code}|candidates"] = flag.cast("int64").sum()
-        metrics[f"{code}|unread"] = (flag & missed).cast("int64").sum()
-    row = t.aggregate(**metrics).execute().iloc[0]
-    return {
-        code: {
-            "candidates": int(row[f"{code}|candidates"] or 0),
-            "unread": int(row[f"{code}|unread"] or 0),
-        }
-        for code in TEXT_RULES
-    }
+    return blindspots.counts(
+        t,
+        {code: (t[f"is_{key}"], t[f"{rp.PREFIX[key]}_unread"]) for code, key in TEXT_RULES.items()},
+    )
 
 
 _KEY_WORDS = {

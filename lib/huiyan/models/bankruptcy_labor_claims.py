@@ -45,6 +45,7 @@ import ibis.expr.types as ir
 
 from huiyan import registers
 from huiyan.canonical import keyed
+from huiyan.counties import by_county, same_county
 from huiyan.rules import Hits, parameters, ref, rule, strip
 from huiyan.workspace import Workspace
 
@@ -321,19 +322,20 @@ def _leave_one_out_median(lab: ir.Table) -> ir.Table:
     added up), ``median`` the median in yuan.
     """
     w = lab.filter(lab.wage.notnull() & lab.debtor.notnull())
-    by_debtor = ibis.window(group_by=w.debtor, order_by=[w.wage, w.claim_id])
+    debtor = [w.debtor, *by_county(w)]  # in an each-county run, a debtor's claims per county
+    by_debtor = ibis.window(group_by=debtor, order_by=[w.wage, w.claim_id])
     ranked = w.mutate(
         r=ibis.row_number().over(by_debtor) + 1,
-        n=w.claim_id.count().over(ibis.window(group_by=w.debtor)),
+        n=w.claim_id.count().over(ibis.window(group_by=debtor)),
     )
     ranked = ranked.mutate(k=ranked.n // 2)
-    mids = ranked.group_by(ranked.debtor.name("m_debtor")).aggregate(
+    mids = ranked.group_by(ranked.debtor.name("m_debtor"), *by_county(ranked)).aggregate(
         vk=ranked.wage_c.max(where=ranked.r == ranked.k),
         vk1=ranked.wage_c.max(where=ranked.r == ranked.k + 1),
         vk2=ranked.wage_c.max(where=ranked.r == ranked.k + 2),
     )
     two = ranked.filter(ranked.n >= 2)
-    j = two.join(mids, two.debtor == mids.m_debtor)
+    j = two.join(mids, [two.debtor == mids.m_debtor, *same_county(two, mids)])
     low = ibis.cases((j.k < j.r, j.vk), else_=j.vk1)
     even = j.n % 2 == 0
     high = ibis.cases(
@@ -447,20 +449,23 @@ def employed_elsewhere(claims: ir.Table, social_security: ir.Table) -> ir.Table:
 def multi_debtor(claims: ir.Table) -> ir.Table:
     """People with labour claims against two or more debtors whose months owed overlap."""
     lab = _labour(claims).filter(lambda t: t.owed_n.notnull() & t.pid.notnull())
-    a = lab.select("claim_id", "pid", "debtor", "owed_start", "owed_end")
+    a = lab.select("claim_id", "pid", "debtor", "owed_start", "owed_end", *by_county(lab))
     b = a.view().rename(
         b_claim="claim_id", b_pid="pid", b_debtor="debtor", b_start="owed_start", b_end="owed_end"
     )
     pairs = a.join(
         b,
-        (a.pid == b.b_pid)
-        & (a.debtor != b.b_debtor)
-        & (a.owed_start <= b.b_end)
-        & (b.b_start <= a.owed_end),
+        [
+            (a.pid == b.b_pid)
+            & (a.debtor != b.b_debtor)
+            & (a.owed_start <= b.b_end)
+            & (b.b_start <= a.owed_end),
+            *same_county(a, b),
+        ],
     )
     involved = pairs.select(i_claim=pairs.claim_id).distinct()
     inv = lab.join(involved, lab.claim_id == involved.i_claim)
-    hit = inv.group_by(inv.pid.name("subject_id")).aggregate(
+    hit = inv.group_by(inv.pid.name("subject_id"), *by_county(inv)).aggregate(
         region=inv.region.min(),
         subject_name=inv.claimant_name.min(),
         evidence=ref("bankruptcy_claims", inv.claim_id).collect(distinct=True),
@@ -526,7 +531,7 @@ def officer_cap(
     """Labour claims of the debtor's officers with a wage above the average of its other claims."""
     lab = _labour(claims)
     w = lab.filter(lab.wage.notnull() & lab.debtor.notnull())
-    debtor = ibis.window(group_by=w.debtor)
+    debtor = ibis.window(group_by=[w.debtor, *by_county(w)])
     w = w.mutate(tot_c=w.wage_c.sum().over(debtor), n=w.claim_id.count().over(debtor))
     w = w.filter(w.n >= 2)
     w = w.mutate(others_c=w.tot_c - w.wage_c, peers=w.n - 1)

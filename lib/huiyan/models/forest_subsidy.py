@@ -34,6 +34,7 @@ import ibis.expr.types as ir
 
 from huiyan import registers
 from huiyan.canonical import keyed
+from huiyan.counties import by_county, same_county
 from huiyan.rules import Hits, computed_once, evidence_records, parameters, ref, rule, strip
 from huiyan.workspace import Workspace
 
@@ -97,7 +98,7 @@ def _cert_years(subsidies: ir.Table) -> ir.Table:
     """Certificate-years: payments, area, amount (numbers only: the names, the smallest
     payment id and the lists are taken for the flagged few, see _members)."""
     pay = _payments(subsidies).filter(lambda t: t.cert.notnull())
-    return pay.group_by(g_cert=pay.cert, g_year=pay.year).aggregate(
+    return pay.group_by(*by_county(pay), g_cert=pay.cert, g_year=pay.year).aggregate(
         payments=pay.payment_id.count(),
         paid_area=pay.area_mu.sum(),
         total=pay.amount.sum(),
@@ -111,16 +112,24 @@ def _members(subsidies: ir.Table, groups: ir.Table) -> ir.Table:
     These are built for the flagged groups only, not for every certificate-year.
     """
     pay = _payments(subsidies)
-    keys = groups.select(k_cert=groups.g_cert, k_year=groups.g_year).distinct()
-    j = pay.join(keys, (pay.cert == keys.k_cert) & (pay.year == keys.k_year))
-    lists = j.group_by(m_cert=j.k_cert, m_year=j.k_year).aggregate(
+    keys = groups.select(*by_county(groups), k_cert=groups.g_cert, k_year=groups.g_year).distinct()
+    j = pay.join(
+        keys, [(pay.cert == keys.k_cert) & (pay.year == keys.k_year), *same_county(pay, keys)]
+    )
+    lists = j.group_by(*by_county(j), m_cert=j.k_cert, m_year=j.k_year).aggregate(
         evidence=ref("forest_subsidies", j.payment_id).collect(distinct=True),
         recipients=j.recipient_name.collect(distinct=True).sort().join("、"),
         first_id=j.payment_id.min(),
         region=j.region.min(),
         village=j.village.min(),
     )
-    return groups.join(lists, (groups.g_cert == lists.m_cert) & (groups.g_year == lists.m_year))
+    return groups.join(
+        lists,
+        [
+            (groups.g_cert == lists.m_cert) & (groups.g_year == lists.m_year),
+            *same_county(groups, lists),
+        ],
+    )
 
 
 def _area_excess(subsidies: ir.Table, rights: ir.Table, *, area_tolerance: float) -> ir.Table:
@@ -460,10 +469,10 @@ def official_link(
     every = pay.view()
     # the accounts officials were paid on: the officials' own payments first (few)
     theirs = every.filter(every.acct.notnull()).semi_join(o, every.r_pid == o.o_pid)
-    known = theirs.select(a_pid=theirs.r_pid, a_acct=theirs.acct).distinct()
+    known = theirs.select(*by_county(theirs), a_pid=theirs.r_pid, a_acct=theirs.acct).distinct()
     accts = known.join(o, known.a_pid == o.o_pid)
     with_acct = pay.filter(pay.acct.notnull())
-    acc = with_acct.join(accts, with_acct.acct == accts.a_acct)
+    acc = with_acct.join(accts, [with_acct.acct == accts.a_acct, *same_county(with_acct, accts)])
     acc = acc.filter(in_office(acc))
     account = acc.select(
         l_id=acc.payment_id,

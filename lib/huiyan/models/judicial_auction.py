@@ -40,6 +40,7 @@ import ibis
 import ibis.expr.types as ir
 
 from huiyan.canonical import keyed
+from huiyan.counties import by_county, same_county
 from huiyan.rules import Hits, parameters, ref, rule, text
 from huiyan.workspace import Workspace
 
@@ -117,7 +118,9 @@ def rounds(auctions: ir.Table) -> ir.Table:
     case number and item description. Only 二拍 and 变卖 have one.
     """
     t = _link(auctions)
+    county = [c.name("prev_county") for c in by_county(auctions)]
     prev = auctions.select(
+        *county,
         prev_id=auctions.auction_id,
         prev_round=auctions.round,
         prev_status=auctions.status,
@@ -125,13 +128,15 @@ def rounds(auctions: ir.Table) -> ir.Table:
         prev_start_date=auctions.start_date,
         prev_end_date=auctions.end_date,
     )
-    return t.left_join(prev, "prev_id").drop("prev_id_right")
+    same = [c == prev.prev_county for c in by_county(t)]  # an each-county run: its own county
+    joined = t.left_join(prev, ["prev_id", *same])
+    return joined.drop("prev_id_right", *[c.get_name() for c in county])
 
 
 def _link(auctions: ir.Table) -> ir.Table:
     """Every auction with ``prev_id``, the id of its previous round (see :func:`rounds`)."""
     w = ibis.window(
-        group_by=[auctions.court, auctions.case_no, auctions.item_desc],
+        group_by=[auctions.court, auctions.case_no, auctions.item_desc, *by_county(auctions)],
         order_by=[auctions.start_date, auctions.announce_date, auctions.auction_id],
     )
     t = auctions.mutate(_inferred=auctions.auction_id.lag().over(w))
@@ -226,15 +231,20 @@ def relaunch_late(
     linked = _link(auctions)
     nxt = (
         linked.filter(linked.prev_id.notnull())
-        .group_by(next_of=linked.prev_id)
+        .group_by(*by_county(linked), next_of=linked.prev_id)
         .aggregate(
             next_id=linked.auction_id.argmin(linked.start_date),
             next_start=linked.start_date.min(),
         )
     )
-    as_of = auctions.aggregate(as_of=auctions.announce_date.max())
     failed = auctions.filter((auctions.round == FIRST_ROUND) & (auctions.status == "流拍"))
-    t = failed.left_join(nxt, failed.auction_id == nxt.next_of).cross_join(as_of)
+    t = failed.left_join(nxt, [failed.auction_id == nxt.next_of, *same_county(failed, nxt)])
+    county = by_county(auctions)  # the data's latest notice: of the county, in an each-county run
+    if county:
+        as_of = auctions.group_by(county).aggregate(as_of=auctions.announce_date.max())
+        t = t.join(as_of, same_county(t, as_of))
+    else:
+        t = t.cross_join(auctions.aggregate(as_of=auctions.announce_date.max()))
     relaunched = t.next_start.notnull()
     t = t.mutate(
         gap=ibis.ifelse(

@@ -18,9 +18,14 @@ count fall (``huiyan unread MODEL``).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
+from huiyan.counties import SCOPE, by_county
 from huiyan.reading import numerals
 from huiyan.reading.scope import sentences
 from huiyan.reading.vocabulary import pattern
@@ -66,3 +71,42 @@ def common_sentences(
         ((n, form, rec) for form, (n, rec) in counts.items()), key=lambda r: (-r[0], r[1])
     )
     return pd.DataFrame(rows[:top], columns=list(COLUMNS))
+
+
+def counts(
+    table: ir.Table, flags: Mapping[str, tuple[ir.BooleanValue | None, ir.BooleanValue]]
+) -> dict[str, dict[str, Any]]:
+    """A model's blind spots, for :func:`huiyan.runs.save`: per text rule, the records it
+    looked at and those whose deciding figure or phrase could not be read.
+
+    Args:
+        table: the records, one row each.
+        flags: rule code -> (whether a row is a candidate of the rule, None for every row;
+            whether its deciding fact went unread). A missing flag counts as false.
+
+    Returns:
+        ``{rule: {"candidates": n, "unread": m}}``; in a run of each county on its own
+        (:mod:`huiyan.counties`) also ``"counties": {county: {"candidates": n, "unread": m}}``,
+        so that each county's folder shows its own.
+    """
+    metrics: dict[str, ir.Value] = {}
+    for i, (candidate, missed) in enumerate(flags.values()):
+        looked = ibis.literal(True) if candidate is None else candidate.fill_null(False)
+        metrics[f"c{i}"] = table.count() if candidate is None else looked.cast("int64").sum()
+        metrics[f"u{i}"] = (looked & missed.fill_null(False)).cast("int64").sum()
+    keys = by_county(table)
+    summed = table.group_by(keys).aggregate(**metrics) if keys else table.aggregate(**metrics)
+    rows = summed.to_pyarrow().to_pylist()
+
+    def of(rows: list[dict[str, Any]], i: int) -> dict[str, int]:
+        return {
+            "candidates": sum(int(r[f"c{i}"] or 0) for r in rows),
+            "unread": sum(int(r[f"u{i}"] or 0) for r in rows),
+        }
+
+    out: dict[str, dict[str, Any]] = {}
+    for i, code in enumerate(flags):
+        out[code] = of(rows, i)
+        if keys:
+            out[code]["counties"] = {str(r[SCOPE]): of([r], i) for r in rows}
+    return out

@@ -45,6 +45,8 @@ class Records:
         self._held: list[str] = []
         self._relations: dict[str, str] = {}
         self._raw: Any = None
+        self._dates: dict[str, Any] = {}  # reference -> date, once :meth:`remember` was called
+        self._counties: dict[str, pd.DataFrame] = {}  # model -> its truth rows with their county
 
     def has_table(self, name: str) -> bool:
         return name in self._files
@@ -89,6 +91,9 @@ class Records:
         exploded evidence column); ``column_of(dataset)`` names its event date column, or
         None. Returns the dates indexed by row, for the rows with at least one dated record.
         """
+        known = self._known_dates(refs)
+        if known is not None:  # remembered for a run split by county
+            return known
         wanted = pd.DataFrame({"i": refs.index.to_numpy(), "ref": refs.to_numpy(dtype=object)})
         named = (
             "SELECT i, split_part(ref, ':', 1) AS dataset, substr(ref, strpos(ref, ':') + 1) AS key "
@@ -111,31 +116,75 @@ class Records:
         )
         return pd.Series(pd.to_datetime(found["d"]).to_numpy(), index=found["i"].to_numpy())
 
+    def remember(
+        self,
+        refs: pd.Series,
+        column_of: Callable[[str], str | None],
+        model: str,
+        columns: Mapping[str, str],
+    ) -> None:
+        """Answer in advance for many reports of one run split by county (``--each-county``):
+        the date of every record in ``refs`` and the county of every planted record of
+        ``model``, each in one query; :meth:`earliest` and :meth:`planted` then read them."""
+        unique = refs.dropna().astype(str).drop_duplicates()
+        dates = self.earliest(pd.Series(unique.to_numpy(), index=unique.to_numpy()), column_of)
+        self._dates = dict.fromkeys(unique, pd.NaT)
+        self._dates.update((str(k), v) for k, v in dates.items())
+        if self.has_table("truth"):
+            truth = self._truth(model)
+            county = self._county_of(truth, columns, region=None)
+            self._counties[model] = truth.merge(county, on="record", how="left")
+
+    def _known_dates(self, refs: pd.Series) -> pd.Series | None:
+        """The earliest date per row from remembered dates (None: not all were remembered)."""
+        refs = refs.astype(str)
+        if not self._dates or not all(r in self._dates for r in refs):
+            return None
+        dated = pd.Series([self._dates[r] for r in refs], index=refs.index, dtype="datetime64[us]")
+        dated = dated.dropna()
+        if dated.empty:
+            return pd.Series([], dtype="datetime64[us]")
+        return dated.groupby(level=0).min()
+
+    def _truth(self, model: str) -> pd.DataFrame:
+        return self.sql(
+            f"SELECT rule, record FROM {self.relation('truth')} WHERE model = ?", [model]
+        )
+
+    def _county_of(
+        self, truth: pd.DataFrame, columns: Mapping[str, str], *, region: str | None
+    ) -> pd.DataFrame:
+        """``record, county`` of the truth records (only those in ``region`` unless None)."""
+        names = set(truth.record.str.split(":", n=1).str[0])
+        parts = [
+            f"SELECT '{name}:' || {self._record_key(name)} AS record, "
+            f"CAST({snapshots.quote(column)} AS VARCHAR) AS county FROM {self.relation(name)}"
+            + ("" if region is None else f" WHERE {snapshots.quote(column)} = $region")
+            for name, column in sorted(columns.items())
+            if name in names and self.has_table(name)
+        ]
+        if not parts:
+            return pd.DataFrame({"record": [], "county": []})
+        return self.sql(
+            f"SELECT DISTINCT c.record, c.county FROM ({' UNION ALL '.join(parts)}) c "
+            "JOIN candidates USING (record)",
+            {} if region is None else {"region": region},
+            candidates=truth[["record"]].drop_duplicates(),
+        )
+
     def planted(self, model: str, region: str, columns: Mapping[str, str]) -> pd.DataFrame:
         """The truth rows (rule, record) of ``model`` whose record lies in county ``region``.
 
         ``columns`` names each dataset's region column; with ``region`` "" every row.
         """
-        truth = self.sql(
-            f"SELECT rule, record FROM {self.relation('truth')} WHERE model = ?", [model]
-        )
+        if model in self._counties:  # remembered for a run split by county
+            known = self._counties[model]
+            rows = known if not region else known[known.county == region]
+            return rows[["rule", "record"]].drop_duplicates().reset_index(drop=True)
+        truth = self._truth(model)
         if not region or truth.empty:
             return truth
-        names = set(truth.record.str.split(":", n=1).str[0])
-        parts = [
-            f"SELECT '{name}:' || {self._record_key(name)} AS record FROM {self.relation(name)} "
-            f"WHERE {snapshots.quote(column)} = $region"
-            for name, column in sorted(columns.items())
-            if name in names and self.has_table(name)
-        ]
-        if not parts:
-            return truth.iloc[0:0]
-        inside = self.sql(
-            f"SELECT DISTINCT c.record FROM ({' UNION ALL '.join(parts)}) c "
-            "JOIN candidates USING (record)",
-            {"region": region},
-            candidates=truth[["record"]].drop_duplicates(),
-        )
+        inside = self._county_of(truth, columns, region=region)
         return truth[truth.record.isin(set(inside.record))].reset_index(drop=True)
 
     def close(self) -> None:

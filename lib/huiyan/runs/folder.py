@@ -10,6 +10,7 @@ time it is given, so every writer's manifest reads the same.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -38,13 +39,15 @@ PACKAGES = {
 
 
 def new_run_id(region: str = "", *, now: datetime | None = None) -> str:
-    """A sortable, unique run id: ``YYYYMMDD-HHMMSS-<region or all>-<4 hex>``.
+    """A sortable, unique run id: ``YYYYMMDD-HHMMSS-<region, all or each>-<4 hex>``
+    (``each``: every county on its own, region ``"*"``).
 
     >>> new_run_id("330602", now=datetime(2026, 11, 29, 14, 30, 5))[:23]
     '20261129-143005-330602-'
     """
     now = in_beijing(now) if now is not None and now.tzinfo else now or now_beijing()
-    return f"{now:%Y%m%d-%H%M%S}-{region or 'all'}-{secrets.token_hex(2)}"
+    place = "each" if region == "*" else region or "all"
+    return f"{now:%Y%m%d-%H%M%S}-{place}-{secrets.token_hex(2)}"
 
 
 def make_run_dir(runs_dir: Path, model: str, run_id: str) -> Path:
@@ -55,7 +58,13 @@ def make_run_dir(runs_dir: Path, model: str, run_id: str) -> Path:
 
 
 def package_versions() -> dict[str, str | None]:
-    """Versions of the packages a run's result depends on (read without importing them)."""
+    """Versions of the packages a run's result depends on (read without importing them),
+    once per process (``--each-county`` writes 90 manifests)."""
+    return dict(_package_versions())
+
+
+@functools.cache
+def _package_versions() -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for label, dist in PACKAGES.items():
         try:

@@ -1,28 +1,31 @@
 """Many runs at once: a model once per county (``--each-county``), or every model (``--all``).
 
-Parameters and the input datasets are checked once, before the fan-out. A model whose rules
-compare records of one county only (its card says ``county_local: true``, and vetting checks
-it) is then computed once over the whole workspace, and its clues are split into one
-complete run folder per county: the same clues as a run of that county alone, at the cost
-of one run. Any other model runs each county on its own: each worker process (``--jobs``)
-starts one notebook kernel and runs its counties on it one after another (papermill changes
-the working directory and environment, so counties are not run in threads), each a whole
-notebook run with its own complete folder. The province summary (clues per county and
+Parameters and the input datasets are checked once, before the fan-out. A model whose card
+says ``county_local: true`` (its rules keep the counties apart when asked, and vetting checks
+it) is then computed once, every county on its own in one notebook run (``region = "*"``,
+:mod:`huiyan.counties`), and its clues are split into one complete run folder per county:
+the same clues as a run of that county alone, at the cost of one run. Any other model runs
+each county on its own: each worker process (``--jobs``) starts one notebook kernel and runs
+its counties on it one after another (papermill changes the working directory and
+environment, so counties are not run in threads), each a whole notebook run with its own
+complete folder. The province summary (clues per county and
 rule) goes to ``runs/<model>/province-<timestamp>/summary.csv`` and ``summary.json``.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import shutil
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from huiyan import counties
 from huiyan.errors import HuiyanError, ModelError, WorkspaceError
 from huiyan.runs.folder import now_utc, write_manifest
 from huiyan.runs.runner import (
@@ -131,17 +134,17 @@ def run_each_county(
 
 
 def computed_once(prepared: Prepared, regions: list[str], *, bar: Any) -> list[RunResult] | None:
-    """A county-local model (its card's ``county_local``): one run over the whole workspace,
-    its clues then split into one complete run folder per county.
+    """A model whose card says ``county_local``: one run of every county, each on its own
+    (``region = "*"``, :mod:`huiyan.counties`), its clues then split into one complete run
+    folder per county.
 
     Each county's folder holds that county's clues (clues.parquet, clues.xlsx), its own
-    manifest (its region, counts, ``computed_in``: the whole run) and report, and the
-    notebook of the whole run, which computed them. Returns None, and the caller runs each
-    county on its own, when the whole run failed or counted blind spots of its text rules
-    (``unread``), which are counted for the whole workspace and cannot be split.
+    manifest (its region, counts, blind spots, ``computed_in``: the whole run) and report,
+    and the notebook of the whole run, which computed them. Returns None, and the caller
+    runs each county on its own, when the whole run failed.
     """
-    whole = execute(prepared, region="")
-    if whole.status != "succeeded" or whole.manifest.get("unread"):
+    whole = execute(prepared, region=counties.EACH)
+    if whole.status != "succeeded":
         return None
     # its clues reach the clue ledger through the county folders, each once
     whole.manifest["split_by_county"] = True
@@ -151,15 +154,60 @@ def computed_once(prepared: Prepared, regions: list[str], *, bar: Any) -> list[R
 
     table = pq.read_table(whole.run_dir / "clues.parquet")
     results = []
-    for region in regions:
-        part = table.filter(pc.equal(table["region"], region))
-        results.append(_county_of(prepared, whole, region, part))
-        bar.update()
+    with _shared_records(whole, table) as records:
+        for region in regions:
+            part = table.filter(pc.equal(table["region"], region))
+            results.append(_county_of(prepared, whole, region, part, records))
+            bar.update()
     return results
 
 
-def _county_of(prepared: Prepared, whole: RunResult, region: str, clues: Any) -> RunResult:
-    """The run folder of ``region`` from the whole run's clues of that county (``clues``)."""
+@contextlib.contextmanager
+def _shared_records(whole: RunResult, clues: Any) -> Iterator[Any]:
+    """One reader of the workspace for every county's report, which has asked in advance,
+    in one query each, for the dates of all the clues' records and the county of every
+    planted record (the reports would otherwise ask county by county). None: each report
+    opens its own."""
+    from huiyan import evaluation
+    from huiyan.report import records, timeline
+
+    reader = records.open_for(whole.run_dir, whole.manifest)
+    if reader is None:
+        yield None
+        return
+    try:
+        refs = clues.column("evidence").combine_chunks().flatten().to_pandas()
+        reader.remember(
+            refs, timeline.event_column, whole.manifest["model"], evaluation.region_columns()
+        )
+        yield reader
+    finally:
+        reader.close()
+
+
+def _unread_of(whole: RunResult, region: str) -> dict[str, Any]:
+    """The blind spots of ``region`` from the whole run's counts per county (zero where the
+    county had no record of the rule)."""
+    unread = whole.manifest.get("unread") or {}
+    none = {"candidates": 0, "unread": 0}
+    return (
+        {
+            "unread": {
+                rule: dict((c.get("counties") or {}).get(region, none))
+                for rule, c in unread.items()
+            },
+            "vocabulary": whole.manifest.get("vocabulary"),
+        }
+        if unread
+        else {}
+    )
+
+
+def _county_of(
+    prepared: Prepared, whole: RunResult, region: str, clues: Any, records: Any
+) -> RunResult:
+    """The run folder of ``region`` from the whole run's clues of that county (``clues``);
+    ``records``: the workspace reader its report shares with the other counties'."""
     import pyarrow.parquet as pq
 
     from huiyan.runs.folder import make_run_dir
@@ -180,11 +228,16 @@ def _county_of(prepared: Prepared, whole: RunResult, region: str, clues: Any) ->
         status="succeeded",
         rule_docs=docs,
         lineage=whole.manifest.get("lineage") or {},
-        computed_in={"run_id": whole.run_id, "run_dir": str(whole.run_dir), "region": ""},
+        computed_in={
+            "run_id": whole.run_id,
+            "run_dir": str(whole.run_dir),
+            "region": counties.EACH,
+        },
+        **_unread_of(whole, region),
         **clue_counts(card, frame),
     )
     _stop_clock(manifest, slot.started)
-    _render(run_dir, manifest, frame)
+    _render(run_dir, manifest, frame, records=records)
     manifest["timings"] = {"split": round(time.monotonic() - slot.started, 3)}
     result = RunResult(run_dir, _finish(run_dir, manifest, slot.started))
     _audit(prepared.home, result.manifest)

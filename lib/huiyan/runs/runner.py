@@ -491,21 +491,24 @@ def execute(
     timings = timings or Timings()
     slot = slot or Slot.new(prepared.home, card.name, region)
     started = slot.started
-    run_dir = make_run_dir(prepared.home / "runs", card.name, slot.run_id)
     manifest = _manifest_start(prepared, slot.run_id, region, slot.started_wall)
-    write_manifest(run_dir, manifest)
     params = dict(prepared.parameters)
     if "region" in notebook_parameters(card.notebook):
         params = {"region": region, **params}
     clues = None
-    try:
+    run_dir = make_run_dir(prepared.home / "runs", card.name, slot.run_id)
+    try:  # from the folder's first moment: a Ctrl-C removes it (below)
+        write_manifest(run_dir, manifest)
         if kernel is None:
             with timings.stage("kernel_start"):
                 kernel = start_kernel(kernel_env(card), cwd=card.notebook.parent)
         with timings.stage("kernel_ready"):
             configure_kernel(
                 kernel,
-                slot.env(card, prepared.home, prepared.engine, prepared.snapshot),
+                {
+                    **slot.env(card, prepared.home, prepared.engine, prepared.snapshot),
+                    "HUIYAN_REGION": region,  # "*": each county on its own (huiyan.counties)
+                },
                 cwd=card.notebook.parent,
                 fresh=fresh_kernel,
             )
@@ -632,12 +635,13 @@ def rule_docs(card: ModelCard, recorded: Mapping[str, Any] | None = None) -> dic
     return docs
 
 
-def _render(run_dir: Path, manifest: dict[str, Any], clues: Any) -> None:
+def _render(run_dir: Path, manifest: dict[str, Any], clues: Any, *, records: Any = None) -> None:
+    """Write the run's report; ``records``: a reader of the workspace to share (else its own)."""
     from huiyan import report
 
     docs = manifest.get("rule_docs") or {}
     zh = {code: str(doc.get("zh") or "") for code, doc in docs.items()}
-    report.render(run_dir, manifest, clues=clues, rules_zh=zh)
+    report.render(run_dir, manifest, clues=clues, rules_zh=zh, ws=records)
 
 
 def failure(result: RunResult) -> RunFailed:

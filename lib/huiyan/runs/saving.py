@@ -110,21 +110,33 @@ def rules_of(parquet: Path) -> dict[str, Any]:
     return {"rules": dict(facts.get("rules") or {}), "lineage": dict(facts.get("lineage") or {})}
 
 
-def _reading(unread: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
-    """The manifest's ``unread`` (checked: whole, non-negative counts) and ``vocabulary``."""
+def _reading(unread: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The manifest's ``unread`` (checked: whole, non-negative counts) and ``vocabulary``.
+
+    A run of each county on its own also counts per county (``"counties"``), kept so that
+    each county's folder gets its own counts.
+    """
     from huiyan import reading
 
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, dict[str, Any]] = {}
     for rule, c in unread.items():
-        n, m = int(c.get("candidates", 0)), int(c.get("unread", 0))
-        if n < 0 or m < 0 or m > n:
-            raise ModelError(
-                f"规则 {rule} 的未读计数无效：候选 {n}，未读 {m}。",
-                f"Rule {rule}: invalid blind-spot counts (candidates {n}, unread {m}).",
-                "未读数应为 0 到候选数之间的整数 Unread must lie between 0 and the candidates.",
-            )
-        counts[str(rule)] = {"candidates": n, "unread": m}
+        counts[str(rule)] = _checked_counts(rule, c)
+        if "counties" in c:
+            counts[str(rule)]["counties"] = {
+                str(county): _checked_counts(rule, n) for county, n in c["counties"].items()
+            }
     return {"unread": counts, "vocabulary": reading.load().describe()}
+
+
+def _checked_counts(rule: str, c: Mapping[str, Any]) -> dict[str, Any]:
+    n, m = int(c.get("candidates", 0)), int(c.get("unread", 0))
+    if n < 0 or m < 0 or m > n:
+        raise ModelError(
+            f"规则 {rule} 的未读计数无效：候选 {n}，未读 {m}。",
+            f"Rule {rule}: invalid blind-spot counts (candidates {n}, unread {m}).",
+            "未读数应为 0 到候选数之间的整数 Unread must lie between 0 and the candidates.",
+        )
+    return {"candidates": n, "unread": m}
 
 
 def workbook_of_run(
@@ -159,7 +171,7 @@ def save(
     found: Clues,
     *,
     run_dir: Path | None = None,
-    unread: Mapping[str, Mapping[str, int]] | None = None,
+    unread: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Saved:
     """Write ``found`` as clues.parquet (contract schema) and clues.xlsx (for reviewers).
 

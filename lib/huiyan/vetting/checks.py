@@ -51,8 +51,8 @@ TITLES = {
     "run": ("在合成小省上运行成功", "runs on the tiny synthetic province"),
     "deterministic": ("两次运行结果相同", "two runs give the same clue ids"),
     "county_local": (
-        "各县区单独运行与整体运行按县拆分的线索相同",
-        "each county run alone gives the whole run's clues of that county",
+        "各县区单独运行与一次逐县计算按县拆分的线索相同",
+        "each county run alone gives that county's clues of one run of every county",
     ),
     "reported": (
         "输出的规则都在模型卡上，说明一致",

@@ -109,19 +109,28 @@ def deterministic_check(first: Any, second: Any) -> Check:
     )
 
 
-def county_check(card: ModelCard, tiny: Workspace, first: Any) -> Check:
-    """A card that says ``county_local``: each county of the tiny province ``tiny``, run alone,
-    gives exactly the clues of that county in ``first``, the run over all of ``tiny`` (what
-    ``--each-county`` relies on to split one computation by county)."""
+def county_check(card: ModelCard, tiny: Workspace) -> Check:
+    """A card that says ``county_local``: a run of every county of the tiny province ``tiny``,
+    each on its own in one computation (``region = "*"``, what ``--each-county`` splits),
+    gives for each county exactly the clues of that county run alone."""
+    from huiyan import counties
     from huiyan.runs.province import execute_on_warm_kernel, release_warm_kernel
     from huiyan.runs.runner import prepare
 
-    whole = _clues(first)
     with tiny:
         prepared = prepare(card, tiny, engine="duckdb")
         regions = tiny.regions()
     differ = []
     try:
+        each = execute_on_warm_kernel(prepared, counties.EACH)
+        if each.status != "succeeded":
+            error = each.manifest.get("error") or {}
+            return check(
+                "county_local",
+                False,
+                [f"逐县一次计算失败 the run of every county failed: {error.get('zh', '')}"],
+            )
+        whole = _clues(each)
         for region in regions:
             alone = execute_on_warm_kernel(prepared, region)
             if alone.status != "succeeded":
@@ -139,7 +148,7 @@ def county_check(card: ModelCard, tiny: Workspace, first: Any) -> Check:
                 only_split = sorted(c for c, _ in split - mine)
                 differ.append(
                     f"{region}: 单独运行独有 only alone {len(only_alone)} "
-                    f"({', '.join(only_alone[:3])})；整体拆分独有 only in the whole run "
+                    f"({', '.join(only_alone[:3])})；一次计算独有 only in the run of every county "
                     f"{len(only_split)} ({', '.join(only_split[:3])})"
                 )
     finally:
@@ -149,7 +158,8 @@ def county_check(card: ModelCard, tiny: Workspace, first: Any) -> Check:
             "county_local",
             True,
             [
-                f"{len(regions)} 个县区单独运行，线索与整体运行按县拆分相同 same clues in all {len(regions)} counties"
+                f"{len(regions)} 个县区单独运行，线索与一次逐县计算按县拆分相同 "
+                f"same clues in all {len(regions)} counties"
             ],
         )
     return check(
@@ -157,8 +167,10 @@ def county_check(card: ModelCard, tiny: Workspace, first: Any) -> Check:
         False,
         [
             *differ,
-            "有规则比较了不同县区的记录：请删去模型卡的 county_local: true（逐县运行将各县单独计算） "
-            "A rule compares records across counties: remove county_local: true from the card "
+            "有规则比较了不同县区的记录：请在其分组和连接中加入 huiyan.counties 的 by_county / "
+            "same_county，或删去模型卡的 county_local: true（逐县运行将各县单独计算） "
+            "A rule compares records of different counties: add huiyan.counties.by_county / "
+            "same_county to its groups and joins, or remove county_local: true from the card "
             "(--each-county then runs every county on its own).",
         ],
     )
@@ -412,7 +424,7 @@ def run_checks(card: ModelCard, ws: Workspace, *, progress: bool = False) -> Run
     checks = (
         ran,
         deterministic_check(first, second),
-        *([county_check(card, tiny_workspace(ws), first)] if card.county_local else []),
+        *([county_check(card, tiny_workspace(ws))] if card.county_local else []),
         reported_check(card, first.manifest, own),
         contract,
         quality,

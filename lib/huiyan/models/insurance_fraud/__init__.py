@@ -163,17 +163,16 @@ def unread(ws: Workspace, *, region: str = "") -> dict[str, dict[str, int]]:
     """
     from huiyan.judgments import parsed
     from huiyan.models.insurance_fraud.base import insurance_documents
+    from huiyan.reading import blindspots
 
     d = insurance_documents(ws.table("judgments", region=region), parsed(ws).documents)
-    metrics: dict[str, Any] = {"candidates": d.count()}
-    for fact in sorted(set(TEXT_RULES.values())):
-        missed = (d.n_plaintiffs == 0) if fact == "plaintiff" else d.unread.contains(fact)
-        metrics[fact] = missed.fill_null(False).cast("int64").sum()
-    row = d.aggregate(**metrics).execute().iloc[0]
-    return {
-        code: {"candidates": int(row["candidates"]), "unread": int(row[fact] or 0)}
-        for code, fact in TEXT_RULES.items()
-    }
+    return blindspots.counts(
+        d,
+        {
+            code: (None, (d.n_plaintiffs == 0) if fact == "plaintiff" else d.unread.contains(fact))
+            for code, fact in TEXT_RULES.items()
+        },
+    )
 
 
 _KEY_WORDS = {

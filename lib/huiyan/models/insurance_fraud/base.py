@@ -17,6 +17,7 @@ import ibis
 import ibis.expr.types as ir
 
 from huiyan import identifiers, linking
+from huiyan.counties import EACH, by_county, mark
 from huiyan.rules import keep
 from huiyan.workspace import Workspace
 
@@ -85,9 +86,10 @@ def insurance_documents(judgments: ir.Table, documents: ir.Table) -> ir.Table:
     text read here is id_text (the text where it may carry a resident ID, for
     :func:`huiyan.linking.resident_id_after`, else null).
 
-    Columns: doc_id, region, case_no, court, cause, judgment_date, claimed_amount,
-    awarded_amount, assigned, insurer_assessed, commissioned, assigned_words,
-    assessed_words, commissioned_words, unread, n_plaintiffs, id_text.
+    Columns: doc_id, region, case_no, court, (county_scope: in an each-county run,
+    :mod:`huiyan.counties`), cause, judgment_date, claimed_amount, awarded_amount, assigned,
+    insurer_assessed, commissioned, assigned_words, assessed_words, commissioned_words,
+    unread, n_plaintiffs, id_text.
     """
     d = documents.select(
         "doc_id",
@@ -111,6 +113,7 @@ def insurance_documents(judgments: ir.Table, documents: ir.Table) -> ir.Table:
         "region",
         "case_no",
         "court",
+        *by_county(j),
         cause=ibis.ifelse(j.cause.isin(CAUSES), j.cause, j._pcause),
         judgment_date=j.judgment_date.cast("date"),
         claimed_amount=j.claimed_amount.cast("float64"),
@@ -184,7 +187,9 @@ def _shop_orgs(enterprises: ir.Table) -> ir.Table:
 
 
 def facts(ws: Workspace, *, region: str = "") -> Facts:
-    """Build the model's facts for one county ("" = the whole workspace).
+    """Build the model's facts for one county ("" = the whole workspace; ``"*"`` every county,
+    each on its own: documents, plaintiffs, shops and claims then carry ``county_scope``,
+    :mod:`huiyan.counties`).
 
     The linked tables are computed once and kept as temporary tables of the
     query engine (see :func:`keep`: works on a read-only DuckDB and on Spark),
@@ -218,12 +223,11 @@ def facts(ws: Workspace, *, region: str = "") -> Facts:
     social = ws.table("social_security")
     officers = ws.table("enterprise_people")
     all_claims = ws.table("insurance_claims")
-    claims = all_claims.filter(all_claims.accident_region == region) if region else all_claims
-    claims = claims.mutate(region=claims.accident_region)
+    claims = _county_claims(all_claims, region)
 
     read = keep(insurance_documents(judgments, jd.documents))
     docs = read.drop("id_text")
-    keys = docs.select("doc_id", "region", "judgment_date")
+    keys = docs.select("doc_id", "region", "judgment_date", *by_county(docs))
     plates = keep(jd.plates.semi_join(keys, "doc_id").select("doc_id", "plate"))
     shop_names = jd.shops.select("doc_id", "shop", "words").join(keys, "doc_id")
     assessor_names = jd.assessors.select("doc_id", "assessor").distinct().join(keys, "doc_id")
@@ -265,6 +269,15 @@ def facts(ws: Workspace, *, region: str = "") -> Facts:
     )
 
 
+def _county_claims(claims: ir.Table, region: str) -> ir.Table:
+    """The claims of the county (``accident_region``; "" all), with region = accident_region;
+    for :data:`~huiyan.counties.EACH` every county's, each marked with it."""
+    if region == EACH:
+        return mark(claims.mutate(region=claims.accident_region))
+    claims = claims.filter(claims.accident_region == region) if region else claims
+    return claims.mutate(region=claims.accident_region)
+
+
 def _name_key(name: ir.StringValue, region: ir.StringValue) -> ir.StringValue:
     """One text per (name, county), null county included: ``<length>:<name>@<county>`` or ``~``."""
     where = ibis.ifelse(region.isnull(), ibis.literal("~"), ibis.literal("@").concat(region))
@@ -298,6 +311,7 @@ def _shops(mentions: ir.Table, links: ir.Table) -> ir.Table:
     return t.select(
         "doc_id",
         "region",
+        *by_county(t),
         "shop",
         "org_id",
         "words",
@@ -325,6 +339,7 @@ def _claim_orgs(claims: ir.Table, shop_links: ir.Table, assessor_links: ir.Table
     shop_org_id = c.repair_shop_org_id.strip().nullif("").coalesce(c._shop_org)
     return c.select(
         *CLAIM_COLUMNS,
+        *by_county(c),
         shop_org_id=shop_org_id,
         shop_key=shop_org_id.coalesce(ibis.literal("S:").concat(c._shop_core)),
         assessor_key=c._asr_org.coalesce(ibis.literal("A:").concat(c._asr_core)),
@@ -447,6 +462,7 @@ def _plaintiffs(parties: ir.Table, people: ir.Table, enterprises: ir.Table) -> i
         "kind",
         "region",
         "judgment_date",
+        *by_county(t),
         masked=masked,
         person_id=t.person_id,
         org_id=t.org_id,

@@ -11,6 +11,9 @@ The graph (small: only suspect records and their actors):
   who also sues, or a shop that sues as assignee, ties its records together;
 * edges: record — actor.
 
+In an each-county run (:mod:`huiyan.counties`) each county's graph is its own: an actor
+of two counties is two nodes, so a ring never links records of different counties.
+
 A *ring* is a connected component whose records carry at least
 ``min_ring_rules`` (2) distinct rule codes and whose people (plaintiffs and
 reporters) number at least ``min_ring_people`` (2): one person's own cases are
@@ -41,6 +44,7 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
+from huiyan.counties import SCOPE, by_county, same_county
 from huiyan.models.insurance_fraud.base import MODEL, Facts
 from huiyan.models.insurance_fraud.rules import claim_ref, judgment_ref
 from huiyan.rules import Hits, evidence_records, rule
@@ -62,19 +66,26 @@ class RingGraph:
     """Suspect records, their actors and the rings found among them (pandas, small)."""
 
     edges: pd.DataFrame
-    """record, node, kind (P/S/A/L), name."""
+    """record, node, kind (P/S/A/L), name (and county_scope, in an each-county run)."""
     records: pd.DataFrame
-    """record, kind (J/C), name (case number or claim id), region, amount, rules (sorted tuple)."""
+    """record, kind (J/C), name (case number or claim id), region, amount, rules (sorted tuple)
+    (and county_scope, in an each-county run)."""
     rings: pd.DataFrame
     """One row per ring: subject_id, records, actors, rules, and the clue columns."""
 
     def members(self, subject_id: str) -> pd.DataFrame:
-        """The ring's nodes with ASCII labels (P1, S1, A1, L1, J1, C1) and Chinese names."""
-        ring = self.rings.set_index("subject_id").loc[subject_id]
+        """The ring's nodes with ASCII labels (P1, S1, A1, L1, J1, C1) and Chinese names.
+
+        In an each-county run two counties' rings may share an id: the strongest is shown.
+        """
+        ring = self.rings.set_index("subject_id").loc[[subject_id]].iloc[0]
         nodes = list(ring["actors"]) + list(ring["records"])
-        names = _node_names(self.edges)
-        kinds = dict(zip(self.edges.node, self.edges.kind, strict=False))
         rec = self.records.set_index("record")
+        edges = self.edges
+        if SCOPE in edges.columns:  # the actors as the ring's county knows them
+            edges = edges[edges[SCOPE] == rec.at[ring["records"][0], SCOPE]]
+        names = _node_names(edges)
+        kinds = dict(zip(edges.node, edges.kind, strict=False))
         rows: list[dict[str, object]] = []
         seen: dict[str, int] = {}
         for node in nodes:
@@ -91,56 +102,74 @@ class RingGraph:
 def _edges(f: Facts, flagged: ir.Table) -> tuple[ir.Table, ir.Table]:
     """(edges, records) as ibis tables over the flagged records only."""
     docs = f.documents.select(
-        "doc_id", "region", amount=f.documents.claimed_amount.coalesce(f.documents.awarded_amount),
+        "doc_id", "region", *by_county(f.documents),
+        amount=f.documents.claimed_amount.coalesce(f.documents.awarded_amount),
         name=f.documents.case_no,
     )  # fmt: skip
     docs = docs.mutate(record=judgment_ref(docs.doc_id))
     docs = docs.semi_join(flagged, "record")
     claims = f.claims.mutate(record=claim_ref(f.claims.claim_id))
     claims = claims.semi_join(flagged, "record")
-    recs = docs.select("record", "region", "amount", "name", kind=ibis.literal("J")).union(
+    recs = docs.select(
+        "record", "region", *by_county(docs), "amount", "name", kind=ibis.literal("J")
+    ).union(
         claims.select(
             "record",
             "region",
+            *by_county(claims),
             amount=claims.claimed_amount.cast("float64"),
             name=claims.claim_id,
             kind=ibis.literal("C"),
         )
     )
-    k = docs.select("doc_id", "record")
-    pl = f.plaintiffs.filter(f.plaintiffs.party_key.notnull()).join(k, "doc_id")
+    k = docs.select("doc_id", "record", *by_county(docs))
+
+    def of_record(t: ir.Table) -> ir.Table:
+        # the judgment's record (and county: same_county keeps one county column, not two)
+        return t.join(k, ["doc_id", *same_county(t, k)])
+
+    pl = of_record(f.plaintiffs.filter(f.plaintiffs.party_key.notnull()))
+    ag = of_record(f.agents)
+    sh = of_record(f.shops)
+    asr = of_record(f.assessors)
     parts = [
-        pl.select("record", node=pl.party_key, kind=ibis.literal("P"), name=pl.name),
-        f.agents.join(k, "doc_id").select(
+        pl.select(
+            "record", *by_county(pl), node=pl.party_key, kind=ibis.literal("P"), name=pl.name
+        ),
+        ag.select(
             "record",
-            node=f.agents.agent_key,
+            *by_county(ag),
+            node=ag.agent_key,
             kind=ibis.literal("L"),
-            name=f.agents.name.concat("（", f.agents.law_firm.coalesce("—"), "）"),
+            name=ag.name.concat("（", ag.law_firm.coalesce("—"), "）"),
         ),
-        f.shops.join(k, "doc_id").select(
-            "record", node=f.shops.shop_key, kind=ibis.literal("S"), name=f.shops.shop
-        ),
-        f.assessors.join(k, "doc_id").select(
+        sh.select("record", *by_county(sh), node=sh.shop_key, kind=ibis.literal("S"), name=sh.shop),
+        asr.select(
             "record",
-            node=f.assessors.assessor_key,
+            *by_county(asr),
+            node=asr.assessor_key,
             kind=ibis.literal("A"),
-            name=f.assessors.assessor,
+            name=asr.assessor,
         ),
     ]
     c = claims
     parts.append(
         c.filter(c.reporter_pid.notnull()).select(
-            "record", node=c.reporter_pid, kind=ibis.literal("P"), name=c.reporter_name
+            "record",
+            *by_county(c),
+            node=c.reporter_pid,
+            kind=ibis.literal("P"),
+            name=c.reporter_name,
         )
     )
     parts.append(
         c.filter(c.shop_key.notnull()).select(
-            "record", node=c.shop_key, kind=ibis.literal("S"), name=c.repair_shop
+            "record", *by_county(c), node=c.shop_key, kind=ibis.literal("S"), name=c.repair_shop
         )
     )
     parts.append(
         c.filter(c.assessor_key.notnull()).select(
-            "record", node=c.assessor_key, kind=ibis.literal("A"), name=c.assessor
+            "record", *by_county(c), node=c.assessor_key, kind=ibis.literal("A"), name=c.assessor
         )
     )
     edges = parts[0]
@@ -149,12 +178,34 @@ def _edges(f: Facts, flagged: ir.Table) -> tuple[ir.Table, ir.Table]:
     return edges.distinct(), recs
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A ring found in one county's graph (county None: the run's one graph)."""
+
+    county: Any
+    records: list[str]
+    actors: list[str]
+    rules: list[str]
+    kind_of: dict[str, str]
+    """Each node's kind in that graph."""
+
+
+def _per_county(
+    records: pd.DataFrame, edges: pd.DataFrame
+) -> list[tuple[Any, pd.DataFrame, pd.DataFrame]]:
+    """``(county, records, edges)`` of each county in an each-county run, else ``(None, all, all)``."""
+    if SCOPE not in records.columns:
+        return [(None, records, edges)]
+    return [
+        (c, records[records[SCOPE] == c], edges[edges[SCOPE] == c])
+        for c in sorted(records[SCOPE].unique())
+    ]
+
+
 def ring_graph(
     hits: Sequence[Hits], f: Facts, *, min_ring_rules: int = 2, min_ring_people: int = 2
 ) -> RingGraph:
     """Build the suspect graph from the other rules' hits and find its rings (see the module doc)."""
-    import networkx as nx
-
     # the flagged records are few: fetch them once and join the facts to that small table
     # (joining to the rules' own queries would nest every rule's plan into each query)
     fl = evidence_records(hits, excluding="INS-RING").execute()
@@ -168,6 +219,49 @@ def ring_graph(
     rules_of = {record: tuple(sorted(codes)) for record, codes in found_rules.items()}
     records = records[records.record.isin(list(rules_of))].reset_index(drop=True)
     records["rules"] = [rules_of[r] for r in records.record.tolist()]
+    found = [
+        ring
+        for county, recs, county_edges in _per_county(records, edges)
+        for ring in _components(
+            county, recs, county_edges, rules_of, min_ring_rules, min_ring_people
+        )
+    ]
+    extra_edges, extra_recs = _members_records(f, found)
+    if len(extra_recs):
+        edges = pd.concat([edges, extra_edges], ignore_index=True).drop_duplicates()
+        extra_recs["rules"] = [()] * len(extra_recs)
+        records = pd.concat([records, extra_recs], ignore_index=True).drop_duplicates("record")
+    own: dict[int, list[str]] = {}
+    if len(extra_recs):
+        for record, i in zip(extra_recs.record.tolist(), extra_recs.ring.tolist(), strict=True):
+            own.setdefault(i, []).append(record)
+    rows = []
+    for county, recs, county_edges in _per_county(records, edges):
+        look = _Lookup(recs, county_edges)
+        rows += [
+            _ring_row(sorted({*x.records, *own.get(i, ())}), x.actors, x.rules, look, x.kind_of)
+            for i, x in enumerate(found)
+            if x.county == county
+        ]
+    rings = pd.DataFrame(rows, columns=_RING_COLUMNS)
+    if len(rings):
+        rings = rings.sort_values(["score", "amount"], ascending=False).reset_index(drop=True)
+    return RingGraph(
+        edges=edges, records=records.drop(columns="ring", errors="ignore"), rings=rings
+    )
+
+
+def _components(
+    county: Any,
+    records: pd.DataFrame,
+    edges: pd.DataFrame,
+    rules_of: dict[str, tuple[str, ...]],
+    min_ring_rules: int,
+    min_ring_people: int,
+) -> list[_Found]:
+    """The rings of one graph: its components with enough rules and people."""
+    import networkx as nx
+
     # a node that is both a record and an actor cannot happen: records carry a dataset prefix
     kind_of: dict[str, str] = {}
     for node, kind in zip(edges.node.tolist(), edges.kind.tolist(), strict=True):
@@ -187,89 +281,80 @@ def ring_graph(
         people = [a for a in actors if kind_of[a] == "P"]
         if len(rules) < min_ring_rules or len(people) < min_ring_people:
             continue
-        found.append((recs, actors, rules))
-    extra_edges, extra_recs = _members_records(f, found, kind_of)
-    if len(extra_recs):
-        edges = pd.concat([edges, extra_edges], ignore_index=True).drop_duplicates()
-        extra_recs["rules"] = [()] * len(extra_recs)
-        records = pd.concat([records, extra_recs], ignore_index=True).drop_duplicates("record")
-    own: dict[str, list[str]] = {}
-    if len(extra_recs):
-        for record, ring_key in zip(
-            extra_recs.record.tolist(), extra_recs.ring.tolist(), strict=True
-        ):
-            own.setdefault(ring_key, []).append(record)
-    look = _Lookup(records, edges)
-    rows = [
-        _ring_row(sorted({*recs, *own.get(actors[0], ())}), actors, rules, look, kind_of)
-        for recs, actors, rules in found
-    ]
-    rings = pd.DataFrame(rows, columns=_RING_COLUMNS)
-    if len(rings):
-        rings = rings.sort_values(["score", "amount"], ascending=False).reset_index(drop=True)
-    return RingGraph(
-        edges=edges, records=records.drop(columns="ring", errors="ignore"), rings=rings
-    )
+        found.append(_Found(county, recs, actors, rules, kind_of))
+    return found
 
 
-def _members_records(
-    f: Facts, found: list[tuple[list[str], list[str], list[str]]], kind_of: dict[str, str]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _members_records(f: Facts, found: list[_Found]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Records no rule flagged that a ring's own people filed at the ring's own repair shops.
 
     A claim reported by a ring member and repaired at a ring shop (or a
     judgment of a ring plaintiff naming a ring shop) is part of the ring's
-    business even when, taken alone, it breaks no rule.
+    business even when, taken alone, it breaks no rule. ``ring``: the ring's
+    index in ``found``.
     """
     pairs = [
-        (actors[0], person, shop)
-        for _recs, actors, _rules in found
-        for person in actors
-        if kind_of[person] == "P"
-        for shop in actors
-        if kind_of[shop] == "S"
+        (i, ring.county, person, shop)
+        for i, ring in enumerate(found)
+        for person in ring.actors
+        if ring.kind_of[person] == "P"
+        for shop in ring.actors
+        if ring.kind_of[shop] == "S"
     ]
     cols = ["record", "node", "kind", "name"]
     if not pairs:
         return pd.DataFrame(columns=cols), pd.DataFrame(columns=["record", "ring"])
-    key = pd.DataFrame(pairs, columns=["ring", "person", "shop"])
+    key = pd.DataFrame(pairs, columns=["ring", SCOPE, "person", "shop"])
+    # in an each-county run a ring's (person, shop) pairs are sought in its own county only
+    on = ["person", "shop", SCOPE] if by_county(f.claims) else ["person", "shop"]
     # the (person, shop) pairs as a small table joined in the engine (not two long IN lists)
-    wanted = ibis.memtable(
-        key[["person", "shop"]].drop_duplicates(), schema={"person": "string", "shop": "string"}
-    )
+    wanted = ibis.memtable(key[on].drop_duplicates(), schema=dict.fromkeys(on, "string"))
     c = f.claims.join(
-        wanted, (f.claims.reporter_pid == wanted.person) & (f.claims.shop_key == wanted.shop)
+        wanted,
+        [
+            (f.claims.reporter_pid == wanted.person) & (f.claims.shop_key == wanted.shop),
+            *same_county(f.claims, wanted),
+        ],
     )
     claims = c.select(
+        *by_county(c),
         record=claim_ref(c.claim_id), person=c.reporter_pid, shop=c.shop_key, region=c.region,
         amount=c.claimed_amount.cast("float64"), name=c.claim_id, kind=ibis.literal("C"),
         reporter=c.reporter_name, shop_name=c.repair_shop,
     )  # fmt: skip
-    ps = f.plaintiffs.select("doc_id", person="party_key", reporter="name").join(
+    p = f.plaintiffs
+    ps = p.select("doc_id", *by_county(p), person="party_key", reporter="name").join(
         f.shops.select("doc_id", shop="shop_key", shop_name="shop"), "doc_id"
     )
-    ps = ps.join(wanted, (ps.person == wanted.person) & (ps.shop == wanted.shop))
-    ps = ps.join(f.documents, ps.doc_id == f.documents.doc_id)
+    ps = ps.join(
+        wanted, [(ps.person == wanted.person) & (ps.shop == wanted.shop), *same_county(ps, wanted)]
+    )
+    d = f.documents
+    ps = ps.join(d, [ps.doc_id == d.doc_id, *same_county(ps, d)])
     docs = ps.select(
+        *by_county(ps),
         record=judgment_ref(ps.doc_id), person=ps.person, shop=ps.shop, region=ps.region,
         amount=ps.claimed_amount.coalesce(ps.awarded_amount), name=ps.case_no, kind=ibis.literal("J"),
         reporter=ps.reporter, shop_name=ps.shop_name,
     )  # fmt: skip
     both = claims.union(docs).execute()
-    both = both.merge(key, on=["person", "shop"])
+    both = both.merge(key[["ring", *on]], on=on)
+    scope = {SCOPE: both[SCOPE]} if SCOPE in on else {}
     edges = pd.concat(
         [
             pd.DataFrame(
                 {"record": both.record, "node": both.person, "kind": "P", "name": both.reporter}
+                | scope
             ),
             pd.DataFrame(
                 {"record": both.record, "node": both.shop, "kind": "S", "name": both.shop_name}
+                | scope
             ),
         ],
         ignore_index=True,
     )
-    recs = both[["record", "kind", "name", "region", "amount", "ring"]].drop_duplicates("record")
-    return edges, recs
+    recs = both[["record", "kind", "name", "region", "amount", "ring", *scope]]
+    return edges, recs.drop_duplicates("record")
 
 
 _RING_COLUMNS = [

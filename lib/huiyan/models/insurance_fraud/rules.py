@@ -12,6 +12,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from huiyan.counties import by_county, same_county
 from huiyan.models.insurance_fraud.base import MODEL, SHOP_WORDS, keep
 from huiyan.rules import computed_once, ref, rule
 
@@ -44,12 +45,18 @@ def in_windows(
 
     A window starts at each record's date and runs ``months`` calendar months
     (2021-03-05 .. 2023-03-04 for 24); a record qualifies when some window that
-    contains it holds at least ``min_count`` distinct records of the same key.
+    contains it holds at least ``min_count`` distinct records of the same key (and county, in
+    an each-county run: a record is of one county).
     """
-    e = events.select(_k=events[key], _d=events[date], _r=events[record]).distinct()
-    s = e.select(_k0=e._k, _s=e._d, _r0=e._r)
+    e = events.select(*by_county(events), _k=events[key], _d=events[date], _r=events[record])
+    e = e.distinct()
+    s = e.select(*by_county(e), _k0=e._k, _s=e._d, _r0=e._r)
     pairs = s.join(
-        e, (s._k0 == e._k) & (e._d >= s._s) & (e._d < s._s + ibis.interval(months=months))
+        e,
+        [
+            (s._k0 == e._k) & (e._d >= s._s) & (e._d < s._s + ibis.interval(months=months)),
+            *same_county(s, e),
+        ],
     )
     full = pairs.group_by(["_k0", "_r0"]).aggregate(_n=pairs._r.nunique())
     full = full.filter(full._n >= min_count)
@@ -61,16 +68,17 @@ def modal(t: ir.Table, *, key: str, value: str, name: str = "region") -> ir.Tabl
     """``key, <name>``: the most frequent non-null ``value`` of each key, ties to the smallest.
 
     Deterministic on every engine (``mode()`` breaks ties arbitrarily and has no
-    Spark translation); a key whose values are all null gets null.
+    Spark translation); a key whose values are all null gets null. In an each-county
+    run, per key and county (``key, county_scope, <name>``).
     """
     v = t.filter(t[value].notnull())
-    c = v.group_by([v[key].name("_k"), v[value].name("_v")]).aggregate(_c=v.count())
-    w = ibis.window(group_by="_k", order_by=[ibis.desc("_c"), "_v"])
+    c = v.group_by([v[key].name("_k"), *by_county(v), v[value].name("_v")]).aggregate(_c=v.count())
+    w = ibis.window(group_by=["_k", *by_county(c)], order_by=[ibis.desc("_c"), "_v"])
     c = c.mutate(_rk=ibis.row_number().over(w))
     top = c.filter(c._rk == 0)
-    keys = t.select(_key=t[key]).distinct()
-    out = keys.left_join(top, keys._key == top._k)
-    return out.select(**{key: out._key, name: out._v})
+    keys = t.select(*by_county(t), _key=t[key]).distinct()
+    out = keys.left_join(top, [keys._key == top._k, *same_county(keys, top)])
+    return out.select(*by_county(keys), **{key: out._key, name: out._v})
 
 
 # ---------------------------------------------------------------------------- INS-ASSIGNED
@@ -211,30 +219,35 @@ def frequent_plaintiff(
     compiled); companies by credit code. Masked names (张某) are never counted
     unless the text gives their ID. The clue's subject is the linked person
     when all the suits link to one, and the summary says when they do not.
+    In an each-county run a plaintiff's suits are counted in each county on its own.
     """
     p = plaintiffs.filter(plaintiffs.suit_key.notnull())
     hits = in_windows(
         p, key="suit_key", date="judgment_date", record="doc_id", min_count=min_suits,
         months=window_months,
     )  # fmt: skip
-    d = documents.select("doc_id", "claimed_amount", "judgment_date", _region="region")
+    d = documents.select(
+        "doc_id", "claimed_amount", "judgment_date", *by_county(documents), _region="region"
+    )
     t = hits.join(d, "doc_id")
     ps = p.semi_join(hits, "doc_id")
-    who = ps.group_by("suit_key").aggregate(
+    who = ps.group_by(["suit_key", *by_county(ps)]).aggregate(
         subject_name=ps.name.min(),
         _id=ps.person_id.coalesce(ps.org_id).min(),
         _n_ids=ps.person_id.coalesce(ps.org_id).nunique(),
         link=ps.link.collect(distinct=True).sort().join("、"),
         _conf=ps.confidence.max(),
     )
-    g = t.group_by("suit_key").aggregate(
+    g = t.group_by(["suit_key", *by_county(t)]).aggregate(
         evidence=judgment_ref(t.doc_id).collect(),
         n_suits=t.doc_id.nunique(),
         amount=t.claimed_amount.sum(),
         first_date=t.judgment_date.min().cast("string"),
         last_date=t.judgment_date.max().cast("string"),
     )
-    g = g.join(who, "suit_key").join(modal(t, key="suit_key", value="_region"), "suit_key")
+    g = g.join(who, ["suit_key", *same_county(g, who)])
+    top = modal(t, key="suit_key", value="_region")
+    g = g.join(top, ["suit_key", *same_county(g, top)])
     one = g._n_ids == 1
     link = ibis.ifelse(
         one,
@@ -282,29 +295,39 @@ def frequent_plaintiff(
 def shop_concentration(
     shops: ir.Table, assessors: ir.Table, documents: ir.Table, *, min_shop_cases: int = 5
 ) -> ir.Table:
-    """Repair shops in at least ``min_shop_cases`` insurance judgments, one assessor in more than half."""
-    s = shops.select("doc_id", "shop_key", "shop").distinct()
-    n = s.group_by("shop_key").aggregate(n_cases=s.doc_id.nunique(), subject_name=s.shop.min())
+    """Repair shops in at least ``min_shop_cases`` insurance judgments, one assessor in more than half.
+
+    In an each-county run a shop's judgments are counted in each county on its own.
+    """
+    s = shops.select("doc_id", "shop_key", "shop", *by_county(shops)).distinct()
+    n = s.group_by(["shop_key", *by_county(s)]).aggregate(
+        n_cases=s.doc_id.nunique(), subject_name=s.shop.min()
+    )
     n = n.filter(n.n_cases >= min_shop_cases)
     sa = s.join(assessors, "doc_id")
-    per = sa.group_by(["shop_key", "assessor_key"]).aggregate(
+    per = sa.group_by(["shop_key", "assessor_key", *by_county(sa)]).aggregate(
         n_top=sa.doc_id.nunique(), assessor=sa.assessor.min()
     )
-    w = ibis.window(group_by="shop_key", order_by=[ibis.desc("n_top"), "assessor_key"])
+    w = ibis.window(
+        group_by=["shop_key", *by_county(per)], order_by=[ibis.desc("n_top"), "assessor_key"]
+    )
     per = per.mutate(_rank=ibis.row_number().over(w))
     top = per.filter(per._rank == 0).drop("_rank", "assessor_key")
-    conc = n.join(top, "shop_key").filter(lambda t: t.n_top * 2 > t.n_cases)
+    conc = n.join(top, ["shop_key", *same_county(n, top)]).filter(lambda t: t.n_top * 2 > t.n_cases)
     d = documents.select("doc_id", "claimed_amount", _region="region")
-    docs = s.semi_join(conc, "shop_key").join(d, "doc_id")
-    said = shops.semi_join(conc, "shop_key")
-    g = docs.group_by("shop_key").aggregate(
+    docs = s.semi_join(conc, ["shop_key", *same_county(s, conc)]).join(d, "doc_id")
+    said = shops.semi_join(conc, ["shop_key", *same_county(shops, conc)])
+    g = docs.group_by(["shop_key", *by_county(docs)]).aggregate(
         evidence=judgment_ref(docs.doc_id).collect(),
         amount=docs.claimed_amount.sum(),
     )
-    told = said.group_by(_k=said.shop_key).aggregate(snippet=said.words.min())
-    g = g.left_join(told, g.shop_key == told._k).drop("_k")
-    g = g.join(modal(docs, key="shop_key", value="_region"), "shop_key")
-    t = g.join(conc, "shop_key")
+    told = said.group_by(*by_county(said), _k=said.shop_key).aggregate(snippet=said.words.min())
+    g = g.left_join(told, [g.shop_key == told._k, *same_county(g, told)])
+    # told's key goes, and in an each-county run its copy of the county (named by the join)
+    g = g.drop("_k", *[f"{c.get_name()}_right" for c in by_county(told)])
+    top_region = modal(docs, key="shop_key", value="_region")
+    g = g.join(top_region, ["shop_key", *same_county(g, top_region)])
+    t = g.join(conc, ["shop_key", *same_county(g, conc)])
     share = t.n_top / t.n_cases
     return t.select(
         subject_id=t.shop_key,
@@ -417,7 +440,10 @@ def frequent_reporter(
     min_reports: int = 4,
     report_window_months: int = 12,
 ) -> ir.Table:
-    """Reporters of >= ``min_reports`` claims in a window, on others' cars, tied to the handling shop."""
+    """Reporters of >= ``min_reports`` claims in a window, on others' cars, tied to the handling shop.
+
+    In an each-county run a reporter's claims are counted in each county on its own.
+    """
     c = claims.filter(claims.reporter_pid.notnull() & claims.shop_org_id.notnull())
     v = vehicles.select(
         _plate=vehicles.plate_no, _owner=vehicles.owner_id.upper(), _oname=vehicles.owner_name
@@ -457,11 +483,11 @@ def frequent_reporter(
     )  # fmt: skip
     t = tied.semi_join(hits, "claim_id")
     lk = links.semi_join(hits, "claim_id")
-    lk = lk.join(tied.select("claim_id", "reporter_pid"), "claim_id")
-    ctx = lk.group_by("reporter_pid").aggregate(
+    lk = lk.join(tied.select("claim_id", "reporter_pid", *by_county(tied)), "claim_id")
+    ctx = lk.group_by(["reporter_pid", *by_county(lk)]).aggregate(
         context=lk.record.collect(), relation=lk.relation.collect(distinct=True).sort().join("、")
     )
-    g = t.group_by("reporter_pid").aggregate(
+    g = t.group_by(["reporter_pid", *by_county(t)]).aggregate(
         evidence=claim_ref(t.claim_id).collect(),
         n_reports=t.claim_id.nunique(),
         amount=t.claimed_amount.sum(),
@@ -472,9 +498,9 @@ def frequent_reporter(
         link=t.reporter_link.min(),
         _conf=t.reporter_confidence.max(),
     )
-    g = g.join(ctx, "reporter_pid").join(
-        modal(t, key="reporter_pid", value="region"), "reporter_pid"
-    )
+    g = g.join(ctx, ["reporter_pid", *same_county(g, ctx)])
+    top = modal(t, key="reporter_pid", value="region")
+    g = g.join(top, ["reporter_pid", *same_county(g, top)])
     return g.select(
         subject_id=g.reporter_pid,
         region=g.region,
