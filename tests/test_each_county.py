@@ -114,6 +114,14 @@ def test_a_county_local_model_is_computed_once_and_split_into_the_single_county_
         report = (split.run_dir / "report.html").read_text(encoding="utf-8")
         assert region in report
         assert split.manifest.get("unread") == alone.manifest.get("unread"), region
+    # the one computation's own notebook and report compare it with every county's truth
+    whole_dir = Path(summary["computed_in"]["run_dir"])
+    once = json.loads((whole_dir / "manifest.json").read_text(encoding="utf-8"))
+    frame = pq.read_table(whole_dir / "clues.parquet").to_pandas()
+    scope = hy.evaluation.run_scope(once)
+    result = hy.evaluation.evaluate(frame, hy.workspace(home), model=model, scope=scope)
+    assert result.is_comparable and sum(s.planted for s in result.scores) > 0
+    assert sum(s.true_positives for s in result.scores) > 0
     if model == MODEL:  # computed together, a province run sees a worker across counties
         whole = runs.run(model, ws=hy.workspace(home))
         assert _by_county(whole.run_dir) != {

@@ -152,7 +152,10 @@ def run_scope(manifest: Mapping[str, Any]) -> Scope:
     if notebook and Path(notebook).exists():
         card = read_card(Path(notebook))
         planted = card.defaults if card is not None else None
-    return Scope(str(manifest.get("region") or ""), parameters, planted)
+    region = str(manifest.get("region") or "")
+    if region == "*":  # every county, each on its own (--each-county): every county's truth
+        region = ""
+    return Scope(region, parameters, planted)
 
 
 def _current_run() -> Scope | None:
