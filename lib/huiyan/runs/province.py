@@ -188,19 +188,12 @@ def _shared_records(whole: RunResult, clues: Any) -> Iterator[Any]:
 def _unread_of(whole: RunResult, region: str) -> dict[str, Any]:
     """The blind spots of ``region`` from the whole run's counts per county (zero where the
     county had no record of the rule)."""
-    unread = whole.manifest.get("unread") or {}
+    unread = whole.manifest.get("unread")
+    if not unread:
+        return {}
     none = {"candidates": 0, "unread": 0}
-    return (
-        {
-            "unread": {
-                rule: dict((c.get("counties") or {}).get(region, none))
-                for rule, c in unread.items()
-            },
-            "vocabulary": whole.manifest.get("vocabulary"),
-        }
-        if unread
-        else {}
-    )
+    mine = {rule: dict((c.get("counties") or {}).get(region, none)) for rule, c in unread.items()}
+    return {"unread": mine, "vocabulary": whole.manifest.get("vocabulary")}
 
 
 def _county_of(
