@@ -128,3 +128,53 @@ def test_notebook_rules_are_forgotten_between_runs_on_one_kernel() -> None:
     rules.forget_notebook_rules()
     assert "WARM-DEMO" not in rules.REGISTRY
     assert rules.for_model("judicial_auction")  # the library's own rules stay
+
+
+# ----------------------------------------------------------------------------- inside a run kernel
+
+
+def test_a_run_kernel_reuses_its_workspace_and_rules_until_the_snapshot_changes(
+    auction_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import huiyan as hy
+    from conftest import write_sql
+    from huiyan import snapshots
+
+    @hy.rules.rule(
+        "DEMO-WARM-ROUNDS", model="demo", zh="示例", basis="示例", subject_type="auction",
+        summary="{subject_id}", replace=True,
+    )  # fmt: skip
+    def first_rounds(auctions, *, label: str = "一拍"):  # type: ignore[no-untyped-def]
+        hit = auctions.filter(auctions["round"] == label)
+        return hit.select(subject_id=hit.auction_id, region=hit.region, evidence=hit.auction_id)
+
+    def pin() -> None:  # what the runner hands a run's kernel: the current snapshot
+        catalog = snapshots.current(auction_home)
+        assert catalog is not None
+        monkeypatch.setenv("HUIYAN_SNAPSHOT", catalog.pinned())
+
+    hy.workspace(auction_home).tables()  # published as a snapshot when first opened
+    monkeypatch.setenv("HUIYAN_HOME", str(auction_home))
+    monkeypatch.setenv("HUIYAN_RUN_DIR", str(tmp_path / "run"))
+    pin()
+    ws = hy.workspace()
+    before = first_rounds(ws.table("judicial_auctions"))
+    n = before.table.count().execute()
+    # the next run of the same snapshot: the same connection, the same rule expressions
+    assert hy.workspace() is ws
+    assert first_rounds(hy.workspace().table("judicial_auctions")) is before
+    assert first_rounds(ws.table("judicial_auctions"), label="二拍") is not before
+    # new data, a new snapshot: a new connection, the rules built and computed again
+    write_sql(
+        auction_home, "DELETE FROM judicial_auctions WHERE round = '一拍' AND region = '330602'"
+    )
+    pin()
+    fresh = hy.workspace()
+    assert fresh is not ws
+    after = first_rounds(fresh.table("judicial_auctions"))
+    assert after is not before and 0 < after.table.count().execute() < n
+    # outside a run nothing is kept
+    monkeypatch.delenv("HUIYAN_RUN_DIR")
+    assert hy.workspace() is not fresh
+    assert first_rounds(fresh.table("judicial_auctions")) is not after
+    fresh.close()

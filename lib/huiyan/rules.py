@@ -39,6 +39,7 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -134,12 +135,59 @@ def rule(
 
         @functools.wraps(fn)
         def call(*args: Any, **kwargs: Any) -> Hits:
-            return Hits(meta, fn(*args, **kwargs))
+            key = _call_key(fn, args, kwargs)
+            if key is not None and key in _CALLS:
+                return _CALLS[key]
+            hits = Hits(meta, fn(*args, **kwargs))
+            if key is not None:
+                _CALLS[key] = hits
+                if len(_CALLS) > _CALLS_REMEMBERED:
+                    del _CALLS[next(iter(_CALLS))]
+            return hits
 
         call.rule = meta  # type: ignore[attr-defined]
         return call
 
     return wrap
+
+
+_CALLS: dict[tuple[Any, ...], Hits] = {}
+_CALLS_REMEMBERED = 256
+
+
+def _call_key(fn: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+    """What a rule call is keyed by inside ``huiyan run`` (None elsewhere, or when an argument
+    is neither an expression nor a plain value): the function and its arguments, tables by
+    their expression. A warm kernel's next run of the same snapshot builds the same tables
+    over the same connection (:func:`huiyan.workspace.workspace`), and gets the same hits
+    without building every rule's expression again (ibis checks each join it builds)."""
+    if not _in_run():
+        return None
+
+    def frozen(v: Any) -> Any:
+        if isinstance(v, ir.Expr):
+            return ("expr", v.op())
+        if isinstance(v, Hits):
+            return ("hits", v.rule, v.table.op())
+        if isinstance(v, list | tuple):
+            return tuple(frozen(x) for x in v)
+        hash(v)
+        return (type(v), v)
+
+    try:
+        return (fn, frozen(args), tuple(sorted((k, frozen(v)) for k, v in kwargs.items())))
+    except TypeError:
+        return None
+
+
+def _in_run() -> bool:
+    """Inside ``huiyan run``: the notebook reads the one snapshot the runner pinned."""
+    return bool(os.environ.get("HUIYAN_RUN_DIR") and os.environ.get("HUIYAN_SNAPSHOT"))
+
+
+def forget_calls() -> None:
+    """Forget the rule calls remembered for a warm kernel's next run (another snapshot)."""
+    _CALLS.clear()
 
 
 def forget_notebook_rules() -> None:
@@ -207,6 +255,9 @@ def keep(t: ir.Table) -> ir.Table:
     # once the workspace is closed): it goes when the connection does
     if key is None or not getattr(backend.compile, "remembers", False):
         return backend.create_table(name, t, temp=True, overwrite=True)
+    held: set[str] = backend.__dict__.setdefault("_huiyan_kept", set())
+    if name in held and _in_run():  # kept by this run's kernel from this very snapshot
+        return backend.table(name)
     # the columns typed as ibis types them (DuckDB alone would make 0.85 a DECIMAL), as
     # ibis's create_table does, then the rows of the remembered query
     columns = ", ".join(
@@ -214,6 +265,7 @@ def keep(t: ir.Table) -> ir.Table:
     )
     backend.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" ({columns})')
     backend.con.execute(f'INSERT INTO "{name}" {backend.compile(t, known=key)}')
+    held.add(name)
     return backend.table(name)
 
 

@@ -226,6 +226,8 @@ class Workspace:
             n for n in set(old.tables) | set(new.tables) if old.tables.get(n) != new.tables.get(n)
         )
         self._catalog = new
+        if self._con is not None and changed:  # what the connection kept was read before
+            getattr(self._con, "__dict__", {}).get("_huiyan_kept", set()).clear()
         if self._con is not None and self.engine_name == "duckdb" and changed:
             self._lease.hold(old.files() | new.files())
             raw = self._con.con
@@ -380,4 +382,34 @@ def workspace(
     pinned = None
     if os.environ.get("HUIYAN_SNAPSHOT") and str(resolved) == os.environ.get("HUIYAN_HOME"):
         pinned = os.environ["HUIYAN_SNAPSHOT"]
-    return Workspace(home=resolved, write=write, engine=engine, pinned=pinned)
+    if pinned is None or write or not os.environ.get("HUIYAN_RUN_DIR"):
+        return Workspace(home=resolved, write=write, engine=engine, pinned=pinned)
+    return _of_runs(resolved, engine, pinned)
+
+
+_RUNS: dict[tuple[Path, Engine | None, str], Workspace] = {}
+"""A run kernel's workspace, kept for its next run while the snapshot stays the same."""
+
+
+def _of_runs(home: Path, engine: Engine | None, pinned: str) -> Workspace:
+    """The workspace a notebook inside ``huiyan run`` reads: the snapshot the runner pinned.
+
+    A warm kernel's next run of the same snapshot reads the same data through the same
+    connection: the tables its inputs kept are still there, and the rules, built again over
+    the same tables, are the same expressions (:func:`huiyan.rules.rule` then reuses them).
+    Another snapshot, home or engine closes the old one first.
+    """
+    key = (home, engine, pinned)
+    found = _RUNS.get(key)
+    if found is not None:
+        return found
+    for old in _RUNS.values():
+        old.close()
+    _RUNS.clear()
+    from huiyan import rules
+
+    rules.forget_calls()
+    ws = Workspace(home=home, engine=engine, pinned=pinned)
+    if ws.engine_name == "duckdb":  # a Spark session is shared anyway
+        _RUNS[key] = ws
+    return ws
